@@ -1,0 +1,64 @@
+// Loop driver for elementwise kernels. An op is a class template over the vector type:
+//   template <class V> struct Op { explicit Op(const Ctx&); V f(V x) const; V df(V x, V g) const; };
+// The wide loop (2 x F4, or F1 in the scalar wasm build) and the remainder loop (F1)
+// instantiate the same source, so every lane count computes the same formula.
+#pragma once
+#include "registry.hpp"
+#include "simd.hpp"
+#include "vecmath.hpp"
+
+namespace actlab {
+
+template <template <class> class Op> void ew_forward(const Ctx& c) {
+  const Op<Wide> w(c);
+  const Op<F1> s(c);
+  const float* x = c.x;
+  float* y = c.out;
+  int64_t i = 0;
+  constexpr int L = Wide::lanes;
+  if constexpr (L > 1) {
+    for (; i + 2 * L <= c.n; i += 2 * L) {
+      Wide a = Wide::load(x + i), b = Wide::load(x + i + L);
+      w.f(a).store(y + i);
+      w.f(b).store(y + i + L);
+    }
+  }
+  for (; i < c.n; ++i) s.f(F1::load(x + i)).store(y + i);
+}
+
+template <template <class> class Op> void ew_backward(const Ctx& c) {
+  const Op<Wide> w(c);
+  const Op<F1> s(c);
+  const float* x = c.x;
+  const float* g = c.g;
+  float* y = c.out;
+  int64_t i = 0;
+  constexpr int L = Wide::lanes;
+  if constexpr (L > 1) {
+    for (; i + 2 * L <= c.n; i += 2 * L) {
+      Wide a = Wide::load(x + i), b = Wide::load(x + i + L);
+      Wide ga = Wide::load(g + i), gb = Wide::load(g + i + L);
+      w.df(a, ga).store(y + i);
+      w.df(b, gb).store(y + i + L);
+    }
+  }
+  for (; i < c.n; ++i) s.df(F1::load(x + i), F1::load(g + i)).store(y + i);
+}
+
+// Attach an op's kernels to a declaration.
+template <template <class> class Op> Fn elementwise(Fn f) {
+  f.forward = ew_forward<Op>;
+  f.backward = ew_backward<Op>;
+  return f;
+}
+
+// Shorthands for declarations.
+inline Param num(const char* name, double def, double lo, double hi, const char* doc,
+                 double min = -std::numeric_limits<double>::infinity(),
+                 double max = std::numeric_limits<double>::infinity()) {
+  Param p; p.name = name; p.kind = PKind::Number; p.def = def; p.lo = lo; p.hi = hi;
+  p.min = min; p.max = max; p.doc = doc; return p;
+}
+inline std::vector<double> no_kinks(const double*) { return {}; }
+
+}  // namespace actlab

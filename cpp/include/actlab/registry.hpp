@@ -1,0 +1,73 @@
+// The function table: every activation declared once. lab.functions, the URL schema,
+// the docs table, the fixture generator and the tests all iterate over registry().
+#pragma once
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace actlab {
+
+constexpr int kNoDim = 1 << 20;
+
+enum class PKind { Number, Int, Bool, Choice, Dim, Weight };
+
+struct Param {
+  std::string name;
+  PKind kind = PKind::Number;
+  double def = 0;            // Choice: index into choices; Dim: default dim; Bool: 0/1
+  double min = -std::numeric_limits<double>::infinity();  // valid range (inclusive)
+  double max = std::numeric_limits<double>::infinity();
+  double lo = -1, hi = 1;    // slider range for the UI
+  std::vector<std::string> choices;
+  std::string doc;
+};
+
+// Everything a kernel sees. Buffers live on the wasm heap (or anywhere natively).
+struct Ctx {
+  const float* x = nullptr;   // input, n elements
+  const float* g = nullptr;   // grad_output (backward only), out_n elements
+  float* out = nullptr;       // forward: out_n elements; backward: n elements
+  int64_t n = 0;
+  std::vector<int64_t> shape; // resolved shape (elementwise: {n} when not given)
+  const double* p = nullptr;  // parameter values in declaration order
+  int dim = 0;                // wrapped dim for dim-wise functions
+  const float* weight = nullptr;  // PReLU weight values
+  int64_t nweight = 0;
+};
+
+struct Fn {
+  std::string name;           // PyTorch module class name
+  std::string module = "torch.nn";
+  std::string family;         // learner's grouping, e.g. "relu", "sigmoid"
+  std::string latex;          // f(x)
+  std::string dlatex;         // f'(x) (elementwise) or the Jacobian-vector form
+  std::string range;          // output range, LaTeX
+  std::vector<Param> params;
+  bool dimwise = false;       // needs a shape (Softmax, GLU, PReLU per-channel ...)
+  bool halves = false;        // output is half the input along dim (GLU, SwiGLU)
+  int fixed_dim = kNoDim;     // dim-wise functions without a dim param (Softmax2d: -3)
+  // x positions where PyTorch's derivative is one-sided, for the given params.
+  std::vector<double> (*kinks)(const double* p) = nullptr;
+  // Extra validation beyond per-parameter ranges; returns "" when fine. PyTorch's wording.
+  std::string (*check)(const Ctx& c) = nullptr;
+  void (*forward)(const Ctx& c) = nullptr;
+  void (*backward)(const Ctx& c) = nullptr;
+};
+
+const std::vector<Fn>& registry();
+const Fn* find_fn(const std::string& name);
+
+// Validate params/shape/dim, fill the derived Ctx fields and run. Returns "" or the error.
+// `params` holds one value per declared param (a Dim param's NaN means None); ndim < 0: no shape.
+std::string run(const Fn& f, bool backward, const float* x, const float* g, int64_t ng, float* out, int64_t n,
+                const int64_t* shape, int ndim, const double* params, const float* weight,
+                int64_t nweight);
+
+// Output element count for a forward call (n, or n/2 for GLU-like functions).
+int64_t out_numel(const Fn& f, int64_t n, const int64_t* shape, int ndim, const double* params);
+
+std::vector<double> kinks_of(const Fn& f, const double* params);
+std::string functions_json();   // the table as JSON, exported as lab.functions
+
+}  // namespace actlab

@@ -1,0 +1,96 @@
+// Gating: GLU and SwiGLU split the input in two halves a, b along `dim`.
+// For a [outer, size, inner] view, each outer slab's a-half and b-half are contiguous blocks of
+// size/2 * inner elements, so the kernels are plain binary elementwise loops over those blocks.
+#include "actlab/elementwise.hpp"
+
+namespace actlab {
+namespace {
+
+template <class V> struct GLUOp {
+  static V f(V a, V b) { return a * (V(1.0f) / (V(1.0f) + vm::exp(-b))); }
+  static void df(V a, V b, V g, V& ga, V& gb) {
+    V s = V(1.0f) / (V(1.0f) + vm::exp(-b));
+    ga = s * g;
+    gb = (V(1.0f) - s) * s * a * g;
+  }
+};
+
+// a, b = x.chunk(2, dim); silu(a) * b
+template <class V> struct SwiGLUOp {
+  static V f(V a, V b) { return a / (V(1.0f) + vm::exp(-a)) * b; }
+  static void df(V a, V b, V g, V& ga, V& gb) {
+    V s = V(1.0f) / (V(1.0f) + vm::exp(-a));
+    V gs = g * b;                                   // grad reaching silu(a)
+    ga = gs * s * (V(1.0f) + a * (V(1.0f) - s));    // silu_backward
+    gb = g * (a / (V(1.0f) + vm::exp(-a)));
+  }
+};
+
+template <template <class> class Op> void gate_run(const Ctx& c, bool backward) {
+  int64_t outer = 1, size = 1, inner = 1;
+  for (int d = 0; d < int(c.shape.size()); ++d) {
+    if (d < c.dim) outer *= c.shape[d];
+    else if (d == c.dim) size = c.shape[d];
+    else inner *= c.shape[d];
+  }
+  const int64_t h = size / 2 * inner;  // elements per half-slab
+  constexpr int L = Wide::lanes;
+  for (int64_t o = 0; o < outer; ++o) {
+    const float* a = c.x + o * 2 * h;
+    const float* b = a + h;
+    auto step = [&](auto tag, int64_t i) {
+      using V = decltype(tag);
+      V av = V::load(a + i), bv = V::load(b + i);
+      if (!backward) { Op<V>::f(av, bv).store(c.out + o * h + i); return; }
+      V ga, gb;
+      Op<V>::df(av, bv, V::load(c.g + o * h + i), ga, gb);
+      ga.store(c.out + o * 2 * h + i);
+      gb.store(c.out + o * 2 * h + h + i);
+    };
+    int64_t i = 0;
+    for (; i + L <= h; i += L) step(Wide(0.0f), i);
+    for (; i < h; ++i) step(F1(0.0f), i);
+  }
+}
+
+std::string halving_check(const Ctx& c) {
+  const int64_t size = c.shape.empty() ? 1 : c.shape[c.dim];
+  if (c.shape.empty()) return "glu does not support scalars because halving size must be even";
+  if (size % 2 != 0)
+    return "Halving dimension must be even, but dimension " + std::to_string(c.dim) + " is size " +
+           std::to_string(size);
+  return "";
+}
+
+Param gate_dim() {
+  Param p; p.name = "dim"; p.kind = PKind::Dim; p.def = -1; p.lo = -4; p.hi = 3;
+  p.doc = "dim split into the halves a (value) and b (gate)";
+  return p;
+}
+
+}  // namespace
+
+void register_gating(std::vector<Fn>& t) {
+  Fn f;
+  f = {}; f.name = "GLU"; f.family = "gating"; f.dimwise = true; f.halves = true;
+  f.params = {gate_dim()};
+  f.latex = R"(a \otimes \sigma(b),\quad (a, b) = \operatorname{chunk}(x, 2, \text{dim}))";
+  f.dlatex = R"(\frac{\partial}{\partial a} = \sigma(b),\quad \frac{\partial}{\partial b} = a\,\sigma(b)(1 - \sigma(b)))";
+  f.range = "(-\\infty, \\infty)"; f.kinks = no_kinks;
+  f.check = halving_check;
+  f.forward = [](const Ctx& c) { gate_run<GLUOp>(c, false); };
+  f.backward = [](const Ctx& c) { gate_run<GLUOp>(c, true); };
+  t.push_back(f);
+
+  f = {}; f.name = "SwiGLU"; f.module = "actlab"; f.family = "gating"; f.dimwise = true; f.halves = true;
+  f.params = {gate_dim()};
+  f.latex = R"(\operatorname{SiLU}(a) \otimes b,\quad (a, b) = \operatorname{chunk}(x, 2, \text{dim}))";
+  f.dlatex = R"(\frac{\partial}{\partial a} = b\,\sigma(a)(1 + a(1 - \sigma(a))),\quad \frac{\partial}{\partial b} = \operatorname{SiLU}(a))";
+  f.range = "(-\\infty, \\infty)"; f.kinks = no_kinks;
+  f.check = halving_check;
+  f.forward = [](const Ctx& c) { gate_run<SwiGLUOp>(c, false); };
+  f.backward = [](const Ctx& c) { gate_run<SwiGLUOp>(c, true); };
+  t.push_back(f);
+}
+
+}  // namespace actlab

@@ -1,0 +1,96 @@
+// Hard approximations (Hardswish, Hardsigmoid; Hardtanh lives with ReLU6 in relu_family.cpp)
+// and shrinkage (Hardshrink, Softshrink, Tanhshrink). Kink conventions are ATen's.
+#include "actlab/elementwise.hpp"
+
+namespace actlab {
+namespace {
+
+template <class V> struct HardswishOp {
+  explicit HardswishOp(const Ctx&) {}
+  V f(V x) const { return x * min(max(x + V(3.0f), V(0.0f)), V(6.0f)) / V(6.0f); }
+  // torch's vector path: g at x >= 3, 0 below -3, NaN propagates through the middle branch.
+  V df(V x, V g) const {
+    return select(x >= V(3.0f), g, select(x < V(-3.0f), V(0.0f), g * (x / V(3.0f) + V(0.5f))));
+  }
+};
+
+template <class V> struct HardsigmoidOp {
+  explicit HardsigmoidOp(const Ctx&) {}
+  V f(V x) const { return min(max(x + V(3.0f), V(0.0f)), V(6.0f)) / V(6.0f); }
+  V df(V x, V g) const {
+    return select((x > V(-3.0f)) & (x < V(3.0f)), g * V(1.0f / 6.0f), V(0.0f));
+  }
+};
+
+template <class V> struct HardshrinkOp {
+  V l;
+  explicit HardshrinkOp(const Ctx& c) : l(float(c.p[0])) {}
+  V f(V x) const { return select((x >= -l) & (x <= l), V(0.0f), x); }
+  V df(V x, V g) const { return select((x > l) | (x < -l), g, V(0.0f)); }  // NaN -> 0
+};
+
+template <class V> struct SoftshrinkOp {
+  V l;
+  explicit SoftshrinkOp(const Ctx& c) : l(float(c.p[0])) {}
+  V f(V x) const { return select(x > l, x - l, select(x < -l, x + l, V(0.0f))); }  // NaN -> 0
+  V df(V x, V g) const { return select((x > l) | (x < -l), g, V(0.0f)); }
+};
+
+// F.tanhshrink is x - tanh(x) at Python level; autograd sums g and -g (1 - tanh^2).
+template <class V> struct TanhshrinkOp {
+  explicit TanhshrinkOp(const Ctx&) {}
+  V f(V x) const { return x - vm::tanh(x); }
+  V df(V x, V g) const { V t = vm::tanh(x); return g + (-g) * (V(1.0f) - t * t); }
+};
+
+std::string softshrink_check(const Ctx& c) {
+  if (c.p[0] < 0) {
+    char buf[160];
+    snprintf(buf, sizeof buf, "lambda must be greater or equal to 0, but found to be %g.", c.p[0]);
+    return buf;
+  }
+  return "";
+}
+
+}  // namespace
+
+void register_hard_shrink(std::vector<Fn>& t) {
+  Fn f;
+  f = {}; f.name = "Hardswish"; f.family = "hard";
+  f.latex = R"(x \cdot \frac{\min(\max(x + 3, 0), 6)}{6})";
+  f.dlatex = R"(\begin{cases}0 & x < -3\\ \frac{2x + 3}{6} & -3 \le x \le 3\\ 1 & x > 3\end{cases})";
+  f.range = "[-0.375, \\infty)";
+  f.kinks = [](const double*) { return std::vector<double>{-3, 3}; };
+  t.push_back(elementwise<HardswishOp>(f));
+
+  f = {}; f.name = "Hardsigmoid"; f.family = "hard";
+  f.latex = R"(\frac{\min(\max(x + 3, 0), 6)}{6})";
+  f.dlatex = R"(\begin{cases}\frac16 & -3 < x < 3\\ 0 & \text{otherwise}\end{cases})";
+  f.range = "[0, 1]";
+  f.kinks = [](const double*) { return std::vector<double>{-3, 3}; };
+  t.push_back(elementwise<HardsigmoidOp>(f));
+
+  f = {}; f.name = "Hardshrink"; f.family = "shrink";
+  f.params = {num("lambd", 0.5, 0, 3, "half-width of the zeroed band")};
+  f.latex = R"(\begin{cases}x & |x| > \lambda\\ 0 & |x| \le \lambda\end{cases})";
+  f.dlatex = R"(\begin{cases}1 & |x| > \lambda\\ 0 & |x| \le \lambda\end{cases})";
+  f.range = "\\{0\\} \\cup (-\\infty, -\\lambda) \\cup (\\lambda, \\infty)";
+  f.kinks = [](const double* p) { return std::vector<double>{-p[0], p[0]}; };
+  t.push_back(elementwise<HardshrinkOp>(f));
+
+  f = {}; f.name = "Softshrink"; f.family = "shrink";
+  f.params = {num("lambd", 0.5, 0, 3, "amount subtracted from |x|; must be >= 0")};
+  f.latex = R"(\begin{cases}x - \lambda & x > \lambda\\ x + \lambda & x < -\lambda\\ 0 & \text{otherwise}\end{cases})";
+  f.dlatex = R"(\begin{cases}1 & |x| > \lambda\\ 0 & |x| \le \lambda\end{cases})";
+  f.range = "(-\\infty, \\infty)";
+  f.kinks = [](const double* p) { return std::vector<double>{-p[0], p[0]}; };
+  f.check = softshrink_check;
+  t.push_back(elementwise<SoftshrinkOp>(f));
+
+  f = {}; f.name = "Tanhshrink"; f.family = "shrink";
+  f.latex = R"(x - \tanh(x))"; f.dlatex = R"(\tanh^2(x))";
+  f.range = "(-\\infty, \\infty)"; f.kinks = no_kinks;
+  t.push_back(elementwise<TanhshrinkOp>(f));
+}
+
+}  // namespace actlab

@@ -1,0 +1,191 @@
+// Softmax family along one dim: Softmax, Softmin (= softmax(-x)), LogSoftmax, Softmax2d (dim -3).
+// A tensor is viewed as [outer, size, inner] around the dim. Rows along the last dim (inner == 1)
+// are contiguous and vectorized along the row; otherwise 4 neighbouring columns go together.
+#include <cmath>
+
+#include "actlab/elementwise.hpp"
+
+namespace actlab {
+namespace {
+
+enum class Kind { Soft, Min, Log };
+
+struct Layout { int64_t outer = 1, size = 1, inner = 1; };
+Layout layout_of(const Ctx& c) {
+  Layout l;
+  for (int d = 0; d < int(c.shape.size()); ++d) {
+    if (d < c.dim) l.outer *= c.shape[d];
+    else if (d == c.dim) l.size = c.shape[d];
+    else l.inner *= c.shape[d];
+  }
+  return l;
+}
+
+// Columns: V::lanes adjacent inner positions starting at p, stride `inner` along the dim.
+template <class V> void soft_cols(Kind kind, bool backward, const float* x, const float* g, float* out,
+                                  int64_t size, int64_t inner) {
+  const V sgn(kind == Kind::Min ? -1.0f : 1.0f);
+  auto X = [&](int64_t k) { return V::load(x + k * inner) * sgn; };
+  V m(-INFINITY);
+  for (int64_t k = 0; k < size; ++k) m = max(m, X(k));
+  V s(0.0f);
+  for (int64_t k = 0; k < size; ++k) s = s + vm::exp(X(k) - m);
+  if (kind == Kind::Log) {
+    V lse = m + vm::log(s);
+    if (!backward) {
+      for (int64_t k = 0; k < size; ++k) (X(k) - lse).store(out + k * inner);
+      return;
+    }
+    V gs(0.0f);
+    for (int64_t k = 0; k < size; ++k) gs = gs + V::load(g + k * inner);
+    for (int64_t k = 0; k < size; ++k)
+      (V::load(g + k * inner) - vm::exp(X(k) - lse) * gs).store(out + k * inner);
+    return;
+  }
+  V r = V(1.0f) / s;
+  if (!backward) {
+    for (int64_t k = 0; k < size; ++k) (vm::exp(X(k) - m) * r).store(out + k * inner);
+    return;
+  }
+  V dot(0.0f);
+  for (int64_t k = 0; k < size; ++k) dot = dot + V::load(g + k * inner) * (vm::exp(X(k) - m) * r);
+  for (int64_t k = 0; k < size; ++k) {
+    V y = vm::exp(X(k) - m) * r;
+    ((V::load(g + k * inner) - dot) * y * sgn).store(out + k * inner);
+  }
+}
+
+[[maybe_unused]] float hsum(F4 v) { return (lane(v, 0) + lane(v, 1)) + (lane(v, 2) + lane(v, 3)); }
+[[maybe_unused]] float hsum(F1 v) { return v.v; }
+[[maybe_unused]] float hmax(F4 v) { return max(max(F1(lane(v, 0)), F1(lane(v, 1))), max(F1(lane(v, 2)), F1(lane(v, 3)))).v; }
+[[maybe_unused]] float hmax(F1 v) { return v.v; }
+
+// One contiguous row (dim is the last dim): reductions run 4-wide then fold.
+void soft_row(Kind kind, bool backward, const float* x, const float* g, float* out, int64_t size) {
+  using V = Wide;
+  constexpr int L = V::lanes;
+  const float sg = kind == Kind::Min ? -1.0f : 1.0f;
+  // Apply `fn(vector value, index)` over the row, 4-wide then scalar, for both vector types.
+  auto each = [&](auto fn) {
+    int64_t k = 0;
+    for (; k + L <= size; k += L) fn(V::load(x + k) * V(sg), k);
+    for (; k < size; ++k) fn(F1(x[k] * sg), k);
+  };
+  V mv(-INFINITY); F1 ms(-INFINITY);
+  each([&](auto v, int64_t) { if constexpr (decltype(v)::lanes == L) mv = max(mv, v); else ms = max(ms, v); });
+  const float m = max(F1(hmax(mv)), ms).v;
+  V sv(0.0f); F1 ss(0.0f);
+  each([&](auto v, int64_t) {
+    using T = decltype(v);
+    T e = vm::exp(v - T(m));
+    if constexpr (T::lanes == L) sv = sv + e; else ss = ss + e;
+  });
+  const float s = hsum(sv) + ss.v;
+  if (kind == Kind::Log) {
+    const float lse = m + vm::log(F1(s)).v;
+    if (!backward) {
+      each([&](auto v, int64_t k) { using T = decltype(v); (v - T(lse)).store(out + k); });
+      return;
+    }
+    V gv(0.0f); F1 gsc(0.0f);
+    int64_t k = 0;
+    for (; k + L <= size; k += L) gv = gv + V::load(g + k);
+    for (; k < size; ++k) gsc = gsc + F1(g[k]);
+    const float gs = hsum(gv) + gsc.v;
+    each([&](auto v, int64_t k) {
+      using T = decltype(v);
+      (T::load(g + k) - vm::exp(v - T(lse)) * T(gs)).store(out + k);
+    });
+    return;
+  }
+  const float r = 1.0f / s;
+  if (!backward) {
+    each([&](auto v, int64_t k) { using T = decltype(v); (vm::exp(v - T(m)) * T(r)).store(out + k); });
+    return;
+  }
+  V dv(0.0f); F1 ds(0.0f);
+  each([&](auto v, int64_t k) {
+    using T = decltype(v);
+    T t = T::load(g + k) * (vm::exp(v - T(m)) * T(r));
+    if constexpr (T::lanes == L) dv = dv + t; else ds = ds + t;
+  });
+  const float dot = hsum(dv) + ds.v;
+  each([&](auto v, int64_t k) {
+    using T = decltype(v);
+    ((T::load(g + k) - T(dot)) * (vm::exp(v - T(m)) * T(r)) * T(sg)).store(out + k);
+  });
+}
+
+void soft_run(Kind kind, bool backward, const Ctx& c) {
+  const Layout l = layout_of(c);
+  for (int64_t o = 0; o < l.outer; ++o) {
+    const int64_t base = o * l.size * l.inner;
+    const float* x = c.x + base;
+    const float* g = backward ? c.g + base : nullptr;
+    float* out = c.out + base;
+    if (l.inner == 1) { soft_row(kind, backward, x, g, out, l.size); continue; }
+    int64_t i = 0;
+    constexpr int L = Wide::lanes;
+    for (; i + L <= l.inner; i += L)
+      soft_cols<Wide>(kind, backward, x + i, g ? g + i : nullptr, out + i, l.size, l.inner);
+    for (; i < l.inner; ++i)
+      soft_cols<F1>(kind, backward, x + i, g ? g + i : nullptr, out + i, l.size, l.inner);
+  }
+}
+
+Param dim_param(double def, const char* doc) {
+  Param p; p.name = "dim"; p.kind = PKind::Dim; p.def = def; p.lo = -4; p.hi = 3; p.doc = doc;
+  return p;
+}
+
+std::string softmax2d_check(const Ctx& c) {
+  const size_t nd = c.shape.size();
+  if (nd != 3 && nd != 4)
+    return "Softmax2d: expected input to be 3D or 4D, got " + std::to_string(nd) + "D instead";
+  return "";
+}
+
+}  // namespace
+
+void register_softmax(std::vector<Fn>& t) {
+  const char* dim_doc = "dim along which the slices sum to 1 (None: PyTorch's implicit choice, 0 for 0-D/1-D/3-D input, else 1)";
+  Fn f;
+  f = {}; f.name = "Softmax"; f.family = "softmax"; f.dimwise = true;
+  f.params = {dim_param(NAN, dim_doc)};
+  f.latex = R"(\operatorname{softmax}(x)_i = \frac{e^{x_i}}{\sum_j e^{x_j}})";
+  f.dlatex = R"(\frac{\partial p_i}{\partial x_j} = p_i(\delta_{ij} - p_j))";
+  f.range = "(0, 1)"; f.kinks = no_kinks;
+  f.forward = [](const Ctx& c) { soft_run(Kind::Soft, false, c); };
+  f.backward = [](const Ctx& c) { soft_run(Kind::Soft, true, c); };
+  t.push_back(f);
+
+  f = {}; f.name = "Softmin"; f.family = "softmax"; f.dimwise = true;
+  f.params = {dim_param(NAN, dim_doc)};
+  f.latex = R"(\operatorname{softmin}(x)_i = \frac{e^{-x_i}}{\sum_j e^{-x_j}})";
+  f.dlatex = R"(\frac{\partial p_i}{\partial x_j} = -p_i(\delta_{ij} - p_j))";
+  f.range = "(0, 1)"; f.kinks = no_kinks;
+  f.forward = [](const Ctx& c) { soft_run(Kind::Min, false, c); };
+  f.backward = [](const Ctx& c) { soft_run(Kind::Min, true, c); };
+  t.push_back(f);
+
+  f = {}; f.name = "LogSoftmax"; f.family = "softmax"; f.dimwise = true;
+  f.params = {dim_param(NAN, dim_doc)};
+  f.latex = R"(\log\operatorname{softmax}(x)_i = x_i - \log\sum_j e^{x_j})";
+  f.dlatex = R"(\frac{\partial y_i}{\partial x_j} = \delta_{ij} - p_j)";
+  f.range = "(-\\infty, 0)"; f.kinks = no_kinks;
+  f.forward = [](const Ctx& c) { soft_run(Kind::Log, false, c); };
+  f.backward = [](const Ctx& c) { soft_run(Kind::Log, true, c); };
+  t.push_back(f);
+
+  f = {}; f.name = "Softmax2d"; f.family = "softmax"; f.dimwise = true;
+  f.latex = R"(\operatorname{softmax}\ \text{over channels (dim } {-3}\text{) at every spatial location})";
+  f.dlatex = R"(\frac{\partial p_c}{\partial x_{c'}} = p_c(\delta_{cc'} - p_{c'}))";
+  f.range = "(0, 1)"; f.kinks = no_kinks;
+  f.fixed_dim = -3;
+  f.check = softmax2d_check;
+  f.forward = [](const Ctx& c) { soft_run(Kind::Soft, false, c); };
+  f.backward = [](const Ctx& c) { soft_run(Kind::Soft, true, c); };
+  t.push_back(f);
+}
+
+}  // namespace actlab

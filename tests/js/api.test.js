@@ -1,0 +1,208 @@
+// The public JS API (web/lib/actlab.js) on both wasm builds: PyTorch fixtures, error messages,
+// heap hygiene, RReLU's training mode.
+import { test, describe, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadActlab } from '../../web/lib/actlab.js';
+import { loadFixtures, firstMismatch } from './fixtures.js';
+
+let simd, scalar;
+before(async () => {
+  simd = await loadActlab();
+  scalar = await loadActlab({ simd: false });
+});
+
+describe('loading', () => {
+  test('node 20 gets the SIMD build by feature detection; the scalar build loads on request', () => {
+    assert.equal(simd.simd, true);
+    assert.equal(scalar.simd, false);
+  });
+
+  test('lab.functions comes from the C++ table: unique names, PyTorch defaults, metadata', () => {
+    const names = simd.functions.map((f) => f.name);
+    assert.equal(new Set(names).size, names.length);
+    for (const n of ['ReLU', 'ReLU6', 'LeakyReLU', 'RReLU', 'PReLU', 'Sigmoid', 'Tanh', 'ELU', 'CELU', 'SELU',
+      'GELU', 'SiLU', 'Mish', 'Softplus', 'Softsign', 'Hardtanh', 'Hardswish', 'Hardsigmoid', 'Hardshrink',
+      'Softshrink', 'Tanhshrink', 'Threshold', 'LogSigmoid', 'Softmax', 'Softmin', 'LogSoftmax', 'Softmax2d',
+      'GLU', 'SwiGLU']) {
+      assert.ok(names.includes(n), `${n} missing`);
+    }
+    const gelu = simd.functions.find((f) => f.name === 'GELU');
+    assert.deepEqual(gelu.params[0].choices, ['none', 'tanh']);
+    assert.equal(gelu.params[0].default, 'none');
+    assert.equal(simd.functions.find((f) => f.name === 'LeakyReLU').params[0].default, 0.01);
+    assert.equal(simd.functions.find((f) => f.name === 'Softplus').params[1].default, 20);
+    assert.equal(simd.functions.find((f) => f.name === 'Softmax').params[0].default, null);
+    assert.equal(simd.functions.find((f) => f.name === 'GLU').dimwise, true);
+    assert.ok(Object.isFrozen(simd.functions));
+    for (const f of simd.functions) assert.ok(f.latex.length > 0 && Array.isArray(f.kinks), f.name);
+  });
+
+  test('kinks follow the params', () => {
+    assert.deepEqual(simd.kinks('ReLU'), [0]);
+    assert.deepEqual(simd.kinks('Hardtanh', { min_val: -2, max_val: 0.5 }), [-2, 0.5]);
+    assert.deepEqual(simd.kinks('Softshrink', { lambd: 1.5 }), [-1.5, 1.5]);
+    assert.deepEqual(simd.kinks('Softplus', { beta: 2, threshold: 10 }), [5]);
+  });
+});
+
+describe('matches PyTorch 1.13 (tests/fixtures) through the public API', () => {
+  for (const which of ['simd', 'scalar']) {
+    test(`${which} build: every fixture, forward and backward`, () => {
+      const lab = which === 'simd' ? simd : scalar;
+      const cases = loadFixtures(lab.functions);
+      assert.ok(cases.length > 100);
+      for (const c of cases) {
+        const opts = { params: c.params, shape: c.shape };
+        const what = `${c.fn} {${c.paramText}} ${JSON.stringify(c.shape)}`;
+        const y = lab.forward(c.fn, c.x, opts);
+        assert.equal(y.length, c.y.length, what);
+        assert.equal(firstMismatch(y, c.y, c.x), null, `forward ${what}`);
+        const dx = lab.backward(c.fn, c.x, c.g, opts);
+        assert.equal(dx.length, c.x.length, what);
+        assert.equal(firstMismatch(dx, c.dx, c.x), null, `backward ${what}`);
+      }
+    });
+  }
+
+  test('SIMD and scalar builds agree bit for bit on elementwise functions', () => {
+    const x = Float32Array.from({ length: 4099 }, (_, i) => (i - 2049) / 97 + (i % 7) * 1e-3);
+    const g = Float32Array.from(x, (v) => Math.cos(v));
+    for (const f of simd.functions.filter((s) => !s.dimwise)) {
+      assert.deepEqual(simd.forward(f.name, x), scalar.forward(f.name, x), f.name);
+      assert.deepEqual(simd.backward(f.name, x, g), scalar.backward(f.name, x, g), f.name);
+    }
+  });
+});
+
+describe('errors are values with PyTorch wording, never aborts', () => {
+  const x6 = new Float32Array([1, 2, 3, 4, 5, 6]);
+  const cases = [
+    ['unknown function', () => simd.forward('Swish', x6), /^Unknown function 'Swish'\. Known functions: ReLU, /],
+    ['unknown param', () => simd.forward('ReLU', x6, { params: { alpha: 1 } }),
+      "ReLU.__init__() got an unexpected keyword argument 'alpha' (parameters: none)"],
+    ['dim out of range', () => simd.forward('Softmax', x6, { shape: [2, 3], params: { dim: 2 } }),
+      'Dimension out of range (expected to be in range of [-2, 1], but got 2)'],
+    ['negative dim out of range', () => simd.forward('LogSoftmax', x6, { shape: [6], params: { dim: -2 } }),
+      'Dimension out of range (expected to be in range of [-1, 0], but got -2)'],
+    ['length != prod(shape)', () => simd.forward('Softmax', x6, { shape: [4, 2], params: { dim: 0 } }),
+      "shape '[4, 2]' is invalid for input of size 6"],
+    ['negative shape', () => simd.forward('Softmax', x6, { shape: [-2, -3] }),
+      'Trying to create tensor with negative dimension -2: [-2, -3]'],
+    ['dim-wise without shape', () => simd.forward('Softmax', x6),
+      'Softmax is dim-wise: pass the input\'s shape, e.g. { shape: [2, 3] }'],
+    ['GLU odd size', () => simd.forward('GLU', x6, { shape: [2, 3] }),
+      'Halving dimension must be even, but dimension 1 is size 3'],
+    ['SwiGLU odd size', () => simd.forward('SwiGLU', x6, { shape: [3, 2], params: { dim: 0 } }),
+      'Halving dimension must be even, but dimension 0 is size 3'],
+    ['Softmax2d 2-D', () => simd.forward('Softmax2d', x6, { shape: [2, 3] }),
+      'Softmax2d: expected input to be 3D or 4D, got 2D instead'],
+    ['out-of-range param', () => simd.forward('RReLU', x6, { params: { lower: 2 } }), 'RReLU: lower must be in [0, 1], got 2'],
+    ['RReLU lower > upper', () => simd.forward('RReLU', x6, { params: { lower: 0.5, upper: 0.2 } }),
+      'Lower bound should be less than or equal to the upper bound'],
+    ['Softshrink negative lambd', () => simd.forward('Softshrink', x6, { params: { lambd: -1 } }),
+      'lambda must be greater or equal to 0, but found to be -1.'],
+    ['Hardtanh min > max', () => simd.forward('Hardtanh', x6, { params: { min_val: 2, max_val: 1 } }),
+      'max_val must be greater or equal to min_val'],
+    ['PReLU weight count', () => simd.forward('PReLU', x6, { shape: [2, 3], params: { weight: [0.1, 0.2] } }),
+      'Mismatch of parameter numbers and input channel size. Found parameter numbers = 2 and channel size = 3.'],
+    ['bad choice', () => simd.forward('GELU', x6, { params: { approximate: 'erf' } }),
+      "GELU: approximate must be one of 'none', 'tanh', got \"erf\""],
+    ['non-finite param', () => simd.forward('ELU', x6, { params: { alpha: NaN } }), 'ELU: alpha must be a finite number, got nan'],
+    ['wrong type param', () => simd.forward('ELU', x6, { params: { alpha: '1' } }), 'ELU: alpha must be a number, got "1"'],
+    ['gradOutput size', () => simd.backward('GLU', x6, new Float32Array(6), { shape: [2, 3], params: { dim: 0 } }),
+      'Mismatch in shape: grad_output[0] has a shape of torch.Size([6]) and output[0] has a shape of torch.Size([1, 3]).'],
+    ['gradOutput missing', () => simd.backward('ReLU', x6), 'backward(): gradOutput is required (use ones for the derivative)'],
+    ['x not numeric', () => simd.forward('ReLU', 'abc'), 'x must be a Float32Array or an array of numbers'],
+    ['CELU alpha 0', () => simd.forward('CELU', x6, { params: { alpha: 0 } }), 'CELU: alpha must not be 0 (the input is divided by alpha)'],
+  ];
+  for (const [what, fn, msg] of cases) {
+    test(what, () => {
+      assert.throws(fn, (e) => {
+        assert.ok(e instanceof Error);
+        if (msg instanceof RegExp) assert.match(e.message, msg);
+        else assert.equal(e.message, msg);
+        return true;
+      });
+      // The module still works after the error.
+      assert.deepEqual(Array.from(simd.forward('ReLU', [-1, 2])), [0, 2]);
+    });
+  }
+});
+
+describe('shapes', () => {
+  test('GLU halves the dim; backward returns the input size', () => {
+    const x = new Float32Array([1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.equal(simd.forward('GLU', x, { shape: [2, 4] }).length, 4);
+    assert.equal(simd.backward('GLU', x, new Float32Array(4).fill(1), { shape: [2, 4] }).length, 8);
+  });
+
+  test('0-d softmax is 1, and dim=None follows torch\'s implicit rule', () => {
+    assert.deepEqual(Array.from(simd.forward('Softmax', [3.5], { shape: [] })), [1]);
+    const x = Float32Array.from({ length: 24 }, (_, i) => Math.sin(i));
+    // 3-D input: implicit dim 0.
+    assert.deepEqual(simd.forward('Softmax', x, { shape: [2, 3, 4] }),
+      simd.forward('Softmax', x, { shape: [2, 3, 4], params: { dim: 0 } }));
+    // 2-D input: implicit dim 1.
+    assert.deepEqual(simd.forward('Softmax', x, { shape: [4, 6] }),
+      simd.forward('Softmax', x, { shape: [4, 6], params: { dim: -1 } }));
+  });
+
+  test('an all -inf row gives NaN, as torch', () => {
+    const y = simd.forward('Softmax', [-Infinity, -Infinity, 0, 1], { shape: [2, 2], params: { dim: 1 } });
+    assert.ok(Number.isNaN(y[0]) && Number.isNaN(y[1]));
+    assert.ok(Math.abs(y[2] + y[3] - 1) < 1e-6);
+  });
+
+  test('empty input gives empty output', () => {
+    assert.equal(simd.forward('Tanh', new Float32Array(0)).length, 0);
+  });
+});
+
+describe('RReLU', () => {
+  const x = Float32Array.from({ length: 1000 }, (_, i) => (i % 2 ? -1 : 1) * (1 + i / 100));
+  test('eval mode is LeakyReLU with slope (lower + upper) / 2', () => {
+    assert.deepEqual(simd.forward('RReLU', x, { params: { lower: 0.1, upper: 0.3 } }),
+      simd.forward('LeakyReLU', x, { params: { negative_slope: Math.fround(0.1 + 0.3) / 2 } }));
+  });
+  test('training mode: slopes in [lower, upper], seeded, and backward reuses the forward noise', () => {
+    const params = { lower: 0.1, upper: 0.3, training: true, seed: 7 };
+    const y = simd.forward('RReLU', x, { params });
+    const g = new Float32Array(x.length).fill(1);
+    const d = simd.backward('RReLU', x, g, { params });
+    const slopes = new Set();
+    for (let i = 0; i < x.length; i++) {
+      if (x[i] > 0) { assert.equal(y[i], x[i]); assert.equal(d[i], 1); continue; }
+      const r = y[i] / x[i];
+      assert.ok(r >= 0.1 - 1e-6 && r <= 0.3 + 1e-6, `slope ${r}`);
+      assert.ok(Math.abs(d[i] - r) < 1e-6);
+      slopes.add(d[i]);
+    }
+    assert.ok(slopes.size > 400, 'slopes are random per element');
+    assert.deepEqual(simd.forward('RReLU', x, { params }), y, 'same seed, same slopes');
+    assert.deepEqual(scalar.forward('RReLU', x, { params }), y, 'independent of the build');
+    assert.notDeepEqual(simd.forward('RReLU', x, { params: { ...params, seed: 8 } }), y);
+  });
+});
+
+describe('heap hygiene', () => {
+  test('10,000 forward/backward calls (and errors) leave the wasm heap unchanged', () => {
+    const x = Float32Array.from({ length: 777 }, (_, i) => i / 50 - 7);
+    const g = new Float32Array(777).fill(1);
+    simd.forward('GELU', x);  // warm the scratch block
+    simd.backward('Softmax', x, g, { shape: [7, 111], params: { dim: 1 } });
+    const inUse = simd.heapInUse();
+    const size = simd.heapSize;
+    const fns = simd.functions.filter((f) => !f.dimwise).map((f) => f.name);
+    for (let i = 0; i < 10000; i++) {
+      const name = fns[i % fns.length];
+      if (i % 2) simd.backward(name, x, g);
+      else simd.forward(name, x);
+      if (i % 100 === 0) {
+        assert.throws(() => simd.forward('Softmax', x, { shape: [7, 111], params: { dim: 5 } }));
+        simd.backward('Softmax', x, g, { shape: [7, 111], params: { dim: 0 } });
+      }
+    }
+    assert.equal(simd.heapInUse(), inUse);
+    assert.equal(simd.heapSize, size);
+  });
+});

@@ -1,0 +1,209 @@
+// actlab: PyTorch's activation functions, computed by C++ kernels compiled to WebAssembly.
+// Thin JS over embind: validate nothing twice (C++ owns the rules), move buffers, turn
+// error strings into Errors. Works in browsers and in Node >= 20 from the same file.
+import { simd as detectSimd } from 'wasm-feature-detect';
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
+
+async function instantiate(useSimd) {
+  // Literal URLs so bundlers (Vite) see and ship the .wasm files.
+  const wasmUrl = useSimd
+    ? new URL('./wasm/actlab-simd.wasm', import.meta.url)
+    : new URL('./wasm/actlab-scalar.wasm', import.meta.url);
+  const factory = useSimd
+    ? (await import('./wasm/actlab-simd.mjs')).default
+    : (await import('./wasm/actlab-scalar.mjs')).default;
+  const opts = {};
+  if (isNode) {
+    const { readFile } = await import(/* @vite-ignore */ 'node:fs/promises');
+    opts.wasmBinary = await readFile(wasmUrl);
+  } else {
+    opts.locateFile = () => wasmUrl.href;
+  }
+  return factory(opts);
+}
+
+/**
+ * Load the library. Picks the SIMD128 build where the engine supports it, else the scalar build.
+ * @param {{simd?: boolean}} [options] force one build (benchmarks, tests)
+ */
+export async function loadActlab(options = {}) {
+  const useSimd = options.simd ?? (await detectSimd());
+  const M = await instantiate(useSimd);
+  return new Actlab(M, useSimd);
+}
+
+
+class Actlab {
+  #M;
+  #fns;            // name -> { index, spec }
+  #arena = 0;      // one reusable heap block for all per-call buffers
+  #arenaBytes = 0;
+
+  constructor(M, simd) {
+    this.#M = M;
+    /** true when the SIMD128 build runs */
+    this.simd = M.simd();
+    if (this.simd !== simd) throw new Error('actlab: loaded the wrong wasm build');
+    /** One entry per function, straight from the C++ table. */
+    this.functions = deepFreeze(JSON.parse(M.functionsJson()));
+    this.#fns = new Map(this.functions.map((spec, index) => [spec.name, { index, spec }]));
+  }
+
+  /** Forward: y = f(x). */
+  forward(name, x, options = {}) {
+    return this.#call(name, false, x, null, options);
+  }
+
+  /** Backward: torch.autograd.grad(f(x), x, gradOutput). */
+  backward(name, x, gradOutput, options = {}) {
+    if (gradOutput == null) throw new TypeError('backward(): gradOutput is required (use ones for the derivative)');
+    return this.#call(name, true, x, gradOutput, options);
+  }
+
+  /** x positions where PyTorch uses a one-sided derivative, for these params. */
+  kinks(name, params = {}) {
+    const { index, spec } = this.#lookup(name);
+    const { values } = packParams(spec, params);
+    const M = this.#M;
+    const need = values.length * 8 + 16 * 8;
+    const base = this.#reserve(need);
+    M.HEAPF64.set(values, base / 8);
+    const out = base + values.length * 8;
+    const count = M.kinks(index, base, out, 16);
+    return Array.from(M.HEAPF64.subarray(out / 8, out / 8 + Math.min(count, 16)));
+  }
+
+  /** Bytes malloc'd inside the wasm heap right now (leak checks). */
+  heapInUse() {
+    return this.#M.heapInUse();
+  }
+
+  /** Size of the wasm linear memory in bytes. */
+  get heapSize() {
+    return this.#M.HEAPU8.length;
+  }
+
+  #lookup(name) {
+    const f = this.#fns.get(name);
+    if (!f) {
+      const known = this.functions.map((s) => s.name).join(', ');
+      throw new Error(`Unknown function '${name}'. Known functions: ${known}`);
+    }
+    return f;
+  }
+
+  // Grow-only scratch block; views are re-read after every allocation (memory may grow).
+  #reserve(bytes) {
+    if (bytes > this.#arenaBytes) {
+      const M = this.#M;
+      if (this.#arena) M._free(this.#arena);
+      const size = Math.max(bytes, this.#arenaBytes * 1.5, 1 << 16);
+      const p = M._malloc(size);
+      if (!p) {
+        this.#arena = 0;
+        this.#arenaBytes = 0;
+        throw new RangeError(`actlab: out of memory (needed ${(bytes / 2 ** 20).toFixed(1)} MiB of wasm heap)`);
+      }
+      this.#arena = p;
+      this.#arenaBytes = size;
+    }
+    return this.#arena;
+  }
+
+  #call(name, backward, x, g, { params = {}, shape } = {}) {
+    const { index, spec } = this.#lookup(name);
+    const xs = toF32(x, 'x');
+    const gs = g == null ? null : toF32(g, 'gradOutput');
+    const { values, weight } = packParams(spec, params);
+    let dims = -1;
+    let shp = [];
+    if (shape != null) {
+      if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && Math.abs(d) < 2 ** 31)) {
+        throw new TypeError(`shape must be an array of integers, got ${JSON.stringify(shape)}`);
+      }
+      shp = shape;
+      dims = shape.length;
+    }
+    const n = xs.length;
+    const ng = gs ? gs.length : 0;
+    // The output of GLU-like functions is half the input; the C++ side checks the exact shape.
+    const nOut = backward ? n : spec.halves ? Math.floor(n / 2) : n;
+    const al = (b) => (b + 15) & ~15;
+    const offX = 0;
+    const offG = offX + al(n * 4);
+    const offO = offG + al(ng * 4);
+    const offS = offO + al(nOut * 4);
+    const offP = offS + al(shp.length * 4 + 4);
+    const offW = offP + al(values.length * 8 + 8);
+    const total = offW + al(weight.length * 4 + 4);
+    const base = this.#reserve(total);
+    const M = this.#M;
+    M.HEAPF32.set(xs, (base + offX) / 4);
+    if (gs) M.HEAPF32.set(gs, (base + offG) / 4);
+    M.HEAP32.set(shp, (base + offS) / 4);
+    M.HEAPF64.set(values, (base + offP) / 8);
+    M.HEAPF32.set(weight, (base + offW) / 4);
+    const err = M.run(index, backward, base + offX, base + offG, ng, base + offO, n, base + offS, dims,
+      base + offP, base + offW, weight.length);
+    if (err) throw new Error(err);
+    return M.HEAPF32.slice((base + offO) / 4, (base + offO) / 4 + nOut);
+  }
+}
+
+function toF32(a, what) {
+  if (a instanceof Float32Array) return a;
+  if (Array.isArray(a) || ArrayBuffer.isView(a)) return Float32Array.from(a);
+  throw new TypeError(`${what} must be a Float32Array or an array of numbers`);
+}
+
+// Params object -> one double per declared param (C++ validates ranges), plus PReLU weights.
+function packParams(spec, params) {
+  if (params == null || typeof params !== 'object') throw new TypeError('params must be an object');
+  for (const key of Object.keys(params)) {
+    if (!spec.params.some((p) => p.name === key)) {
+      const allowed = spec.params.map((p) => p.name).join(', ') || 'none';
+      throw new Error(`${spec.name}.__init__() got an unexpected keyword argument '${key}' (parameters: ${allowed})`);
+    }
+  }
+  let weight = [];
+  const values = spec.params.map((p) => {
+    const v = Object.prototype.hasOwnProperty.call(params, p.name) ? params[p.name] : p.default;
+    const bad = (what) => new TypeError(`${spec.name}: ${p.name} must be ${what}, got ${JSON.stringify(v) ?? String(v)}`);
+    switch (p.kind) {
+      case 'choice': {
+        const i = p.choices.indexOf(v);
+        if (i < 0) throw new Error(`${spec.name}: ${p.name} must be one of ${p.choices.map((c) => `'${c}'`).join(', ')}, got ${JSON.stringify(v) ?? String(v)}`);
+        return i;
+      }
+      case 'bool':
+        if (typeof v !== 'boolean') throw bad('true or false');
+        return v ? 1 : 0;
+      case 'dim':
+        if (v === null && p.default === null) return NaN;
+        if (!Number.isInteger(v)) throw bad('an integer');
+        return v;
+      case 'weight': {
+        const w = typeof v === 'number' ? [v] : Array.isArray(v) || ArrayBuffer.isView(v) ? Array.from(v) : null;
+        if (!w || w.length === 0 || !w.every((u) => typeof u === 'number' && Number.isFinite(u))) {
+          throw bad('a finite number or a non-empty array of finite numbers');
+        }
+        weight = w;
+        return w[0];
+      }
+      default:
+        if (typeof v !== 'number') throw bad('a number');
+        return v;
+    }
+  });
+  return { values, weight };
+}
+
+function deepFreeze(o) {
+  if (o && typeof o === 'object') {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+  return o;
+}
+
