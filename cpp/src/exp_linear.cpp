@@ -32,7 +32,7 @@ template <class V> struct SELUOp : EluCore<V> {
 };
 
 std::string celu_check(const Ctx& c) {
-  if (c.p[0] == 0) return "CELU: alpha must not be 0 (the input is divided by alpha)";
+  if (c.p[0] == 0) return "ZeroDivisionError: alpha cannot be 0 for CELU";
   return "";
 }
 

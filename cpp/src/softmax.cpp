@@ -141,7 +141,7 @@ Param dim_param(double def, const char* doc) {
 std::string softmax2d_check(const Ctx& c) {
   const size_t nd = c.shape.size();
   if (nd != 3 && nd != 4)
-    return "Softmax2d: expected input to be 3D or 4D, got " + std::to_string(nd) + "D instead";
+    return "Softmax2d requires a 3D or 4D tensor as input (got " + std::to_string(nd) + "D)";
   return "";
 }
 

@@ -67,6 +67,8 @@ TEST_CASE("vectorized exp/expm1/log/log1p/tanh are accurate", "[vecmath]") {
            [](long double x) { return log1pl(x); }, -0.999999f, 3.4e38f, 1);
   check_fn("tanh", [](auto x) { return vm::tanh(x); },
            [](long double x) { return tanhl(x); }, -20.0f, 20.0f, 2);
+  check_fn("erf", [](auto x) { return vm::erf(x); },
+           [](long double x) { return erfl(x); }, -10.0f, 10.0f, 4);
 }
 
 TEST_CASE("1-lane and 4-lane kernels agree bit for bit", "[vecmath]") {
@@ -98,9 +100,6 @@ TEST_CASE("special values", "[vecmath]") {
   CHECK(std::isnan(vm::tanh(F1(NAN)).v));
   CHECK(vm::erf(F1(INFINITY)).v == 1.0f);
   CHECK(vm::erf(F1(-INFINITY)).v == -1.0f);
-  // erf is torch's A&S 7.1.26 approximation: absolute error stays below 1.5e-7 (+ rounding).
-  double worst = 0;
-  for (float x = -6; x <= 6; x += 0.001f) worst = std::max(worst, std::fabs(double(vm::erf(F1(x)).v) - std::erf(double(x))));
-  std::printf("erf      max abs error %.3g (Abramowitz-Stegun 7.1.26, as torch)\n", worst);
-  CHECK(worst < 5e-7);
+  CHECK(std::isnan(vm::erf(F1(NAN)).v));
+  CHECK(std::signbit(vm::erf(F1(-0.0f)).v));
 }

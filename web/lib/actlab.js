@@ -111,10 +111,24 @@ class Actlab {
     return this.#arena;
   }
 
-  #call(name, backward, x, g, { params = {}, shape } = {}) {
+  /**
+   * Zero-copy path: a Float32Array-backed buffer that lives on the wasm heap. Pass it as x,
+   * gradOutput or `out` and no copy is made. Call free() when done.
+   */
+  alloc(n) {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`alloc(n): n must be a non-negative integer, got ${n}`);
+    const ptr = this.#M._malloc(Math.max(n, 1) * 4);
+    if (!ptr) throw new RangeError(`actlab: out of memory (alloc of ${n} floats)`);
+    return new HeapArray(this.#M, ptr, n);
+  }
+
+  #call(name, backward, x, g, { params = {}, shape, out } = {}) {
     const { index, spec } = this.#lookup(name);
-    const xs = toF32(x, 'x');
-    const gs = g == null ? null : toF32(g, 'gradOutput');
+    const M = this.#M;
+    const onHeap = (a) => a instanceof HeapArray && a.module === M;
+    for (const a of [x, g, out]) if (a instanceof HeapArray && (a.module !== M || a.freed)) throw new Error('HeapArray is freed or belongs to another actlab instance');
+    const xs = onHeap(x) ? null : toF32(x, 'x');
+    const gs = g == null || onHeap(g) ? null : toF32(g, 'gradOutput');
     const { values, weight } = packParams(spec, params);
     let dims = -1;
     let shp = [];
@@ -125,29 +139,57 @@ class Actlab {
       shp = shape;
       dims = shape.length;
     }
-    const n = xs.length;
-    const ng = gs ? gs.length : 0;
+    const n = xs ? xs.length : x.length;
+    const ng = g == null ? 0 : gs ? gs.length : g.length;
     // The output of GLU-like functions is half the input; the C++ side checks the exact shape.
     const nOut = backward ? n : spec.halves ? Math.floor(n / 2) : n;
-    const al = (b) => (b + 15) & ~15;
-    const offX = 0;
-    const offG = offX + al(n * 4);
-    const offO = offG + al(ng * 4);
-    const offS = offO + al(nOut * 4);
+    if (out != null && (!onHeap(out) || out.length !== nOut)) {
+      throw new TypeError(`out must be a HeapArray of ${nOut} floats from lab.alloc()`);
+    }
+    // One grow-only block holds whatever is not already on the heap, 16-byte aligned.
+    const al = (bytes) => (bytes + 15) & ~15;
+    const offS = 0;
     const offP = offS + al(shp.length * 4 + 4);
     const offW = offP + al(values.length * 8 + 8);
-    const total = offW + al(weight.length * 4 + 4);
+    const offX = offW + al(weight.length * 4 + 4);
+    const offG = offX + (xs ? al(n * 4) : 0);
+    const offO = offG + (gs ? al(ng * 4) : 0);
+    const total = offO + (out ? 0 : al(nOut * 4));
     const base = this.#reserve(total);
-    const M = this.#M;
-    M.HEAPF32.set(xs, (base + offX) / 4);
-    if (gs) M.HEAPF32.set(gs, (base + offG) / 4);
+    const xPtr = xs ? base + offX : x.ptr;
+    const gPtr = g == null ? 0 : gs ? base + offG : g.ptr;
+    const oPtr = out ? out.ptr : base + offO;
     M.HEAP32.set(shp, (base + offS) / 4);
     M.HEAPF64.set(values, (base + offP) / 8);
     M.HEAPF32.set(weight, (base + offW) / 4);
-    const err = M.run(index, backward, base + offX, base + offG, ng, base + offO, n, base + offS, dims,
-      base + offP, base + offW, weight.length);
+    if (xs) M.HEAPF32.set(xs, xPtr / 4);
+    if (gs) M.HEAPF32.set(gs, gPtr / 4);
+    const err = M.run(index, backward, xPtr, gPtr, ng, oPtr, n, base + offS, dims, base + offP, base + offW, weight.length);
     if (err) throw new Error(err);
-    return M.HEAPF32.slice((base + offO) / 4, (base + offO) / 4 + nOut);
+    return out ? out.array : M.HEAPF32.slice(oPtr / 4, oPtr / 4 + nOut);
+  }
+}
+
+/** A float32 buffer on the wasm heap (see Actlab#alloc). */
+class HeapArray {
+  #view = null;
+  constructor(module, ptr, length) {
+    this.module = module;
+    this.ptr = ptr;
+    this.length = length;
+    this.freed = false;
+  }
+  /** A Float32Array view; re-created when the heap has grown (old views detach). */
+  get array() {
+    if (this.freed) throw new Error('HeapArray was freed');
+    const buf = this.module.HEAPF32.buffer;
+    if (!this.#view || this.#view.buffer !== buf) this.#view = new Float32Array(buf, this.ptr, this.length);
+    return this.#view;
+  }
+  free() {
+    if (!this.freed) this.module._free(this.ptr);
+    this.freed = true;
+    this.#view = null;
   }
 }
 
@@ -173,7 +215,8 @@ function packParams(spec, params) {
     switch (p.kind) {
       case 'choice': {
         const i = p.choices.indexOf(v);
-        if (i < 0) throw new Error(`${spec.name}: ${p.name} must be one of ${p.choices.map((c) => `'${c}'`).join(', ')}, got ${JSON.stringify(v) ?? String(v)}`);
+        // PyTorch's wording (GELU: "approximate argument must be either none or tanh.").
+        if (i < 0) throw new Error(`${p.name} argument must be either ${p.choices.join(' or ')}. (${spec.name} got ${JSON.stringify(v) ?? String(v)})`);
         return i;
       }
       case 'bool':
