@@ -22,7 +22,26 @@ template <class V> AL_INLINE V ldexp(V p, V n) {
 }
 
 // e^x, Cephes-style: x = n ln2 + r, |r| ≤ ln2/2, degree-6 polynomial, ≤ 1 ULP (normal range).
+template <class V> AL_INLINE V exp_full(V x);
 template <class V> AL_INLINE V exp(V x) {
+  // Fast path: every lane in [-87, 88] (or NaN) needs one exponent factor and no clamping.
+  auto edge = (x < V(-87.0f)) | (x > V(88.0f));
+  if (any(edge)) return exp_full(x);
+  V n = nearest(x * V(kLog2e));
+  V r = x - n * V(kLn2Hi);
+  r = r - n * V(kLn2Lo);
+  V p = V(1.9875691500e-4f);
+  p = p * r + V(1.3981999507e-3f);
+  p = p * r + V(8.3334519073e-3f);
+  p = p * r + V(4.1665795894e-2f);
+  p = p * r + V(1.6666665459e-1f);
+  p = p * r + V(5.0000001201e-1f);
+  p = p * (r * r) + r + V(1.0f);
+  return p * as_float(shl(to_int(n) + ibroadcast<V>(127), 23));
+}
+
+// Full range: overflow to +inf, gradual underflow to subnormals and 0.
+template <class V> AL_INLINE V exp_full(V x) {
   x = min(max(x, V(-104.0f)), V(89.0f));  // NaN propagates through min/max
   V n = nearest(x * V(kLog2e));
   V r = x - n * V(kLn2Hi);

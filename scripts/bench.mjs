@@ -1,0 +1,78 @@
+// npm run bench: ns/element of every function, forward and backward, at 1M float32 elements in
+// node — SIMD128 build vs scalar build of the same source, at kernel level (buffers already on
+// the wasm heap, lab.alloc) and at API level (Float32Array in, new Float32Array out: two copies).
+// Each figure: median of 7 samples, each sample repeats the call for >= 30 ms.
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { loadActlab } from '../web/lib/actlab.js';
+
+const N = 1 << 20;
+const SAMPLES = 7;
+const MIN_MS = 30;
+
+function median(a) { const s = [...a].sort((p, q) => p - q); return s[s.length >> 1]; }
+function timeIt(fn) {
+  fn(); fn();  // warm-up
+  const per = [];
+  for (let s = 0; s < SAMPLES; s++) {
+    let reps = 0;
+    const t0 = performance.now();
+    let t;
+    do { fn(); reps++; t = performance.now(); } while (t - t0 < MIN_MS);
+    per.push(((t - t0) * 1e6) / reps / N);
+  }
+  return median(per);
+}
+
+// Shapes for dim-wise functions: 1,024 rows of 1,024 along the last dim (Softmax2d: 256 channels).
+function shapeFor(f) {
+  if (f.fixedDim === -3) return [4, 256, 32, 32];
+  if (f.dimwise) return [1024, 1024];
+  return undefined;
+}
+
+// Deterministic normals x 3.
+let seed = 12345;
+const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+const xs = Float32Array.from({ length: N }, () => 3 * Math.sqrt(-2 * Math.log(rnd() + 1e-12)) * Math.cos(2 * Math.PI * rnd()));
+const gs = Float32Array.from({ length: N }, () => rnd() - 0.5);
+
+const builds = { simd: await loadActlab({ simd: true }), scalar: await loadActlab({ simd: false }) };
+const rows = [];
+for (const f of builds.simd.functions) {
+  const shape = shapeFor(f);
+  const row = { name: f.name };
+  for (const [which, lab] of Object.entries(builds)) {
+    const nOut = f.halves ? N / 2 : N;
+    const x = lab.alloc(N), g = lab.alloc(nOut), y = lab.alloc(nOut), dx = lab.alloc(N);
+    x.array.set(xs);
+    g.array.set(gs.subarray(0, nOut));
+    row[`${which}_fwd`] = timeIt(() => lab.forward(f.name, x, { shape, out: y }));
+    row[`${which}_bwd`] = timeIt(() => lab.backward(f.name, x, g, { shape, out: dx }));
+    for (const h of [x, g, y, dx]) h.free();
+  }
+  const lab = builds.simd;
+  row.api_fwd = timeIt(() => lab.forward(f.name, xs, { shape }));
+  row.api_bwd = timeIt(() => lab.backward(f.name, xs, f.halves ? gs.subarray(0, N / 2) : gs, { shape }));
+  rows.push(row);
+  process.stderr.write('.');
+}
+process.stderr.write('\n');
+
+const fmt = (v) => v.toFixed(2);
+console.log(`actlab bench: ${N.toLocaleString('en')} float32 elements, node ${process.version}, ns/element (median of ${SAMPLES})`);
+console.log('kernel = buffers on the wasm heap (lab.alloc); API = Float32Array in/out (copies included)\n');
+console.log('| function | SIMD fwd | scalar fwd | speed-up | SIMD bwd | scalar bwd | speed-up | API fwd | API bwd |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const r of rows) {
+  console.log(`| ${r.name} | ${fmt(r.simd_fwd)} | ${fmt(r.scalar_fwd)} | ${(r.scalar_fwd / r.simd_fwd).toFixed(1)}× | ` +
+    `${fmt(r.simd_bwd)} | ${fmt(r.scalar_bwd)} | ${(r.scalar_bwd / r.simd_bwd).toFixed(1)}× | ${fmt(r.api_fwd)} | ${fmt(r.api_bwd)} |`);
+}
+// The memory floor: a copy of N floats in and out of the heap (what any copying API pays).
+const lab = builds.simd;
+const h = lab.alloc(N);
+const copy = timeIt(() => { h.array.set(xs); return h.array.slice(); });
+h.free();
+console.log(`\ncopy in + copy out of the heap (API overhead floor): ${fmt(copy)} ns/element`);
+mkdirSync('build', { recursive: true });
+writeFileSync('build/bench.json', JSON.stringify({ n: N, node: process.version, rows, copy }, null, 2));
+console.log('wrote build/bench.json');
