@@ -37,8 +37,10 @@ const xs = Float32Array.from({ length: N }, () => 3 * Math.sqrt(-2 * Math.log(rn
 const gs = Float32Array.from({ length: N }, () => rnd() - 0.5);
 
 const builds = { simd: await loadActlab({ simd: true }), scalar: await loadActlab({ simd: false }) };
+// Optional names on the command line (`npm run bench -- Tanh GELU`) restrict the run.
+const only = process.argv.slice(2);
 const rows = [];
-for (const f of builds.simd.functions) {
+for (const f of builds.simd.functions.filter((f) => !only.length || only.includes(f.name))) {
   const shape = shapeFor(f);
   const row = { name: f.name };
   for (const [which, lab] of Object.entries(builds)) {
@@ -74,5 +76,5 @@ const copy = timeIt(() => { h.array.set(xs); return h.array.slice(); });
 h.free();
 console.log(`\ncopy in + copy out of the heap (API overhead floor): ${fmt(copy)} ns/element`);
 mkdirSync('build', { recursive: true });
-writeFileSync('build/bench.json', JSON.stringify({ n: N, node: process.version, rows, copy }, null, 2));
-console.log('wrote build/bench.json');
+if (!only.length) writeFileSync('build/bench.json', JSON.stringify({ n: N, node: process.version, rows, copy }, null, 2));
+if (!only.length) console.log('wrote build/bench.json');

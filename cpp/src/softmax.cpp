@@ -71,16 +71,31 @@ void soft_row(Kind kind, bool backward, const float* x, const float* g, float* o
     for (; k + L <= size; k += L) fn(V::load(x + k) * V(sg), k);
     for (; k < size; ++k) fn(F1(x[k] * sg), k);
   };
-  V mv(-INFINITY); F1 ms(-INFINITY);
-  each([&](auto v, int64_t) { if constexpr (decltype(v)::lanes == L) mv = max(mv, v); else ms = max(ms, v); });
-  const float m = max(F1(hmax(mv)), ms).v;
-  V sv(0.0f); F1 ss(0.0f);
-  each([&](auto v, int64_t) {
-    using T = decltype(v);
-    T e = vm::exp(v - T(m));
-    if constexpr (T::lanes == L) sv = sv + e; else ss = ss + e;
-  });
-  const float s = hsum(sv) + ss.v;
+  V mv(-INFINITY), mv2(-INFINITY); F1 ms(-INFINITY);
+  {
+    const V vs(sg);
+    int64_t k = 0;
+    for (; k + 2 * L <= size; k += 2 * L) {
+      mv = max(mv, V::load(x + k) * vs);
+      mv2 = max(mv2, V::load(x + k + L) * vs);
+    }
+    for (; k + L <= size; k += L) mv = max(mv, V::load(x + k) * vs);
+    for (; k < size; ++k) ms = max(ms, F1(x[k] * sg));
+  }
+  const float m = max(F1(hmax(max(mv, mv2))), ms).v;
+  // The exp-sum dominates: two vectors per step on two accumulators overlap their latencies.
+  V sv(0.0f), sv2(0.0f); F1 ss(0.0f);
+  {
+    const V vm_(m), vs(sg);
+    int64_t k = 0;
+    for (; k + 2 * L <= size; k += 2 * L) {
+      sv = sv + vm::exp(V::load(x + k) * vs - vm_);
+      sv2 = sv2 + vm::exp(V::load(x + k + L) * vs - vm_);
+    }
+    for (; k + L <= size; k += L) sv = sv + vm::exp(V::load(x + k) * vs - vm_);
+    for (; k < size; ++k) ss = ss + vm::exp(F1(x[k] * sg) - F1(m));
+  }
+  const float s = hsum(sv + sv2) + ss.v;
   if (kind == Kind::Log) {
     const float lse = m + vm::log(F1(s)).v;
     if (!backward) {

@@ -121,12 +121,21 @@ template <class V> AL_INLINE V log1p(V x) {
   return log(u) + select(ok, c, V(0.0f));
 }
 
-// tanh via expm1 of -2|x| (always in (-1, 0], so no overflow and no cancellation).
+// tanh, Cephes tanhf: odd polynomial below |x| = 0.625, else 1 - 2 / (e^{2|x|} + 1) with the
+// argument capped at 20 (tanh is 1 in float32 beyond 9.01), so exp() stays on its fast path.
 template <class V> AL_INLINE V tanh(V x) {
   V ax = abs(x);
-  V t = expm1(V(-2.0f) * ax);
-  V r = -t / (t + V(2.0f));
-  return or_bits(r, and_bits(x, 0x80000000u));  // copysign, keeps -0 and NaN
+  V z = x * x;
+  V p = V(-5.70498872745e-3f);
+  p = p * z + V(2.06390887954e-2f);
+  p = p * z + V(-5.37397155531e-2f);
+  p = p * z + V(1.33314422036e-1f);
+  p = p * z + V(-3.33332819422e-1f);
+  V small = p * z * ax + ax;
+  V e = exp(V(2.0f) * min(ax, V(20.0f)));
+  V big = V(1.0f) - V(2.0f) / (e + V(1.0f));
+  V r = or_bits(select(ax < V(0.625f), small, big), and_bits(x, 0x80000000u));  // copysign keeps -0
+  return select(isnan(x), x, r);
 }
 
 // erf: odd Taylor polynomial below |x| = 0.5; above, 1 - erfc with the Chebyshev-fitted
