@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test: Catch2 natively and as wasm SIMD128 under node (CTest), then the JS API tests.
+# Every test: Catch2 natively and as wasm SIMD128 under node (CTest), the JS tests (node:test),
+# then the playground in headless Chromium (Playwright); screenshots land in test-output/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "== Catch2, native =="
@@ -8,3 +9,5 @@ echo "== Catch2, wasm SIMD128 under node =="
 ctest --test-dir build/wasm -V | grep -v "^[0-9]*: Test command\|^UpdateCTestConfiguration\|^Parse Config\|^Test project\|^Constructing\|^Checking test\|^test [0-9]"
 echo "== JS API (node:test) =="
 node --test tests/js/
+echo "== playground in headless Chromium (playwright-core) =="
+node --test tests/e2e/

@@ -1,33 +1,330 @@
-// Plain function list (the playground UI comes with the plot issue). DOM is built with
-// textContent only: nothing is ever injected as HTML.
+// The playground: state -> curves (wasm kernels, cached) -> uPlot. Everything on screen is read
+// from the store; controls only write to it. DOM text is set with textContent, never as HTML.
+import './style.css';
 import { loadActlab } from './lib/actlab.js';
+import { createStore } from './ui/store.js';
+import { Sampler } from './ui/sample.js';
+import { MainPlot, palette, num } from './ui/plot.js';
+import { buildControls, py } from './ui/controls.js';
+import { tex, pytorchCode, renderNote, kwargs } from './ui/learn.js';
+import { buildGallery } from './ui/gallery.js';
+import { t, applyI18n, languages } from './ui/i18n.js';
 
+const $ = (id) => document.getElementById(id);
+document.documentElement.dataset.theme = matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+performance.mark('actlab:start');
 const lab = await loadActlab();
-// Python spelling of a default, as in the PyTorch signature.
-const py = (v) => (v === null ? 'None' : v === true ? 'True' : v === false ? 'False' : typeof v === 'string' ? `'${v}'` : String(+v.toPrecision(6)));
-const status = document.getElementById('status');
-status.textContent = `${lab.functions.length} functions, ${lab.simd ? 'SIMD128' : 'scalar'} build.`;
-const body = document.getElementById('fns');
-const probe = new Float32Array([-1, 0, 1]);
-for (const f of lab.functions) {
-  const tr = document.createElement('tr');
-  const cell = (text, code = false) => {
-    const td = document.createElement('td');
-    const el = code ? document.createElement('code') : td;
-    el.textContent = text;
-    if (code) td.append(el);
-    tr.append(td);
-  };
-  cell(`${f.module}.${f.name}`, true);
-  cell(f.family);
-  cell(f.params.map((p) => `${p.name}=${py(p.default)}`).join(', ') || '—', true);
-  const shape = f.dimwise ? (f.fixedDim === -3 ? [3, 1, 1] : [probe.length - (f.halves ? 1 : 0)]) : undefined;
-  const x = f.fixedDim === -3 ? probe : f.halves ? new Float32Array([-1, 1]) : probe;
-  try {
-    const y = Array.from(lab.forward(f.name, x, { shape: f.dimwise ? shape : undefined })).map((v) => v.toFixed(4));
-    cell(f.halves ? `${y.join(', ')}  (x = [−1, 1]: a = −1, b = 1)` : y.join(', '));
-  } catch (e) {
-    cell(e.message);
+performance.mark('actlab:wasm-ready');
+const specs = new Map(lab.functions.map((f) => [f.name, f]));
+const N = 2000;
+const sampler = new Sampler(lab, N);
+const X_DEFAULT = [-6, 6];
+
+const store = createStore({
+  view: 'plot',
+  fn: 'GELU',
+  params: {},          // name -> { param: value } overrides, remembered per function
+  overlays: [],        // [{ fn, params }]
+  x: X_DEFAULT,
+  y: null,             // null = auto
+  show: { f: true, df: true },
+  shade: false,
+  vec: [0, 1, 2],
+  comp: null,          // null = last component
+  lang: navigator.language?.toLowerCase().startsWith('zh') ? 'zh' : 'en',
+  query: '',
+});
+
+const paramsOf = (s, name) => s.params[name] ?? {};
+const compOf = (s) => (s.comp == null || s.comp >= s.vec.length ? s.vec.length - 1 : s.comp);
+const labelOf = (spec, params) => `${spec.name}${kwargs(spec, params, { skip: ['dim', 'seed'] }).length ? `(${kwargs(spec, params, { skip: ['dim', 'seed'] }).join(', ')})` : ''}`;
+
+// ---- function list (grouped by the table's family, in table order) ----
+const familyLabel = (f) => t(store.get().lang, `family_${f}`);
+function buildList() {
+  const s = store.get();
+  const root = $('fnlist');
+  root.replaceChildren();
+  const q = s.query.trim().toLowerCase();
+  const groups = new Map();
+  for (const f of lab.functions) {
+    if (q && !f.name.toLowerCase().includes(q) && !familyLabel(f.family).toLowerCase().includes(q)) continue;
+    if (!groups.has(f.family)) groups.set(f.family, []);
+    groups.get(f.family).push(f);
   }
-  body.append(tr);
+  if (!groups.size) {
+    const p = document.createElement('p');
+    p.className = 'muted';
+    p.textContent = t(s.lang, 'noMatch');
+    root.append(p);
+  }
+  for (const [fam, fns] of groups) {
+    const h = document.createElement('h3');
+    h.textContent = familyLabel(fam);
+    const ul = document.createElement('ul');
+    for (const f of fns) {
+      const li = document.createElement('li');
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = f.name;
+      b.dataset.fn = f.name;
+      if (f.name === s.fn) b.setAttribute('aria-current', 'true');
+      b.addEventListener('click', () => store.set({ fn: f.name, view: 'plot' }));
+      li.append(b);
+      ul.append(li);
+    }
+    root.append(h, ul);
+  }
 }
+
+// ---- the main plot ----
+const plot = new MainPlot($('plot'), {
+  shade: false,
+  onZoom: (xr, yr) => store.set({ ...(xr ? { x: xr.map((v) => +v.toPrecision(4)) } : {}), ...(yr ? { y: yr.map((v) => +v.toPrecision(4)) } : {}) }),
+  onReset: () => store.set({ x: X_DEFAULT, y: null }),
+});
+
+let lastGood = new Map();  // curve label slot -> last valid curve (shown while a parameter is invalid)
+function renderPlot(s) {
+  const colors = palette();
+  const comp = compOf(s);
+  const items = [{ fn: s.fn, params: paramsOf(s, s.fn) }, ...s.overlays];
+  const curves = [];
+  let error = '';
+  items.forEach((it, i) => {
+    const spec = specs.get(it.fn);
+    let curve;
+    try {
+      curve = sampler.curve(spec, it.params, s.x, s.vec, comp);
+      lastGood.set(i, curve);
+    } catch (e) {
+      if (i === 0) error = e.message;
+      curve = lastGood.get(i);
+      if (!curve || curve.x.length !== N) curve = { x: sampler.curve(spec, {}, s.x, s.vec, comp).x, f: new Float32Array(N).fill(NaN), df: new Float32Array(N).fill(NaN), kinks: [] };
+    }
+    curves.push({ label: labelOf(spec, it.params), curve, color: colors[i % colors.length] });
+  });
+  plot.update(curves, { show: s.show, xr: s.x, yr: s.y, shade: s.shade });
+  $('plot-error').hidden = !error;
+  $('plot-error').textContent = error;
+  $('plot').setAttribute('aria-label', `${curves.map((c) => c.label).join(', ')}: f(x) and f′(x) for x in [${s.x.join(', ')}]`);
+  renderKinks(s, curves[0]);
+}
+
+function renderKinks(s, c) {
+  const root = $('kinks');
+  root.replaceChildren();
+  const spec = specs.get(s.fn);
+  if (spec.dimwise || spec.halves) return;
+  const h = document.createElement('h4');
+  h.textContent = c.curve.kinks.length ? t(s.lang, 'kinks') : t(s.lang, 'noKinks');
+  root.append(h);
+  if (!c.curve.kinks.length) return;
+  const ul = document.createElement('ul');
+  for (const k of c.curve.kinks) {
+    const li = document.createElement('li');
+    const code = document.createElement('code');
+    code.textContent = `${spec.name}′(${num(k.x)}) = ${num(k.df)}`;
+    li.append(code, ` — f(${num(k.x)}) = ${num(k.f)}`);
+    ul.append(li);
+  }
+  root.append(ul);
+}
+
+// ---- parameter controls, vector for dim-wise functions ----
+function renderControls(s) {
+  const spec = specs.get(s.fn);
+  buildControls($('params'), spec, paramsOf(s, s.fn), s.lang, (name, value) => {
+    const cur = store.get();
+    store.set({ params: { ...cur.params, [cur.fn]: { ...paramsOf(cur, cur.fn), [name]: value } } });
+  });
+  const dimwise = spec.dimwise || spec.halves;
+  $('vector-box').hidden = !dimwise;
+  if (dimwise) {
+    $('vector-label').textContent = t(s.lang, spec.halves ? 'vectorGate' : 'vector');
+    $('vector-hint').textContent = t(s.lang, spec.halves ? 'vectorHintGate' : 'vectorHintSoftmax');
+  }
+}
+
+function renderVector(s) {
+  const v = $('vector');
+  if (document.activeElement !== v) v.value = s.vec.join(', ');
+  const sel = $('comp');
+  const comp = compOf(s);
+  if (sel.options.length !== s.vec.length) sel.replaceChildren(...s.vec.map((_, i) => new Option(String(i), String(i))));
+  sel.value = String(comp);
+}
+
+$('vector').addEventListener('input', () => {
+  const parts = $('vector').value.split(/[\s,]+/).filter(Boolean);
+  const vals = parts.map(Number);
+  const ok = parts.length >= 1 && parts.length <= 16 && vals.every(Number.isFinite);
+  $('vector-error').hidden = ok;
+  $('vector-error').textContent = ok ? '' : t(store.get().lang, 'vectorError');
+  if (ok) store.set({ vec: vals });
+});
+$('comp').addEventListener('input', () => store.set({ comp: +$('comp').value }));
+
+// ---- Learn ----
+function renderLearn(s, changed) {
+  const spec = specs.get(s.fn);
+  if (changed.has('fn') || changed.has('lang') || changed.has('init')) {
+    tex($('latex'), spec.latex);
+    tex($('dlatex'), spec.dlatex);
+    tex($('range'), spec.range);
+    renderNote($('note'), spec.name, s.lang);
+  }
+  $('code').textContent = pytorchCode(spec, paramsOf(s, s.fn), { x: s.x, vec: s.vec, comp: compOf(s), n: N });
+}
+$('copy-code').addEventListener('click', async () => {
+  try {
+    await navigator.clipboard.writeText($('code').textContent);
+    $('copy-code').textContent = t(store.get().lang, 'copied');
+    setTimeout(() => ($('copy-code').textContent = t(store.get().lang, 'copy')), 1500);
+  } catch { /* clipboard unavailable (insecure context): the code stays selectable */ }
+});
+
+// ---- compare ----
+function renderOverlays(s) {
+  const ul = $('overlays');
+  ul.replaceChildren();
+  const colors = palette();
+  s.overlays.forEach((o, i) => {
+    const li = document.createElement('li');
+    const sw = document.createElement('span');
+    sw.className = 'swatch';
+    sw.style.background = colors[(i + 1) % colors.length];
+    const name = document.createElement('button');
+    name.type = 'button';
+    name.className = 'linkish';
+    name.textContent = labelOf(specs.get(o.fn), o.params);
+    name.title = t(s.lang, 'edit');
+    name.addEventListener('click', () => {
+      const cur = store.get();
+      store.set({ fn: o.fn, params: { ...cur.params, [o.fn]: { ...o.params } }, overlays: cur.overlays.filter((_, j) => j !== i) });
+    });
+    const rm = document.createElement('button');
+    rm.type = 'button';
+    rm.className = 'remove';
+    rm.textContent = '×';
+    rm.setAttribute('aria-label', `${t(s.lang, 'remove')} ${name.textContent}`);
+    rm.addEventListener('click', () => store.set({ overlays: store.get().overlays.filter((_, j) => j !== i) }));
+    li.append(sw, name, rm);
+    ul.append(li);
+  });
+  $('clear-compare').disabled = !s.overlays.length;
+}
+$('pin').addEventListener('click', () => {
+  const s = store.get();
+  if (s.overlays.length >= 5) return;
+  store.set({ overlays: [...s.overlays, { fn: s.fn, params: { ...paramsOf(s, s.fn) } }] });
+});
+$('clear-compare').addEventListener('click', () => store.set({ overlays: [] }));
+
+// ---- view controls ----
+for (const b of document.querySelectorAll('.tab')) b.addEventListener('click', () => store.set({ view: b.dataset.view }));
+$('search').addEventListener('input', () => store.set({ query: $('search').value }));
+$('search').addEventListener('keydown', (e) => {
+  if (e.key !== 'Enter') return;
+  const first = $('fnlist').querySelector('button');
+  if (first) store.set({ fn: first.dataset.fn, view: 'plot' });
+});
+for (const [code, name] of Object.entries(languages)) $('lang').append(new Option(name, code));
+$('lang').addEventListener('input', () => store.set({ lang: $('lang').value }));
+$('show-f').addEventListener('input', () => store.set({ show: { ...store.get().show, f: $('show-f').checked } }));
+$('show-df').addEventListener('input', () => store.set({ show: { ...store.get().show, df: $('show-df').checked } }));
+$('shade').addEventListener('input', () => store.set({ shade: $('shade').checked }));
+const rangeInput = (a, b, key) => {
+  const lo = +$(a).value, hi = +$(b).value;
+  if ($(a).value !== '' && $(b).value !== '' && Number.isFinite(lo) && Number.isFinite(hi) && lo < hi && hi - lo >= 1e-6 && Math.max(-lo, hi) <= 1e6) {
+    $(a).removeAttribute('aria-invalid');
+    $(b).removeAttribute('aria-invalid');
+    store.set({ [key]: [lo, hi] });
+  } else {
+    $(a).setAttribute('aria-invalid', 'true');
+    $(b).setAttribute('aria-invalid', 'true');
+  }
+};
+for (const id of ['x-lo', 'x-hi']) $(id).addEventListener('input', () => rangeInput('x-lo', 'x-hi', 'x'));
+for (const id of ['y-lo', 'y-hi']) $(id).addEventListener('input', () => { $('y-auto').checked = false; rangeInput('y-lo', 'y-hi', 'y'); });
+$('y-auto').addEventListener('input', () => {
+  if ($('y-auto').checked) store.set({ y: null });
+  else rangeInput('y-lo', 'y-hi', 'y');
+});
+$('reset-view').addEventListener('click', () => store.set({ x: X_DEFAULT, y: null }));
+$('reset-params').addEventListener('click', () => {
+  const s = store.get();
+  const params = { ...s.params };
+  delete params[s.fn];
+  store.set({ params, vec: [0, 1, 2], comp: null });
+  renderControls(store.get());
+});
+
+function renderRanges(s) {
+  const set = (id, v) => { if (document.activeElement !== $(id)) $(id).value = String(v); };
+  set('x-lo', s.x[0]);
+  set('x-hi', s.x[1]);
+  $('y-auto').checked = s.y == null;
+  // Auto y: show the range uPlot chose, so switching auto off starts from what is on screen.
+  const [ylo, yhi] = s.y ?? (plot.yShown ?? ['', '']).map((v) => +(+v).toPrecision(4));
+  set('y-lo', ylo);
+  set('y-hi', yhi);
+  $('show-f').checked = s.show.f;
+  $('show-df').checked = s.show.df;
+  $('shade').checked = s.shade;
+}
+
+// ---- gallery (built on first visit) ----
+let galleryBuilt = false;
+function renderView(s) {
+  $('view-plot').hidden = s.view !== 'plot';
+  $('view-gallery').hidden = s.view !== 'gallery';
+  for (const b of document.querySelectorAll('.tab')) b.setAttribute('aria-pressed', String(b.dataset.view === s.view));
+  if (s.view === 'gallery' && !galleryBuilt) {
+    galleryBuilt = true;
+    buildGallery($('gallery'), lab, new Sampler(lab, 200), familyLabel, (fn) => store.set({ fn, view: 'plot' }));
+  }
+}
+
+// ---- one render pass per flushed batch of changes ----
+function render(s, changed) {
+  const any = (...k) => k.some((x) => changed.has(x) || changed.has('init'));
+  if (any('lang')) {
+    applyI18n(document.body, s.lang);
+    document.title = t(s.lang, 'title');
+    $('lang').value = s.lang;
+    $('build').textContent = t(s.lang, 'build', lab.simd);
+  }
+  if (any('view')) renderView(s);
+  if (any('fn', 'query', 'lang')) buildList();
+  if (any('fn', 'lang')) {
+    const spec = specs.get(s.fn);
+    $('fn-title').textContent = spec.name;
+    $('fn-module').textContent = `${spec.module}.${spec.name}`;
+    renderControls(s);
+  }
+  if (any('fn', 'params', 'overlays', 'x', 'y', 'show', 'shade', 'vec', 'comp', 'theme') && s.view === 'plot') renderPlot(s);
+  else if (any('view') && s.view === 'plot') renderPlot(s);
+  if (any('overlays', 'lang', 'theme')) renderOverlays(s);
+  if (any('vec', 'comp', 'fn')) renderVector(s);
+  if (any('x', 'y', 'show', 'shade', 'fn', 'params', 'vec', 'comp', 'overlays')) renderRanges(s);
+  if (any('fn', 'lang', 'params', 'x', 'vec', 'comp')) {
+    // Below the fold: on the first render the Learn panel (KaTeX, notes) waits for the first paint.
+    if (changed.has('init')) requestAnimationFrame(() => setTimeout(() => renderLearn(store.get(), changed)));
+    else renderLearn(s, changed);
+  }
+}
+store.subscribe(render);
+render(store.get(), new Set(['init']));
+performance.mark('actlab:first-render');
+
+// Theme follows the system; charts re-read their colours.
+matchMedia('(prefers-color-scheme: dark)').addEventListener('change', (e) => {
+  document.documentElement.dataset.theme = e.matches ? 'dark' : 'light';
+  galleryBuilt = false;
+  store.set({ theme: document.documentElement.dataset.theme });
+  renderView(store.get());
+});
+
+// For tests and benchmarks: the live objects (read-only use).
+window.actlab = { lab, store, plot, sampler, py };

@@ -72,7 +72,7 @@ Param gate_dim() {
 
 void register_gating(std::vector<Fn>& t) {
   Fn f;
-  f = {}; f.name = "GLU"; f.family = "gating"; f.dimwise = true; f.halves = true;
+  f = {}; f.name = "GLU"; f.family = "gating"; f.dimwise = true; f.halves = true; f.activated_half = 1;
   f.params = {gate_dim()};
   f.latex = R"(a \otimes \sigma(b),\quad (a, b) = \operatorname{chunk}(x, 2, \text{dim}))";
   f.dlatex = R"(\frac{\partial}{\partial a} = \sigma(b),\quad \frac{\partial}{\partial b} = a\,\sigma(b)(1 - \sigma(b)))";
@@ -83,6 +83,7 @@ void register_gating(std::vector<Fn>& t) {
   t.push_back(f);
 
   f = {}; f.name = "SwiGLU"; f.module = "actlab"; f.family = "gating"; f.dimwise = true; f.halves = true;
+  f.activated_half = 0;
   f.params = {gate_dim()};
   f.latex = R"(\operatorname{SiLU}(a) \otimes b,\quad (a, b) = \operatorname{chunk}(x, 2, \text{dim}))";
   f.dlatex = R"(\frac{\partial}{\partial a} = b\,\sigma(a)(1 + a(1 - \sigma(a))),\quad \frac{\partial}{\partial b} = \operatorname{SiLU}(a))";

@@ -2,17 +2,18 @@
 // Thin JS over embind: validate nothing twice (C++ owns the rules), move buffers, turn
 // error strings into Errors. Works in browsers and in Node >= 20 from the same file.
 import { simd as detectSimd } from 'wasm-feature-detect';
+import createSimd from './wasm/actlab-simd.mjs';
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
 
+// The SIMD glue is imported statically (no extra round trip before the wasm fetch on the common
+// path); the scalar one only where a browser lacks SIMD128.
 async function instantiate(useSimd) {
   // Literal URLs so bundlers (Vite) see and ship the .wasm files.
   const wasmUrl = useSimd
     ? new URL('./wasm/actlab-simd.wasm', import.meta.url)
     : new URL('./wasm/actlab-scalar.wasm', import.meta.url);
-  const factory = useSimd
-    ? (await import('./wasm/actlab-simd.mjs')).default
-    : (await import('./wasm/actlab-scalar.mjs')).default;
+  const factory = useSimd ? createSimd : (await import('./wasm/actlab-scalar.mjs')).default;
   const opts = {};
   if (isNode) {
     const { readFile } = await import(/* @vite-ignore */ 'node:fs/promises');

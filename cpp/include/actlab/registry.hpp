@@ -46,6 +46,7 @@ struct Fn {
   std::vector<Param> params;
   bool dimwise = false;       // needs a shape (Softmax, GLU, PReLU per-channel ...)
   bool halves = false;        // output is half the input along dim (GLU, SwiGLU)
+  int activated_half = -1;    // gating: the half that goes through the nonlinearity (0 = a, 1 = b)
   int fixed_dim = kNoDim;     // dim-wise functions without a dim param (Softmax2d: -3)
   // x positions where PyTorch's derivative is one-sided, for the given params.
   std::vector<double> (*kinks)(const double* p) = nullptr;

@@ -1,0 +1,253 @@
+// The playground in headless Chromium: every function plots f and f' from the wasm kernels,
+// controls change the data, gallery / compare / language work, screenshots for a human look.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { startServer, launch, newPage, ready } from './browser.js';
+
+const OUT = 'test-output';
+let server, chrome;
+
+before(async () => {
+  mkdirSync(OUT, { recursive: true });
+  server = await startServer();
+  chrome = await launch();
+});
+after(async () => {
+  await chrome?.close();
+  await server?.close();
+});
+
+async function open(opts) {
+  const { page, errors } = await newPage(chrome.browser, opts);
+  await page.goto(server.url);
+  await ready(page);
+  return { page, errors };
+}
+
+// The plotted data at a few indices, and what the library computes at those x independently
+// of the plot code (elementwise: one call per point; dim-wise: the row the plot describes).
+const probe = (page) => page.evaluate(() => {
+  const { lab, store, plot } = window.actlab;
+  store.flush();
+  const s = store.get();
+  const spec = lab.functions.find((f) => f.name === s.fn);
+  const u = plot.uplot;
+  const params = Object.fromEntries(Object.entries(s.params[s.fn] ?? {}).filter(([k]) => k !== 'dim'));
+  const idx = [0, 250, 999, 1000, 1733, u.data[0].length - 1];
+  const rows = idx.map((i) => {
+    const x = u.data[0][i];
+    let f, df;
+    if (!spec.dimwise && !spec.halves) {
+      f = lab.forward(spec.name, [x], { params })[0];
+      df = lab.backward(spec.name, [x], [1], { params })[0];
+    } else {
+      const K = s.vec.length, c = s.comp ?? K - 1;
+      if (spec.halves) {
+        const row = [...s.vec, ...s.vec];
+        const col = spec.activatedHalf * K + c;
+        row[col] = x;
+        f = lab.forward(spec.name, row, { params: { dim: -1 }, shape: [1, 2 * K] })[c];
+        const g = new Array(K).fill(0); g[c] = 1;
+        df = lab.backward(spec.name, row, g, { params: { dim: -1 }, shape: [1, 2 * K] })[col];
+      } else if (spec.fixedDim === -3) {
+        const row = [...s.vec]; row[c] = x;
+        f = lab.forward(spec.name, row, { shape: [K, 1, 1] })[c];
+        const g = new Array(K).fill(0); g[c] = 1;
+        df = lab.backward(spec.name, row, g, { shape: [K, 1, 1] })[c];
+      } else {
+        const row = [...s.vec]; row[c] = x;
+        f = lab.forward(spec.name, row, { params: { dim: -1 }, shape: [1, K] })[c];
+        const g = new Array(K).fill(0); g[c] = 1;
+        df = lab.backward(spec.name, row, g, { params: { dim: -1 }, shape: [1, K] })[c];
+      }
+    }
+    return { x, plotF: u.data[1][i], plotDf: u.data[2][i], f, df };
+  });
+  return { fn: s.fn, n: u.data[0].length, series: u.series.length, shown: u.series.slice(1, 3).map((x) => x.show), rows };
+});
+
+describe('playground', () => {
+  test('loads without console errors, SIMD kernels, KaTeX formula, GELU by default', async () => {
+    const { page, errors } = await open();
+    assert.equal(await page.textContent('#fn-title'), 'GELU');
+    assert.match(await page.textContent('#build'), /SIMD128/);
+    await page.waitForSelector('#latex .katex');
+    await page.waitForSelector('#note .summary');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('every function can be selected; f and f\' are drawn and equal lab.forward / lab.backward', async () => {
+    const { page, errors } = await open();
+    const names = await page.evaluate(() => window.actlab.lab.functions.map((f) => f.name));
+    assert.ok(names.length >= 29);
+    for (const name of names) {
+      await page.click(`#fnlist button[data-fn="${name}"]`);
+      const r = await probe(page);
+      assert.equal(r.fn, name);
+      assert.equal(r.n, 2000, name);
+      assert.equal(r.series, 3, name);
+      assert.deepEqual(r.shown, [true, true], name);
+      for (const row of r.rows) {
+        assert.ok(Object.is(row.plotF, row.f), `${name} f(${row.x}): plotted ${row.plotF}, lab ${row.f}`);
+        assert.ok(Object.is(row.plotDf, row.df), `${name} f'(${row.x}): plotted ${row.plotDf}, lab ${row.df}`);
+      }
+      const finite = await page.evaluate(() => window.actlab.plot.uplot.data[1].filter(Number.isFinite).length);
+      assert.ok(finite > 1900, `${name}: ${finite} finite points`);
+      assert.equal(await page.getAttribute(`#fnlist button[data-fn="${name}"]`, 'aria-current'), 'true');
+    }
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('search filters the list; Enter opens the first match', async () => {
+    const { page } = await open();
+    await page.fill('#search', 'shrink');
+    await page.waitForFunction(() => document.querySelectorAll('#fnlist button').length === 3);
+    await page.press('#search', 'Enter');
+    await page.waitForFunction(() => document.getElementById('fn-title').textContent === 'Hardshrink');
+    await page.close();
+  });
+
+  test('a slider drives the kernel: data change continuously and match the new parameter', async () => {
+    const { page } = await open();
+    await page.click('#fnlist button[data-fn="LeakyReLU"]');
+    const before = await probe(page);
+    const slider = page.locator('.param[data-param="negative_slope"] input[type="range"]');
+    await slider.focus();
+    for (let i = 0; i < 20; i++) await page.keyboard.press('ArrowRight');
+    const after = await probe(page);
+    const slope = await page.evaluate(() => window.actlab.store.get().params.LeakyReLU.negative_slope);
+    assert.ok(slope > 0.01, `slope ${slope}`);
+    assert.notEqual(after.rows[0].plotF, before.rows[0].plotF);
+    for (const row of after.rows) assert.ok(Object.is(row.plotF, row.f) && Object.is(row.plotDf, row.df));
+    assert.equal(await page.inputValue('.param[data-param="negative_slope"] input[type="number"]'), String(slope));
+    // An invalid value shows PyTorch's message and keeps the last curve.
+    await page.click('#fnlist button[data-fn="Hardtanh"]');
+    await page.fill('.param[data-param="min_val"] input[type="number"]', '2');
+    await page.waitForSelector('#plot-error:not([hidden])');
+    assert.match(await page.textContent('#plot-error'), /min_val|max_val/);
+    const kept = await page.evaluate(() => window.actlab.plot.uplot.data[1].filter(Number.isFinite).length);
+    assert.equal(kept, 2000);
+    await page.click('#reset-params');
+    await page.waitForSelector('#plot-error', { state: 'hidden' });
+    await page.close();
+  });
+
+  test('kinks are marked with PyTorch\'s one-sided derivative; shading toggles', async () => {
+    const { page } = await open();
+    await page.click('#fnlist button[data-fn="ReLU"]');
+    await page.waitForSelector('#kinks code');
+    assert.equal(await page.textContent('#kinks code'), 'ReLU′(0) = 0');
+    await page.click('#fnlist button[data-fn="Hardtanh"]');
+    await page.waitForFunction(() => document.querySelectorAll('#kinks code').length === 2);
+    assert.deepEqual(await page.$$eval('#kinks code', (e) => e.map((x) => x.textContent)), ['Hardtanh′(-1) = 0', 'Hardtanh′(1) = 0']);
+    await page.check('#shade');
+    await page.waitForFunction(() => window.actlab.store.get().shade === true);
+    await page.close();
+  });
+
+  test('x range box and drag-zoom resample the curve; double-click resets', async () => {
+    const { page } = await open();
+    await page.fill('#x-lo', '-2');
+    await page.fill('#x-hi', '3');
+    await page.waitForFunction(() => { const d = window.actlab.plot.uplot.data[0]; return d[0] === -2 && d[d.length - 1] === 3; });
+    const box = await page.locator('#plot .u-over').boundingBox();
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.7, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForFunction(() => window.actlab.store.get().x[0] > -2);
+    const zoomed = await page.evaluate(() => window.actlab.store.get());
+    assert.ok(zoomed.x[1] < 3 && zoomed.y != null);
+    await page.dblclick('#plot .u-over');
+    await page.waitForFunction(() => window.actlab.store.get().x[0] === -6 && window.actlab.store.get().y === null);
+    await page.close();
+  });
+
+  test('softmax family and gating: component vs one logit, vector editable', async () => {
+    const { page } = await open();
+    await page.click('#fnlist button[data-fn="Softmax"]');
+    let r = await probe(page);
+    for (const row of r.rows) assert.ok(Object.is(row.plotF, row.f) && Object.is(row.plotDf, row.df));
+    await page.fill('#vector', '1, -2, 0.5, 3');
+    await page.selectOption('#comp', '1');
+    await page.waitForFunction(() => window.actlab.store.get().comp === 1 && window.actlab.store.get().vec.length === 4);
+    r = await probe(page);
+    for (const row of r.rows) assert.ok(Object.is(row.plotF, row.f) && Object.is(row.plotDf, row.df));
+    await page.fill('#vector', '1, oops');
+    await page.waitForSelector('#vector-error:not([hidden])');
+    assert.equal(await page.inputValue('#vector'), '1, oops');  // the text is kept
+    await page.click('#fnlist button[data-fn="SwiGLU"]');
+    r = await probe(page);
+    for (const row of r.rows) assert.ok(Object.is(row.plotF, row.f) && Object.is(row.plotDf, row.df));
+    await page.close();
+  });
+
+  test('compare: a legend entry per overlaid function', async () => {
+    const { page, errors } = await open();
+    for (const name of ['ReLU', 'SiLU', 'Mish']) {
+      await page.click(`#fnlist button[data-fn="${name}"]`);
+      await page.click('#pin');
+    }
+    await page.click('#fnlist button[data-fn="ELU"]');
+    await page.fill('.param[data-param="alpha"] input[type="number"]', '0.5');
+    await page.waitForFunction(() => window.actlab.plot.uplot.series.length === 9);
+    const labels = await page.$$eval('#plot .u-legend .u-series .u-label', (e) => e.map((x) => x.textContent));
+    for (const name of ['ELU(alpha=0.5)', 'ReLU', 'SiLU', 'Mish']) {
+      assert.ok(labels.includes(name), `${name} in ${labels}`);
+      assert.ok(labels.includes(`${name}′`), `${name}′ in ${labels}`);
+    }
+    assert.equal(await page.locator('#overlays li').count(), 3);
+    await page.screenshot({ path: `${OUT}/compare.png` });
+    await page.click('#overlays li:first-child .remove');
+    await page.waitForFunction(() => window.actlab.plot.uplot.series.length === 7);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('gallery shows every function with its curves; a click opens it', async () => {
+    const { page, errors } = await open();
+    await page.click('.tab[data-view="gallery"]');
+    await page.waitForSelector('#gallery .card canvas');
+    const n = await page.evaluate(() => window.actlab.lab.functions.length);
+    assert.equal(await page.locator('#gallery .card').count(), n);
+    assert.equal(await page.locator('#gallery .card canvas').count(), n);
+    await page.screenshot({ path: `${OUT}/gallery.png`, fullPage: true });
+    await page.click('#gallery .card[data-fn="Mish"]');
+    await page.waitForFunction(() => document.getElementById('fn-title').textContent === 'Mish' && !document.getElementById('view-plot').hidden);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('language switch changes the UI text and the note', async () => {
+    const { page } = await open();
+    const en = await page.textContent('#note .summary');
+    await page.selectOption('#lang', 'zh');
+    await page.waitForFunction(() => document.querySelector('.tab[data-view="plot"]').textContent === '曲线');
+    await page.waitForFunction((en) => document.querySelector('#note .summary')?.textContent !== en, en);
+    assert.match(await page.textContent('#note .summary'), /[\u4e00-\u9fff]/);
+    assert.equal(await page.getAttribute('html', 'lang'), 'zh-Hans');
+    await page.close();
+  });
+
+  test('main view screenshots: desktop light, dark, and 375 px without horizontal scrolling', async () => {
+    let { page, errors } = await open();
+    await page.click('#fnlist button[data-fn="GELU"]');
+    await page.waitForSelector('#latex .katex');
+    await page.screenshot({ path: `${OUT}/main.png`, fullPage: true });
+    await page.close();
+    ({ page, errors } = await open({ colorScheme: 'dark' }));
+    await page.click('#fnlist button[data-fn="ReLU"]');
+    await page.waitForSelector('#kinks code');
+    await page.screenshot({ path: `${OUT}/main-dark.png` });
+    await page.close();
+    ({ page, errors } = await open({ width: 375, height: 800 }));
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `horizontal overflow of ${overflow}px at 375 px`);
+    await page.screenshot({ path: `${OUT}/main-375.png`, fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});

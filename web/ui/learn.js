@@ -1,0 +1,89 @@
+// The Learn panel: formula and derivative typeset by KaTeX (loaded lazily, off the first view),
+// the output range, a bilingual note, and the PyTorch code that reproduces the plot.
+import { t } from './i18n.js';
+import { py } from './controls.js';
+
+let katexP = null;
+const katex = () =>
+  (katexP ??= Promise.all([import('katex'), import('katex/dist/katex.min.css')]).then(([m]) => m.default));
+
+const noteLoaders = { en: () => import('./notes/en.json'), zh: () => import('./notes/zh.json') };
+const notes = {};
+export async function loadNotes(lang) {
+  notes[lang] ??= (await noteLoaders[lang]()).default;
+  return notes[lang];
+}
+
+/** Typeset `tex` into `el`; the raw TeX stays as text until KaTeX arrives (and if it fails). */
+export async function tex(el, source) {
+  el.textContent = source;
+  el.dataset.tex = source;
+  const k = await katex();
+  if (el.dataset.tex !== source) return;  // superseded meanwhile
+  k.render(source, el, { throwOnError: false, displayMode: true });
+}
+
+/** Non-default parameters as Python keyword arguments. */
+export function kwargs(spec, params, { skip = [] } = {}) {
+  return spec.params
+    .filter((p) => !skip.includes(p.name) && params[p.name] !== undefined && params[p.name] !== p.default)
+    .map((p) => `${p.name}=${py(params[p.name])}`);
+}
+
+/** The PyTorch snippet that reproduces what the plot shows. */
+export function pytorchCode(spec, params, { x: [lo, hi], vec, comp, n }) {
+  const L = [];
+  const lin = `torch.linspace(${py(lo)}, ${py(hi)}, ${n})`;
+  let ctor;
+  if (spec.name === 'SwiGLU') {
+    L.push('import torch', 'import torch.nn.functional as F', 'from torch import nn', '',
+      'class SwiGLU(nn.Module):  # not in torch.nn: a, b = x.chunk(2, dim); silu(a) * b',
+      '    def __init__(self, dim=-1):', '        super().__init__()', '        self.dim = dim',
+      '    def forward(self, x):', '        a, b = x.chunk(2, dim=self.dim)', '        return F.silu(a) * b', '');
+    ctor = 'SwiGLU(dim=-1)';
+  } else {
+    L.push('import torch', 'from torch import nn', '');
+    let args = kwargs(spec, params, { skip: ['dim', 'training', 'seed', 'weight'] });
+    if (spec.name === 'PReLU') args = [`init=${py(params.weight ?? 0.25)}`].concat(args);
+    if (spec.params.some((p) => p.kind === 'dim')) args.push('dim=-1');
+    ctor = `nn.${spec.name}(${args.join(', ')})`;
+  }
+  L.push(`f = ${ctor}`);
+  if (spec.name === 'RReLU') L.push(params.training ? 'f.train()  # random slopes: torch\'s RNG differs from actlab\'s seed' : 'f.eval()   # fixed slope (lower + upper) / 2');
+  if (!spec.dimwise && !spec.halves) {
+    L.push(`x = ${lin}.requires_grad_()`, 'y = f(x)', "dy, = torch.autograd.grad(y, x, torch.ones_like(y))   # f'(x)");
+    return L.join('\n');
+  }
+  const K = vec.length;
+  const v = `[${vec.map((a) => py(a)).join(', ')}]`;
+  if (spec.halves) {
+    const col = (spec.activatedHalf ?? 0) * K + comp;
+    L.push(`v = torch.tensor(${v})`, `x = torch.cat([v, v]).repeat(${n}, 1)   # rows (a, b)`,
+      `x[:, ${col}] = ${lin}`, 'x.requires_grad_()', `y = f(x)[:, ${comp}]`);
+  } else if (spec.fixedDim === -3) {
+    L.push(`x = torch.tensor(${v}).reshape(${K}, 1, 1).repeat(1, 1, ${n})   # channels x 1 x ${n}`,
+      `x[${comp}, 0] = ${lin}`, 'x.requires_grad_()', `y = f(x)[${comp}, 0]`);
+  } else {
+    L.push(`x = torch.tensor(${v}).repeat(${n}, 1)`, `x[:, ${comp}] = ${lin}`, 'x.requires_grad_()', `y = f(x)[:, ${comp}]`);
+  }
+  L.push('dy, = torch.autograd.grad(y.sum(), x)', `dy = dy[${spec.fixedDim === -3 ? `${comp}, 0` : spec.halves ? `:, ${(spec.activatedHalf ?? 0) * K + comp}` : `:, ${comp}`}]   # the plotted derivative`);
+  return L.join('\n');
+}
+
+/** Fill the note block (summary, strengths, weaknesses, use, derivative) with text only. */
+export async function renderNote(el, name, lang) {
+  const all = await loadNotes(lang);
+  const n = all[name];
+  el.replaceChildren();
+  if (!n) return;
+  const p = (text, cls) => { const e = document.createElement('p'); e.textContent = text; if (cls) e.className = cls; return e; };
+  const list = (title, items) => {
+    const h = document.createElement('h4'); h.textContent = title;
+    const ul = document.createElement('ul');
+    for (const s of items) { const li = document.createElement('li'); li.textContent = s; ul.append(li); }
+    return [h, ul];
+  };
+  const h = (text) => { const e = document.createElement('h4'); e.textContent = text; return e; };
+  el.append(p(n.summary, 'summary'), ...list(t(lang, 'strengths'), n.strengths), ...list(t(lang, 'weaknesses'), n.weaknesses),
+    h(t(lang, 'use')), p(n.use), h(t(lang, 'aboutDerivative')), p(n.derivative));
+}

@@ -1,0 +1,166 @@
+// The main chart (uPlot): f and f' of the current function and of every pinned one on a shared
+// x axis, hover readout in the legend, drag-to-zoom, kink markers with PyTorch's one-sided
+// derivative, optional shading where |f'| < 1e-3.
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { flatRuns } from './sample.js';
+
+export const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+export const palette = () => [0, 1, 2, 3, 4, 5].map((i) => css(`--c${i}`));
+
+/** Tick/legend number format: short, no float noise. */
+export const num = (v) => (v == null || Number.isNaN(v) ? '—' : Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : String(+v.toPrecision(5)));
+
+export class MainPlot {
+  #el;
+  #u = null;
+  #sig = '';        // series signature: the chart is rebuilt only when it changes
+  #curves = [];     // [{ label, curve, color }]
+  #opts;            // { shade, onZoom(xr, yr), onReset() }
+  #firstDraw = true;
+
+  constructor(el, opts) {
+    this.#el = el;
+    this.#opts = opts;
+    new ResizeObserver(() => this.#resize()).observe(el);
+  }
+
+  get uplot() { return this.#u; }
+
+  #size() {
+    const w = Math.max(280, Math.floor(this.#el.clientWidth));
+    return { width: w, height: Math.round(Math.min(460, Math.max(240, w * 0.55))) };
+  }
+
+  #resize() {
+    if (this.#u) this.#u.setSize(this.#size());
+  }
+
+  /**
+   * curves: [{ label, curve: {x, f, df, kinks}, color }]; show: {f, df}; xr: [lo, hi]; yr: [lo, hi] | null
+   */
+  update(curves, { show, xr, yr, shade }) {
+    this.#curves = curves;
+    this.#opts.shade = shade;
+    const sig = JSON.stringify([curves.map((c) => [c.label, c.color]), show, yr == null, document.documentElement.dataset.theme]);
+    const data = [curves[0]?.curve.x ?? new Float32Array(0)];
+    for (const c of curves) data.push(c.curve.f, c.curve.df);
+    this.yr = yr;
+    this.xr = xr;
+    /** The y range on screen: the user's, or the automatic one. */
+    this.yShown = yr ?? autoY(data, this.#u?.series.length === data.length ? this.#u : null);
+    if (sig !== this.#sig || !this.#u) {
+      this.#sig = sig;
+      this.#u?.destroy();
+      this.#u = new uPlot(this.#options(curves, show), data, this.#el);
+    } else {
+      this.#u.batch(() => {
+        this.#u.setData(data, false);
+        this.#u.setScale('x', { min: xr[0], max: xr[1] });
+        if (yr) this.#u.setScale('y', { min: yr[0], max: yr[1] });
+        else { const [min, max] = autoY(data, this.#u); this.#u.setScale('y', { min, max }); }
+      });
+    }
+  }
+
+  #options(curves, show) {
+    const fg = css('--fg'), grid = css('--grid');
+    const series = [{ label: 'x', value: (u, v) => num(v) }];
+    for (const c of curves) {
+      series.push({ label: `${c.label}`, stroke: c.color, width: 2, show: show.f, value: (u, v) => num(v), points: { show: false } });
+      series.push({ label: `${c.label}′`, stroke: c.color, width: 1.5, dash: [6, 4], show: show.df, value: (u, v) => num(v), points: { show: false } });
+    }
+    const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, values: (u, vals) => vals.map(num) };
+    return {
+      ...this.#size(),
+      scales: {
+        x: { time: false, auto: false, range: () => this.xr },
+        y: { auto: false, range: (u) => this.yr ?? autoY(u.data, u) },
+      },
+      axes: [axis, { ...axis, size: 56 }],
+      series,
+      legend: { live: true },
+      cursor: {
+        drag: { x: true, y: true, uni: 20, setScale: false },
+        bind: { dblclick: () => () => { this.#opts.onReset(); return null; } },
+      },
+      hooks: {
+        setSelect: [(u) => {
+          const s = { ...u.select };  // setSelect below resets u.select in place
+          if (s.width < 4 && s.height < 4) return;
+          const x0 = u.posToVal(s.left, 'x'), x1 = u.posToVal(s.left + s.width, 'x');
+          const y0 = u.posToVal(s.top + s.height, 'y'), y1 = u.posToVal(s.top, 'y');
+          u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+          this.#opts.onZoom(s.width >= 4 ? [x0, x1] : null, s.height >= 4 ? [y0, y1] : null);
+        }],
+        setSeries: [(u) => { if (!this.yr) { const [min, max] = autoY(u.data, u); u.setScale('y', { min, max }); } }],
+        drawClear: [(u) => this.#shade(u)],
+        draw: [(u) => {
+          this.#kinks(u);
+          if (this.#firstDraw && u.data[0].length) {
+            this.#firstDraw = false;
+            performance.mark('actlab:first-curve');
+          }
+        }],
+      },
+    };
+  }
+
+  // Saturation / dead zones of the current function: light bands behind the curves.
+  #shade(u) {
+    if (!this.#opts.shade || !this.#curves.length) return;
+    const { ctx, bbox } = u;
+    ctx.save();
+    ctx.fillStyle = css('--shade');
+    for (const [a, b] of flatRuns(this.#curves[0].curve)) {
+      const l = u.valToPos(a, 'x', true), r = u.valToPos(b, 'x', true);
+      const x0 = Math.max(bbox.left, Math.min(l, r)), x1 = Math.min(bbox.left + bbox.width, Math.max(l, r));
+      if (x1 >= x0) ctx.fillRect(x0, bbox.top, Math.max(1, x1 - x0), bbox.height);
+    }
+    ctx.restore();
+  }
+
+  // Kinks of the current function: a dot on f, a ring on f' at PyTorch's one-sided value.
+  #kinks(u) {
+    const c = this.#curves[0];
+    if (!c) return;
+    const { ctx, bbox } = u;
+    const dpr = devicePixelRatio || 1;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(bbox.left, bbox.top, bbox.width, bbox.height);
+    ctx.clip();
+    ctx.font = `${12 * dpr}px system-ui, sans-serif`;
+    ctx.fillStyle = ctx.strokeStyle = c.color;
+    ctx.lineWidth = 2 * dpr;
+    for (const k of c.curve.kinks) {
+      const px = u.valToPos(k.x, 'x', true);
+      if (u.series[1].show) {
+        ctx.beginPath();
+        ctx.arc(px, u.valToPos(k.f, 'y', true), 4 * dpr, 0, 2 * Math.PI);
+        ctx.fill();
+      }
+      if (u.series[2].show) {
+        const py = u.valToPos(k.df, 'y', true);
+        ctx.beginPath();
+        ctx.arc(px, py, 4.5 * dpr, 0, 2 * Math.PI);
+        ctx.stroke();
+        ctx.fillText(`f′(${num(k.x)}) = ${num(k.df)}`, px + 7 * dpr, py - 7 * dpr);
+      }
+    }
+    ctx.restore();
+  }
+}
+
+// y range of the visible data with 8% padding; NaN/inf ignored.
+function autoY(data, u) {
+  let lo = Infinity, hi = -Infinity;
+  for (let s = 1; s < data.length; s++) {
+    if (u && u.series[s] && !u.series[s].show) continue;
+    for (const v of data[s]) if (Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  }
+  if (lo > hi) return [-1, 1];
+  if (hi - lo < 1e-6) { lo -= 0.5; hi += 0.5; }
+  const pad = (hi - lo) * 0.08;
+  return [lo - pad, hi + pad];
+}
