@@ -51,7 +51,7 @@ const sizeOf = (url) => {
   } catch { return null; }
 };
 const files = resources.filter((e) => e.url.startsWith(server.url)).map((e) => ({ ...sizeOf(e.url), early: e.early })).filter((f) => f.path);
-const firstView = files.filter((f) => f.early && !/katex|KaTeX|notes|\/(en|zh)-/.test(f.path));
+const firstView = files.filter((f) => f.early && !/katex|KaTeX|notes|console|\/(en|zh)-/.test(f.path));
 const lazy = files.filter((f) => !firstView.includes(f));
 const kb = (b) => (b / 1024).toFixed(1);
 
@@ -73,6 +73,30 @@ const steps = await page.evaluate((STEPS) => {
   }
   return times;
 }, STEPS);
+
+// 4: the console on a 1000 x 1000 tensor typed as nested lists (~7.6 MB of text): parse, then
+// Softmax forward + backward, then torch-format input, output and gradient (summarized prints).
+const big = await page.evaluate(async () => {
+  const { lab } = window.actlab;
+  const c = await window.actlab.loadConsole();
+  let seed = 1;
+  const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32) * 8 - 4;
+  const rows = [];
+  for (let i = 0; i < 1000; i++) rows.push('[' + Array.from({ length: 1000 }, () => rnd().toFixed(4)).join(', ') + ']');
+  const text = `torch.tensor([${rows.join(',\n ')}])`;
+  const spec = lab.functions.find((f) => f.name === 'Softmax');
+  const parse = [], evalfmt = [], total = [];
+  for (let r = 0; r < 7; r++) {
+    const t0 = performance.now();
+    const { tensor } = c.readTensor(text);
+    const t1 = performance.now();
+    const out = c.evaluate(lab, spec, { dim: 1 }, tensor, null);
+    const t2 = performance.now();
+    if (!out.output.includes('...')) throw new Error('expected a summarized print');
+    parse.push(t1 - t0); evalfmt.push(t2 - t1); total.push(t2 - t0);
+  }
+  return { chars: text.length, parse, evalfmt, total };
+});
 await chrome.close();
 await server.close();
 
@@ -81,6 +105,7 @@ const out = {
   firstCurveMs: { median: median(firsts), min: Math.min(...firsts), max: Math.max(...firsts), runs: firsts },
   stepMs: { median: median(steps), p95: pct(steps, 0.95), max: Math.max(...steps), steps: steps.length },
   firstViewGzipBytes: firstView.reduce((a, f) => a + f.gz, 0),
+  console1000x1000Ms: { chars: big.chars, parse: median(big.parse), evaluateAndFormat: median(big.evalfmt), total: median(big.total) },
   firstView, lazy,
 };
 console.log(`actlab page bench — ${out.browser}, headless, localhost (vite preview of dist/)\n`);
@@ -89,6 +114,8 @@ console.log('|---|---:|---:|');
 console.log(`| navigation → first plotted curve (median of ${RUNS}, fresh context) | ${out.firstCurveMs.median.toFixed(0)} ms (min ${out.firstCurveMs.min.toFixed(0)}, max ${out.firstCurveMs.max.toFixed(0)}) | < 500 ms |`);
 console.log(`| parameter step: recompute + redraw, 4 functions × 2 curves × 2,000 points (median of ${STEPS}) | ${out.stepMs.median.toFixed(2)} ms (p95 ${out.stepMs.p95.toFixed(2)}) | < 8 ms |`);
 console.log(`| JS + CSS + wasm + HTML for the first view, gzip | ${kb(out.firstViewGzipBytes)} KB | ≤ 150 KB |`);
+const cb = out.console1000x1000Ms;
+console.log(`| console: parse + Softmax fwd/bwd + format of a 1000×1000 tensor (${(cb.chars / 1e6).toFixed(1)} MB of text, median of 7) | ${cb.total.toFixed(0)} ms (parse ${cb.parse.toFixed(0)}, evaluate + format ${cb.evaluateAndFormat.toFixed(0)}) | < 150 ms |`);
 console.log('\nfirst view:');
 for (const f of firstView) console.log(`  ${f.path.padEnd(44)} ${kb(f.raw).padStart(7)} KB  gzip ${kb(f.gz).padStart(6)} KB`);
 console.log('loaded after the first curve (lazy):');

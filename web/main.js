@@ -5,7 +5,7 @@ import { loadActlab } from './lib/actlab.js';
 import { createStore } from './ui/store.js';
 import { Sampler } from './ui/sample.js';
 import { MainPlot, palette, num } from './ui/plot.js';
-import { buildControls, py } from './ui/controls.js';
+import { buildControls, syncControls, py } from './ui/controls.js';
 import { tex, pytorchCode, renderNote, kwargs } from './ui/learn.js';
 import { buildGallery } from './ui/gallery.js';
 import { t, applyI18n, languages } from './ui/i18n.js';
@@ -33,6 +33,8 @@ const store = createStore({
   comp: null,          // null = last component
   lang: navigator.language?.toLowerCase().startsWith('zh') ? 'zh' : 'en',
   query: '',
+  tensor: '[[1.0, -2.0, 3.0],\n [0.5, 0.0, -1.5]]',
+  grad: null,          // null = ones; else the typed grad_output text
 });
 
 const paramsOf = (s, name) => s.params[name] ?? {};
@@ -266,13 +268,91 @@ function renderRanges(s) {
   set('x-hi', s.x[1]);
   $('y-auto').checked = s.y == null;
   // Auto y: show the range uPlot chose, so switching auto off starts from what is on screen.
-  const [ylo, yhi] = s.y ?? (plot.yShown ?? ['', '']).map((v) => +(+v).toPrecision(4));
+  const [ylo, yhi] = s.y ?? (plot.yShown ?? ['', '']).map((v) => +(+v).toPrecision(3));
   set('y-lo', ylo);
   set('y-hi', yhi);
   $('show-f').checked = s.show.f;
   $('show-df').checked = s.show.df;
   $('shade').checked = s.shade;
 }
+
+// ---- tensor console ----
+// The parse of the typed text is cached: changing the function, a parameter or dim re-evaluates
+// without re-parsing (a 1000 x 1000 tensor's text is ~8 MB).
+const parsed = { text: null, r: null, gtext: null, g: null };
+// The console code (parser, formatter) is not needed for the first curve: it loads after it.
+let consoleMod = null;
+const loadConsole = () => (consoleMod ??= import('./ui/console.js'));
+async function renderConsole() {
+  const { readTensor, evaluate, dimOptions, pythonLine, drawGroups } = await loadConsole();
+  const s = store.get();
+  const spec = specs.get(s.fn);
+  const box = $('tensor-input');
+  if (document.activeElement !== box && box.value !== s.tensor) box.value = s.tensor;
+  $('grad-custom').checked = s.grad != null;
+  $('grad-input').hidden = s.grad == null;
+  if (s.grad != null && document.activeElement !== $('grad-input')) $('grad-input').value = s.grad;
+  if (parsed.text !== s.tensor) parsed.r = readTensor(s.tensor), parsed.text = s.tensor;
+  if (s.grad != null && parsed.gtext !== s.grad) parsed.g = readTensor(s.grad), parsed.gtext = s.grad;
+  const { tensor, error } = parsed.r;
+  const params = paramsOf(s, s.fn);
+  // dim selector: every valid dim of the typed tensor, with its negative alias.
+  const dims = tensor ? dimOptions(spec, tensor.shape.length) : [];
+  $('dim-wrap').hidden = !dims.length;
+  if (dims.length) {
+    const sel = $('dim');
+    const cur = params.dim === undefined ? spec.params.find((q) => q.kind === 'dim').default : params.dim;
+    const curV = cur === null ? 'None' : String(cur);
+    const opts = dims.map((o) => new Option(o.label, o.value));
+    // A stored dim (from another tensor or a link) that is now out of range stays visible.
+    const nd = tensor.shape.length;
+    if (!dims.some((o) => o.value === curV || (cur !== null && String(cur + Math.max(nd, 1)) === o.value))) opts.push(new Option(`${curV} (out of range)`, curV));
+    sel.replaceChildren(...opts);
+    sel.value = cur !== null && cur < 0 && dims.some((o) => o.value === String(cur + Math.max(nd, 1))) ? String(cur + Math.max(nd, 1)) : curV;
+  }
+  let err = error ?? null;
+  let r = null;
+  if (!err && s.grad != null && parsed.g.error) err = `grad_output: ${parsed.g.error}`;
+  if (!err) {
+    try {
+      r = evaluate(lab, spec, params, tensor, s.grad != null ? parsed.g.tensor : null);
+    } catch (e) {
+      err = e.message;
+    }
+  }
+  $('console-error').hidden = !err;
+  $('console-error').textContent = err ?? '';
+  box.setAttribute('aria-invalid', String(!!error));
+  $('console-note').hidden = !r?.note.length;
+  $('console-note').textContent = r?.note.length ? t(s.lang, 'floatNote') : '';
+  $('out-line').textContent = pythonLine(spec, params);
+  if (r) {
+    // On error the last good output stays, under the message.
+    $('out-input').textContent = r.input;
+    $('out-output').textContent = r.output;
+    $('out-grad').textContent = r.grad;
+    drawGroups($('groups'), spec, params, r, s.lang);
+  } else if (!$('out-input').textContent) {
+    $('groups').replaceChildren();
+  }
+}
+let typing = 0;
+$('tensor-input').addEventListener('input', () => {
+  clearTimeout(typing);
+  const v = $('tensor-input').value;
+  // Short texts evaluate at once; long pastes wait for a pause in typing.
+  typing = setTimeout(() => store.set({ tensor: v }), v.length > 20000 ? 250 : 0);
+});
+$('grad-custom').addEventListener('input', () => {
+  const s = store.get();
+  store.set({ grad: $('grad-custom').checked ? ($('grad-input').value || s.tensor) : null });
+});
+$('grad-input').addEventListener('input', () => store.set({ grad: $('grad-input').value }));
+$('dim').addEventListener('input', () => {
+  const s = store.get();
+  const v = $('dim').value === 'None' ? null : +$('dim').value;
+  store.set({ params: { ...s.params, [s.fn]: { ...paramsOf(s, s.fn), dim: v } } });
+});
 
 // ---- gallery (built on first visit) ----
 let galleryBuilt = false;
@@ -296,18 +376,22 @@ function render(s, changed) {
     $('build').textContent = t(s.lang, 'build', lab.simd);
   }
   if (any('view')) renderView(s);
+  // The curve first: it is what the user came for; the list and controls follow in the same task.
+  if (any('fn', 'params', 'overlays', 'x', 'y', 'show', 'shade', 'vec', 'comp', 'theme', 'view') && s.view === 'plot') renderPlot(s);
   if (any('fn', 'query', 'lang')) buildList();
   if (any('fn', 'lang')) {
     const spec = specs.get(s.fn);
     $('fn-title').textContent = spec.name;
     $('fn-module').textContent = `${spec.module}.${spec.name}`;
     renderControls(s);
-  }
-  if (any('fn', 'params', 'overlays', 'x', 'y', 'show', 'shade', 'vec', 'comp', 'theme') && s.view === 'plot') renderPlot(s);
-  else if (any('view') && s.view === 'plot') renderPlot(s);
+  } else if (changed.has('params')) syncControls($('params'), specs.get(s.fn), paramsOf(s, s.fn));
   if (any('overlays', 'lang', 'theme')) renderOverlays(s);
   if (any('vec', 'comp', 'fn')) renderVector(s);
   if (any('x', 'y', 'show', 'shade', 'fn', 'params', 'vec', 'comp', 'overlays')) renderRanges(s);
+  if (any('fn', 'params', 'tensor', 'grad', 'lang', 'view') && s.view === 'plot') {
+    if (changed.has('init')) requestAnimationFrame(() => setTimeout(renderConsole));
+    else renderConsole();
+  }
   if (any('fn', 'lang', 'params', 'x', 'vec', 'comp')) {
     // Below the fold: on the first render the Learn panel (KaTeX, notes) waits for the first paint.
     if (changed.has('init')) requestAnimationFrame(() => setTimeout(() => renderLearn(store.get(), changed)));
@@ -327,4 +411,4 @@ matchMedia('(prefers-color-scheme: dark)').addEventListener('change', (e) => {
 });
 
 // For tests and benchmarks: the live objects (read-only use).
-window.actlab = { lab, store, plot, sampler, py };
+window.actlab = { lab, store, plot, sampler, py, loadConsole };

@@ -6,6 +6,12 @@ import createSimd from './wasm/actlab-simd.mjs';
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
 
+// Browsers: fetch and compile the SIMD module while the rest of the page's JS is still being
+// evaluated (this module is evaluated first); where SIMD128 is missing, compile fails and is ignored.
+const earlySimd = !isNode && typeof WebAssembly.compileStreaming === 'function' && typeof fetch === 'function'
+  ? WebAssembly.compileStreaming(fetch(new URL('./wasm/actlab-simd.wasm', import.meta.url))).catch(() => null)
+  : null;
+
 // The SIMD glue is imported statically (no extra round trip before the wasm fetch on the common
 // path); the scalar one only where a browser lacks SIMD128.
 async function instantiate(useSimd) {
@@ -20,6 +26,13 @@ async function instantiate(useSimd) {
     opts.wasmBinary = await readFile(wasmUrl);
   } else {
     opts.locateFile = () => wasmUrl.href;
+    const mod = useSimd && earlySimd ? await earlySimd : null;
+    if (mod) {
+      opts.instantiateWasm = (imports, receive) => {
+        WebAssembly.instantiate(mod, imports).then((inst) => receive(inst, mod));
+        return {};  // exports arrive asynchronously through receive()
+      };
+    }
   }
   return factory(opts);
 }

@@ -104,3 +104,17 @@ export function buildControls(root, spec, values, lang, onChange) {
     root.append(note);
   }
 }
+
+/** Bring existing controls in line with `values` (a link, a reset, an overlay) without rebuilding. */
+export function syncControls(root, spec, values) {
+  for (const p of spec.params) {
+    const row = root.querySelector(`.param[data-param="${p.name}"]`);
+    if (!row) continue;
+    const v = values[p.name] ?? p.default;
+    for (const input of row.querySelectorAll('input, select')) {
+      if (input === document.activeElement) continue;
+      if (input.type === 'checkbox') input.checked = !!v;
+      else if (String(input.value) !== String(v)) input.value = String(v);
+    }
+  }
+}

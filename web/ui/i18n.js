@@ -59,6 +59,12 @@ const strings = {
     build: (simd) => `Kernels: ${simd ? 'WebAssembly SIMD128' : 'WebAssembly (scalar: this browser lacks SIMD128)'}`,
     dimNote: 'The plot varies one component; dim is chosen in the tensor console.',
     invalid: 'Invalid value',
+    console: 'Tensor console',
+    consoleInput: 'x = (PyTorch syntax)',
+    consoleHint: 'e.g. [[1, 2.5], [-3e-2, 4]] · torch.linspace(-3, 3, 7) · torch.manual_seed(0); torch.randn(2, 3) · torch.arange(6.).reshape(2, 3) · float(\'nan\') — up to 6 dims and 1,000,000 elements.',
+    consoleGrad: 'x.grad  (backward with grad_output)',
+    gradCustom: 'custom grad_output (default: ones)',
+    floatNote: 'Integer input: evaluated as x.float(), since activations and autograd need floating point.',
   },
   zh: {
     title: 'actlab — PyTorch 激活函数',
@@ -118,6 +124,12 @@ const strings = {
     build: (simd) => `计算内核：${simd ? 'WebAssembly SIMD128' : 'WebAssembly（标量：此浏览器不支持 SIMD128）'}`,
     dimNote: '图中只改变一个分量；dim 在张量控制台中选择。',
     invalid: '无效的值',
+    console: '张量控制台',
+    consoleInput: 'x =（PyTorch 语法）',
+    consoleHint: '例如 [[1, 2.5], [-3e-2, 4]] · torch.linspace(-3, 3, 7) · torch.manual_seed(0); torch.randn(2, 3) · torch.arange(6.).reshape(2, 3) · float(\'nan\')；最多 6 维、1,000,000 个元素。',
+    consoleGrad: 'x.grad（以 grad_output 反向传播）',
+    gradCustom: '自定义 grad_output（默认全 1）',
+    floatNote: '整数输入：按 x.float() 计算，因为激活函数和自动求导需要浮点数。',
   },
 };
 

@@ -27,7 +27,7 @@ export async function tex(el, source) {
 export function kwargs(spec, params, { skip = [] } = {}) {
   return spec.params
     .filter((p) => !skip.includes(p.name) && params[p.name] !== undefined && params[p.name] !== p.default)
-    .map((p) => `${p.name}=${py(params[p.name])}`);
+    .map((p) => `${p.name}=${p.kind === 'dim' || p.kind === 'int' ? String(params[p.name]) : py(params[p.name])}`);
 }
 
 /** The PyTorch snippet that reproduces what the plot shows. */

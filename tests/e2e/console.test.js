@@ -1,0 +1,80 @@
+// The tensor console in headless Chromium: typed tensors print as torch 1.13 prints them, the dim
+// selector re-evaluates at once, the heatmap outlines and sums the normalized slices, bad input
+// shows PyTorch's message with a caret and keeps the text.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, newPage, ready } from './browser.js';
+
+let server, chrome;
+before(async () => { server = await startServer(); chrome = await launch(); });
+after(async () => { await chrome?.close(); await server?.close(); });
+
+async function open() {
+  const { page, errors } = await newPage(chrome.browser);
+  await page.goto(server.url);
+  await ready(page);
+  await page.waitForSelector('#out-output:not(:empty)');
+  return { page, errors };
+}
+const settle = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r))));
+
+describe('tensor console', () => {
+  test('Softmax over a typed 2-D tensor, both dims: torch\'s print, outlined slices summing to 1', async () => {
+    const { page, errors } = await open();
+    await page.click('#fnlist button[data-fn="Softmax"]');
+    await page.fill('#tensor-input', 'torch.tensor([[1., 2., 3.], [1., 1., 1.]])');
+    await settle(page);
+    // torch 1.13: print(nn.Softmax(dim=None)(x)) for this 2-D x (implicit dim 1)
+    assert.equal(await page.textContent('#out-output'), 'tensor([[0.0900, 0.2447, 0.6652],\n        [0.3333, 0.3333, 0.3333]])');
+    assert.equal(await page.textContent('#out-input'), 'tensor([[1., 2., 3.],\n        [1., 1., 1.]])');
+    assert.equal(await page.locator('#groups .strip.group').count(), 2);
+    assert.deepEqual(await page.$$eval('#groups .cell.sum', (e) => e.map((x) => x.textContent)), ['Σ 1.0000', 'Σ 1.0000']);
+    const options = await page.$$eval('#dim option', (e) => e.map((o) => o.textContent));
+    assert.deepEqual(options.map((o) => o.replace(/\s+/g, ' ')), ['None (→ 1)', '0 (= -2)', '1 (= -1)']);
+    await page.selectOption('#dim', '0');
+    await settle(page);
+    assert.equal(await page.textContent('#out-output'), 'tensor([[0.5000, 0.7311, 0.8808],\n        [0.5000, 0.2689, 0.1192]])');
+    assert.equal(await page.locator('#groups .strip.group').count(), 3);
+    assert.match(await page.textContent('#groups .explain'), /dim=0 \(= -2\).*3 groups/);
+    assert.equal(await page.textContent('#out-line'), 'y = nn.Softmax(dim=0)(x)');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('bad input: caret message, PyTorch wording, text kept, last output kept', async () => {
+    const { page } = await open();
+    const good = await page.textContent('#out-output');
+    await page.fill('#tensor-input', 'torch.tensor([[1, 2, 3], [4, 5]])');
+    await settle(page);
+    const msg = await page.textContent('#console-error');
+    assert.match(msg, /expected sequence of length 3 at dim 1 \(got 2\)/);
+    assert.match(msg, /\n\s*\^/);
+    assert.equal(await page.inputValue('#tensor-input'), 'torch.tensor([[1, 2, 3], [4, 5]])');
+    assert.equal(await page.textContent('#out-output'), good);
+    await page.fill('#tensor-input', 'torch.zeros(1001, 1000)');
+    await settle(page);
+    assert.match(await page.textContent('#console-error'), /1,?000,?000/);
+    // An out-of-range dim (kept from a 3-D tensor) gives PyTorch's message.
+    await page.click('#fnlist button[data-fn="LogSoftmax"]');
+    await page.fill('#tensor-input', 'torch.ones(2, 2, 2)');
+    await settle(page);
+    await page.selectOption('#dim', '2');
+    await page.fill('#tensor-input', '[1., 2.]');
+    await settle(page);
+    assert.equal(await page.textContent('#console-error'), 'Dimension out of range (expected to be in range of [-1, 0], but got 2)');
+    await page.close();
+  });
+
+  test('elementwise function with a custom grad_output', async () => {
+    const { page } = await open();
+    await page.click('#fnlist button[data-fn="ReLU"]');
+    await page.fill('#tensor-input', 'torch.linspace(-1, 1, 5)');
+    await page.check('#grad-custom');
+    await page.fill('#grad-input', '[1., 2., 3., 4., 5.]');
+    await settle(page);
+    assert.equal(await page.textContent('#out-input'), 'tensor([-1.0000, -0.5000,  0.0000,  0.5000,  1.0000])');
+    assert.equal(await page.textContent('#out-output'), 'tensor([0.0000, 0.0000, 0.0000, 0.5000, 1.0000])');
+    assert.equal(await page.textContent('#out-grad'), 'tensor([0., 0., 0., 4., 5.])');
+    await page.close();
+  });
+});
