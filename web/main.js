@@ -284,16 +284,33 @@ const parsed = { text: null, r: null, gtext: null, g: null };
 let consoleMod = null;
 const loadConsole = () => (consoleMod ??= import('./ui/console.js'));
 async function renderConsole() {
-  const { readTensor, evaluate, dimOptions, pythonLine, drawGroups } = await loadConsole();
-  const s = store.get();
+  const { readTensorAsync, evaluate, dimOptions, pythonLine, drawGroups } = await loadConsole();
+  let s = store.get();
+  // Parse what changed (big texts in a worker); a newer text arriving meanwhile wins.
+  if (parsed.text !== s.tensor) {
+    const text = s.tensor;
+    $('console-busy').hidden = text.length < 50_000;
+    const r = await readTensorAsync(text);
+    $('console-busy').hidden = true;
+    if (store.get().tensor !== text) return;
+    parsed.r = r;
+    parsed.text = text;
+  }
+  if (s.grad != null && parsed.gtext !== s.grad) {
+    const text = s.grad;
+    const r = await readTensorAsync(text);
+    if (store.get().grad !== text) return;
+    parsed.g = r;
+    parsed.gtext = text;
+  }
+  s = store.get();
+  if (parsed.text !== s.tensor || (s.grad != null && parsed.gtext !== s.grad)) return;  // a newer render follows
   const spec = specs.get(s.fn);
   const box = $('tensor-input');
   if (document.activeElement !== box && box.value !== s.tensor) box.value = s.tensor;
   $('grad-custom').checked = s.grad != null;
   $('grad-input').hidden = s.grad == null;
   if (s.grad != null && document.activeElement !== $('grad-input')) $('grad-input').value = s.grad;
-  if (parsed.text !== s.tensor) parsed.r = readTensor(s.tensor), parsed.text = s.tensor;
-  if (s.grad != null && parsed.gtext !== s.grad) parsed.g = readTensor(s.grad), parsed.gtext = s.grad;
   const { tensor, error } = parsed.r;
   const params = paramsOf(s, s.fn);
   // dim selector: every valid dim of the typed tensor, with its negative alias.

@@ -77,4 +77,18 @@ describe('tensor console', () => {
     assert.equal(await page.textContent('#out-grad'), 'tensor([0., 0., 0., 4., 5.])');
     await page.close();
   });
+
+  test('a big pasted literal is parsed in a worker and printed summarized', async () => {
+    const { page, errors } = await open();
+    await page.click('#fnlist button[data-fn="Softmax"]');
+    const text = await page.evaluate(() => `[${Array.from({ length: 300 }, (_, i) => `[${Array.from({ length: 300 }, (_, j) => ((i * 7 + j * 3) % 11 - 5) / 4).join(', ')}]`).join(', ')}]`);
+    assert.ok(text.length > 50_000);
+    await page.evaluate((t) => { const el = document.getElementById('tensor-input'); el.value = t; el.dispatchEvent(new Event('input')); }, text);
+    await page.waitForFunction(() => document.getElementById('out-input').textContent.includes('...'));
+    const out = await page.textContent('#out-output');
+    assert.match(out, /^tensor\(\[\[.*\.\.\./s);
+    assert.match(await page.textContent('#groups .explain'), /300 elements/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
 });

@@ -26,6 +26,31 @@ export function readTensor(text) {
   }
 }
 
+// Texts above this size are parsed in a worker; below it parsing takes well under a frame.
+export const WORKER_MIN_CHARS = 50_000;
+let worker = null;
+let seq = 0;
+const waiting = new Map();
+/** readTensor off the main thread (same result shape). */
+export function readTensorAsync(text) {
+  if (text.length < WORKER_MIN_CHARS || typeof Worker === 'undefined') return Promise.resolve(readTensor(text));
+  if (!worker) {
+    worker = new Worker(new URL('./parse-worker.js', import.meta.url), { type: 'module' });
+    worker.onmessage = ({ data }) => {
+      const w = waiting.get(data.id);
+      waiting.delete(data.id);
+      if (!w) return;
+      if (data.tensor) w.resolve({ tensor: data.tensor });
+      else w.resolve({ error: data.error.name === 'TensorParseError' ? formatParseError(w.text, data.error) : data.error.message });
+    };
+  }
+  const id = ++seq;
+  return new Promise((resolve) => {
+    waiting.set(id, { resolve, text });
+    worker.postMessage({ id, text, maxElements: MAX_ELEMENTS });
+  });
+}
+
 /** dim as PyTorch would resolve it (None -> implicit rule), or null when there is none. */
 export function effectiveDim(spec, params, ndim) {
   if (spec.fixedDim !== undefined) return spec.fixedDim + (spec.fixedDim < 0 ? ndim : 0);

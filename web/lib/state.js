@@ -1,0 +1,602 @@
+// Page state <-> URL hash, driven by one declarative schema (in the spirit of TensorFlow
+// Playground's state.ts): every field names its URL key, its path in the state, its type and
+// default, and how to parse, check and format a value. encode() and decode() both walk the same
+// list, so a field cannot be written one way and read another.
+//
+// Link grammar: `#key=value&key=value…` in schema order; a value equal to its default is left out,
+// so the default page is `#` and a typical link is `#fn=GELU&approximate=tanh&x=-4,4`.
+//
+//   view=gallery          fn=ELU               <param>=<value>  (the current fn's own parameters)
+//   cmp=ReLU;ELU(alpha=0.5);PReLU(weight=0.1,0.2)              (overlays, at most 5)
+//   x=-4,4   y=-1,2 | y=auto   show=f | df | f,df | none   shade=true
+//   vec=0,1,2   comp=1   lang=zh   theme=dark   tensor=<text>   grad=<text>
+//
+// Rules (the "why" is next to the code below):
+// - Parameter keys are the PyTorch names (negative_slope=0.2). A name equal to a fixed key would
+//   be written `p.<name>` (a dot can't occur in a Python identifier, so this never collides).
+// - Booleans are written true/false (1/0 and True/False are read too); dim None is `None`;
+//   PReLU's weight is one number or a comma list; numbers are String(n) (shortest exact repr),
+//   -0 is `-0`, and any `+` (as in 1e+21) is escaped.
+// - `fn` is written whenever its parameters are, even when it is the default function, so a
+//   parameter never appears without the function it belongs to.
+// - Duplicated keys: the last one counts (with a notice). Unknown keys are dropped with a notice.
+// - Decoding percent-decodes every piece exactly once (`%2541` stays `%41`); a `+` is a literal
+//   plus, not a space (this is a hash, not a form; the encoder writes spaces as %20).
+// - The hash is capped at HASH_CAP characters; everything from the first pair that crosses the
+//   cap is ignored. Notices are capped at MAX_NOTICES.
+// - Nothing decoded is evaluated or used as markup. Free text (tensor, grad) rejects control and
+//   invisible formatting characters (bidi overrides, zero-width, BOM, tag characters) except
+//   \n and \t; everything else matches table names or ASCII number syntax exactly, so full-width
+//   digits or a zero-width space inside a name are rejected rather than normalized.
+// - State objects are plain objects, but only table names and schema keys ever become property
+//   names (via defineProperty), and all look-ups by URL text go through Maps, so `__proto__`,
+//   `constructor` or `prototype` in a link can't reach any prototype.
+
+export const HASH_CAP = 20000;
+export const TEXT_CAP = 4000;       // tensor / grad: characters in their URL form
+export const MAX_OVERLAYS = 5;
+export const MAX_VEC = 16;
+export const MAX_WEIGHTS = 64;      // PReLU: one weight per channel
+export const MAX_NOTICES = 20;
+const RANGE_ABS = 1e6;
+const RANGE_MIN_SPAN = 1e-6;
+const DIM_MIN = -6;
+const DIM_MAX = 5;
+
+const BASE_DEFAULTS = {
+  view: 'plot',
+  fn: 'GELU',
+  params: {},
+  overlays: [],
+  x: [-6, 6],
+  y: null,
+  show: { f: true, df: true },
+  shade: false,
+  vec: [0, 1, 2],
+  comp: null,
+  lang: 'en',
+  theme: 'system',
+  tensor: '[[1.0, -2.0, 3.0],\n [0.5, 0.0, -1.5]]',
+  grad: null,
+  query: '',
+};
+
+// ---- small helpers ----
+
+/** A rejected value; its message becomes the reason in a notice. */
+class Bad extends Error {}
+const bad = (why) => {
+  throw new Bad(why);
+};
+
+const own = (o, k) => o !== null && typeof o === 'object' && Object.prototype.hasOwnProperty.call(o, k);
+const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
+
+/** Own data property even for a key like "__proto__" (plain assignment would set the prototype). */
+function put(o, k, v) {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  return o;
+}
+
+function getPath(o, path) {
+  for (const k of path) {
+    if (!own(o, k)) return undefined;
+    o = o[k];
+  }
+  return o;
+}
+
+function setPath(o, path, v) {
+  for (const k of path.slice(0, -1)) o = own(o, k) ? o[k] : put(o, k, {})[k];
+  put(o, path[path.length - 1], v);
+}
+
+function deepEqual(a, b) {
+  if (Object.is(a, b)) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(b)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => own(b, k) && deepEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+function deepFreeze(v) {
+  if (v && typeof v === 'object') for (const k of Object.keys(Object.freeze(v))) deepFreeze(v[k]);
+  return v;
+}
+
+function clone(v) {
+  if (Array.isArray(v)) return v.map(clone);
+  if (v && typeof v === 'object') {
+    const o = {};
+    for (const k of Object.keys(v)) put(o, k, clone(v[k]));
+    return o;
+  }
+  return v;
+}
+
+/** Percent-decode once; a malformed escape rejects the value instead of throwing. */
+function dec(raw) {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return bad('malformed percent-encoding');
+  }
+}
+
+// Atoms inside structured values: encodeURIComponent already escapes & = , ; + # % and spaces;
+// the parentheses of the cmp syntax must be escaped too.
+const escAtom = (s) => encodeURIComponent(s).replace(/[()]/g, (c) => (c === '(' ? '%28' : '%29'));
+// Free text has no inner structure, so keep the characters tensors are made of readable.
+const escText = (s) => encodeURIComponent(s).replace(/%(2C|5B|5D|3A|2F|3F|40)/g, (e) => decodeURIComponent(e));
+
+// ASCII only (\d never matches full-width digits); no hex, Infinity, NaN or digit separators.
+const NUM_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const INT_RE = /^[+-]?\d+$/;
+
+function parseNum(s, what) {
+  const n = NUM_RE.test(s) ? Number(s) : NaN;
+  return Number.isFinite(n) ? n : bad(`expected ${what}`);  // 1e999 parses to Infinity
+}
+
+function parseInt_(s, what) {
+  const n = INT_RE.test(s) ? Number(s) : NaN;
+  return Number.isSafeInteger(n) ? n : bad(`expected ${what}`);
+}
+
+const fmtNum = (n) => escAtom(Object.is(n, -0) ? '-0' : String(n));
+
+/** A comma list of count in [min, max] numbers. Numbers contain no commas, so `%2C` is fine too. */
+function parseNums(raw, min, max, what) {
+  const parts = dec(raw).split(',');
+  if (parts.length < min || parts.length > max) bad(`expected ${what}`);
+  return parts.map((s) => parseNum(s, what));
+}
+
+const numsOk = (v, min, max) => Array.isArray(v) && v.length >= min && v.length <= max && v.every(isNum);
+
+// Control characters (C0 except \t \n, DEL, C1), format characters (bidi overrides and isolates,
+// zero-width space/joiners, BOM, soft hyphen, tag characters), lone surrogates, and the Unicode
+// line/paragraph separators: all of them make the text read differently from what it is.
+const HIDDEN_RE = /(?![\t\n])[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
+const hex = (c) => `U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+
+function textWhy(v) {
+  if (typeof v !== 'string') return 'expected text';
+  const m = HIDDEN_RE.exec(v);
+  if (m) return `contains a control or invisible character (${hex(m[0])})`;
+  // The raw length bounds the escaped one from below, so huge strings are refused before escaping.
+  if (v.length > TEXT_CAP || escText(v).length > TEXT_CAP) return `longer than ${TEXT_CAP} characters in the URL`;
+  return null;
+}
+
+/** A value as shown in a notice: quoted, escaped where invisible or misleading, and short. */
+function q(s) {
+  const cps = Array.from(String(s));
+  const cut = cps.length > 40 ? `${cps.slice(0, 40).join('')}…` : cps.join('');
+  const shown = cut.replace(/["\\]|[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/gu, (c) =>
+    c === '"' || c === '\\' ? `\\${c}` : c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\u{${c.codePointAt(0).toString(16)}}`);
+  return `"${shown}"`;
+}
+
+const BOOLS = new Map([['true', true], ['false', false], ['1', true], ['0', false], ['True', true], ['False', false]]);
+
+// ---- field types: parse(raw) -> value, check(value, ctx) -> reason | null, format(value) -> raw ----
+// parse gets the still percent-encoded text (cmp must split before decoding); check also guards
+// encode() against whatever the page hands it, so it accepts any JS value without throwing.
+
+const enumType = (values) => ({
+  type: 'enum',
+  values,
+  parse: dec,
+  check: (v) => (values.includes(v) ? null : `expected ${values.join(' or ')}`),
+  format: escAtom,
+});
+
+const boolType = {
+  type: 'bool',
+  parse: (raw) => {
+    const s = dec(raw);
+    return BOOLS.has(s) ? BOOLS.get(s) : bad('expected true or false');
+  },
+  check: (v) => (typeof v === 'boolean' ? null : 'expected true or false'),
+  format: String,
+};
+
+function rangeWhy(v) {
+  if (!numsOk(v, 2, 2) || !(v[0] < v[1])) return 'expected two numbers lo,hi with lo < hi';
+  if (Math.abs(v[0]) > RANGE_ABS || Math.abs(v[1]) > RANGE_ABS) return `expected |lo| and |hi| <= ${RANGE_ABS}`;
+  if (v[1] - v[0] < RANGE_MIN_SPAN) return `expected hi - lo >= ${RANGE_MIN_SPAN}`;
+  return null;
+}
+const rangeType = {
+  type: 'range',
+  parse: (raw) => parseNums(raw, 2, 2, 'two numbers lo,hi with lo < hi'),
+  check: rangeWhy,
+  format: (v) => v.map(fmtNum).join(','),
+};
+const rangeOrAutoType = {
+  type: 'range|auto',
+  parse: (raw) => (dec(raw) === 'auto' ? null : rangeType.parse(raw)),
+  check: (v) => (v === null ? null : rangeWhy(v)),
+  format: (v) => rangeType.format(v),
+};
+
+const showType = {
+  type: 'show',
+  parse: (raw) => {
+    const s = dec(raw);
+    if (s === 'none') return { f: false, df: false };
+    const parts = s.split(',');
+    if (!parts.every((p) => p === 'f' || p === 'df')) bad('expected f, df, f,df or none');
+    return { f: parts.includes('f'), df: parts.includes('df') };
+  },
+  check: (v) => (v && typeof v === 'object' && typeof v.f === 'boolean' && typeof v.df === 'boolean' ? null : 'expected f, df, f,df or none'),
+  canon: (v) => (v && typeof v === 'object' ? { f: v.f, df: v.df } : v),
+  format: (v) => (v.f && v.df ? 'f,df' : v.f ? 'f' : v.df ? 'df' : 'none'),
+};
+
+const vecType = {
+  type: 'numbers',
+  parse: (raw) => parseNums(raw, 1, MAX_VEC, `1 to ${MAX_VEC} numbers`),
+  check: (v) => (numsOk(v, 1, MAX_VEC) ? null : `expected 1 to ${MAX_VEC} numbers`),
+  format: (v) => v.map(fmtNum).join(','),
+};
+
+// comp is checked against the vec already decoded (vec comes first in the schema).
+const compType = {
+  type: 'index|last',
+  parse: (raw) => parseInt_(dec(raw), 'an integer'),
+  check: (v, ctx) => {
+    if (v === null) return null;
+    const n = Array.isArray(ctx.vec) ? ctx.vec.length : 0;
+    return Number.isInteger(v) && v >= 0 && v < n ? null : `expected an integer in [0, ${n - 1}] (vec has ${n} components)`;
+  },
+  format: String,
+};
+
+const textType = { type: 'text', parse: dec, check: textWhy, format: escText };
+const textOrOnesType = {
+  type: 'text|ones',
+  parse: dec,
+  check: (v) => (v === null ? null : textWhy(v)),
+  format: escText,
+};
+
+// ---- function parameters: one field type per table `kind` ----
+
+const interval = (lo, hi) =>
+  lo !== undefined && hi !== undefined ? ` in [${lo}, ${hi}]` : lo !== undefined ? ` >= ${lo}` : hi !== undefined ? ` <= ${hi}` : '';
+const within = (v, p) => (p.min === undefined || v >= p.min) && (p.max === undefined || v <= p.max);
+
+function paramType(p) {
+  switch (p.kind) {
+    case 'number': {
+      const what = `a number${interval(p.min, p.max)}`;
+      return {
+        parse: (raw) => parseNum(dec(raw), what),
+        check: (v) => (isNum(v) && within(v, p) ? null : `expected ${what}`),
+        format: fmtNum,
+      };
+    }
+    case 'int': {
+      const what = `an integer${interval(p.min, p.max)}`;
+      return {
+        parse: (raw) => parseInt_(dec(raw), what),
+        check: (v) => (Number.isSafeInteger(v) && within(v, p) ? null : `expected ${what}`),
+        format: String,
+      };
+    }
+    case 'bool':
+      return boolType;
+    case 'choice': {
+      const choices = Array.isArray(p.choices) ? p.choices : [];
+      return { parse: dec, check: (v) => (choices.includes(v) ? null : `expected ${choices.join(' or ')}`), format: escAtom };
+    }
+    case 'dim': {
+      // None only where PyTorch's default is None (Softmax & co.); GLU's dim must be an integer.
+      const lo = p.min ?? DIM_MIN;
+      const hi = p.max ?? DIM_MAX;
+      const what = `an integer in [${lo}, ${hi}]${p.default === null ? ' or None' : ''}`;
+      return {
+        parse: (raw) => {
+          const s = dec(raw);
+          return s === 'None' && p.default === null ? null : parseInt_(s, what);
+        },
+        check: (v) => ((v === null && p.default === null) || (Number.isInteger(v) && v >= lo && v <= hi) ? null : `expected ${what}`),
+        format: (v) => (v === null ? 'None' : String(v)),
+      };
+    }
+    case 'weight': {
+      // One number, or one per channel; a one-element list is written and read as the number.
+      const what = `a number or a comma list of up to ${MAX_WEIGHTS} numbers`;
+      const ok = (v) => (isNum(v) && within(v, p)) || (numsOk(v, 1, MAX_WEIGHTS) && v.every((u) => within(u, p)));
+      return {
+        parse: (raw) => {
+          const w = parseNums(raw, 1, MAX_WEIGHTS, what);
+          return w.length === 1 ? w[0] : w;
+        },
+        check: (v) => (ok(v) ? null : `expected ${what}`),
+        canon: (v) => (Array.isArray(v) && v.length === 1 ? v[0] : Array.isArray(v) ? v.slice() : v),
+        format: (v) => (Array.isArray(v) ? v.map(fmtNum).join(',') : fmtNum(v)),
+      };
+    }
+    default:
+      return { parse: dec, check: () => `unsupported parameter kind ${p.kind}`, format: String };
+  }
+}
+
+/** Shared by both codecs' fields: parse, check, canonicalize. Throws Bad. */
+function read(f, raw, ctx, notes) {
+  const v = f.parse(raw, ctx, notes);
+  const why = f.check(v, ctx);
+  if (why) bad(why);
+  return f.canon ? f.canon(v, ctx) : v;
+}
+
+/**
+ * Build the URL codec for a function table (lab.functions). `defaults` overrides the built-in
+ * defaults of any state key except `params` (the table's defaults rule there), e.g. the page's
+ * language: createCodec(lab.functions, { defaults: { lang: 'zh' } }).
+ */
+export function createCodec(functions, { defaults = {} } = {}) {
+  if (!Array.isArray(functions) || !functions.length) throw new TypeError('createCodec: functions must be a non-empty array');
+  const specs = new Map(functions.map((f) => [f.name, f]));
+  const allParamNames = new Set(functions.flatMap((f) => (f.params ?? []).map((p) => p.name)));
+
+  const def = clone(BASE_DEFAULTS);
+  if (!specs.has(def.fn)) def.fn = functions[0].name;
+  for (const k of Object.keys(defaults ?? {})) {
+    if (!own(BASE_DEFAULTS, k) || k === 'params') throw new TypeError(`createCodec: unknown default '${k}'`);
+    put(def, k, clone(defaults[k]));
+  }
+
+  const fnType = {
+    type: 'function',
+    parse: dec,
+    check: (v) => (typeof v === 'string' && specs.has(v) ? null : `unknown function (kept ${def.fn})`),
+    format: escAtom,
+  };
+
+  // Parameter fields of one function, in table order. Cached: the table is fixed.
+  const paramCache = new Map();
+  function paramFields(fnName) {
+    const spec = specs.get(fnName);
+    if (!spec) return [];
+    if (!paramCache.has(fnName)) {
+      paramCache.set(fnName, (spec.params ?? []).map((p) => Object.freeze({
+        key: FIXED_KEYS.has(p.name) ? `p.${p.name}` : p.name,
+        path: ['params', fnName, p.name],
+        name: p.name,
+        type: p.kind,
+        default: p.default,
+        param: p,
+        ...paramType(p),
+      })));
+    }
+    return paramCache.get(fnName);
+  }
+  const paramFieldMap = (fnName) => new Map(paramFields(fnName).map((f) => [f.name, f]));
+
+  // Overlays: `Name` or `Name(k=v,k=v)`, joined by `;`. The raw text is split on the structural
+  // characters first and each atom decoded afterwards (atoms escape them, see escAtom). A piece
+  // without `=` continues the previous value, which is how PReLU's weight list reads.
+  const overlaysType = {
+    type: 'overlays',
+    parse(raw, ctx, notes) {
+      const items = [];
+      for (const rawItem of raw.split(';')) {
+        if (rawItem === '') continue;  // `cmp=` or a trailing `;`
+        if (items.length === MAX_OVERLAYS) {
+          notes.push(`Ignored cmp items after the first ${MAX_OVERLAYS}`);
+          break;
+        }
+        const m = /^([^()]*)(?:\(([^()]*)\))?$/.exec(rawItem);
+        let name;
+        try {
+          if (!m) bad('expected Name or Name(param=value,...)');
+          name = dec(m[1]);
+          if (!specs.has(name)) bad('unknown function');
+        } catch (e) {
+          if (!(e instanceof Bad)) throw e;
+          notes.push(`Ignored cmp item ${q(name ?? safeDec(rawItem))}: ${e.message}`);
+          continue;
+        }
+        const fields = paramFieldMap(name);
+        const params = {};
+        const pairs = [];
+        for (const piece of m[2] ? m[2].split(',') : []) {
+          const eq = piece.indexOf('=');
+          if (eq >= 0) pairs.push([piece.slice(0, eq), piece.slice(eq + 1)]);
+          else if (pairs.length) pairs[pairs.length - 1][1] += `,${piece}`;
+          else notes.push(`Ignored ${q(safeDec(piece))} in cmp item ${name}: expected param=value`);
+        }
+        const seen = new Set();
+        for (const [rk, rv] of pairs) {
+          const key = safeDec(rk);
+          const f = fields.get(key);
+          try {
+            if (!f) bad(`${name} has no parameter ${q(key)}`);
+            if (seen.has(key)) notes.push(`Parameter ${key} appears more than once in cmp item ${name}: the last one counts`);
+            seen.add(key);
+            const v = read(f, rv, ctx, notes);
+            if (deepEqual(v, f.default)) delete params[key];  // a default is no override
+            else put(params, key, v);
+          } catch (e) {
+            if (!(e instanceof Bad)) throw e;
+            notes.push(`Ignored ${name}(${key}=${q(safeDec(rv))}) in cmp: ${e.message}`);
+          }
+        }
+        items.push({ fn: name, params });
+      }
+      return items;
+    },
+    check: (v) => (Array.isArray(v) ? null : 'expected a list of functions'),
+    // encode(): keep the valid items (at most MAX_OVERLAYS) and their valid non-default params.
+    canon(v) {
+      if (!Array.isArray(v)) return v;
+      const items = [];
+      for (const it of v) {
+        if (items.length === MAX_OVERLAYS) break;
+        if (!own(it, 'fn') || !specs.has(it.fn)) continue;
+        const params = {};
+        const given = own(it, 'params') ? it.params : {};
+        for (const f of paramFields(it.fn)) {
+          if (!own(given, f.name)) continue;
+          const pv = f.canon ? f.canon(given[f.name]) : given[f.name];
+          if (!f.check(pv) && !deepEqual(pv, f.default)) put(params, f.name, pv);
+        }
+        items.push({ fn: it.fn, params });
+      }
+      return items;
+    },
+    format: (items) => items.map((it) => {
+      const kv = paramFields(it.fn).filter((f) => own(it.params, f.name)).map((f) => `${escAtom(f.name)}=${f.format(it.params[f.name])}`);
+      return escAtom(it.fn) + (kv.length ? `(${kv.join(',')})` : '');
+    }).join(';'),
+  };
+
+  // The schema, in URL order. The `params` entry stands for the current fn's parameter fields.
+  const spec = [
+    ['view', ['view'], enumType(['plot', 'gallery'])],
+    ['fn', ['fn'], fnType],
+    [null, ['params'], { type: 'params', expand: paramFields }],
+    ['cmp', ['overlays'], overlaysType],
+    ['x', ['x'], rangeType],
+    ['y', ['y'], rangeOrAutoType],
+    ['show', ['show'], showType],
+    ['shade', ['shade'], boolType],
+    ['vec', ['vec'], vecType],
+    ['comp', ['comp'], compType],
+    ['lang', ['lang'], enumType(['en', 'zh'])],
+    ['theme', ['theme'], enumType(['system', 'light', 'dark'])],
+    ['tensor', ['tensor'], textType],
+    ['grad', ['grad'], textOrOnesType],
+  ];
+  const FIXED_KEYS = new Set(spec.map(([key]) => key).filter(Boolean));
+  const fields = Object.freeze(spec.map(([key, path, t]) => Object.freeze({ key, path, default: getPath(def, path), ...t })));
+
+  // Defaults are trusted page input, but a bad one would make every link decode oddly: refuse it.
+  for (const f of fields) {
+    if (f.check && f.check(f.default, def)) throw new TypeError(`createCodec: default ${f.path[0]}: ${f.check(f.default, def)}`);
+  }
+  deepFreeze(def);
+
+  function encode(state) {
+    const s = state && typeof state === 'object' ? state : {};
+    const eff = clone(def);  // what decode() will see so far: context for checks (comp needs vec)
+    const out = [];
+    let fnAt = -1;
+    const write = (f, v) => {
+      if (v === undefined || f.check(v, eff)) return false;  // invalid: left out, as decode would drop it
+      setPath(eff, f.path, v);
+      if (deepEqual(v, f.default)) return false;
+      out.push(`${f.key}=${f.format(v)}`);
+      return true;
+    };
+    for (const f of fields) {
+      if (f.type === 'params') {
+        const before = out.length;
+        for (const pf of f.expand(eff.fn)) {
+          const v = getPath(s, pf.path);
+          write(pf, pf.canon && v !== undefined ? pf.canon(v) : v);
+        }
+        // fn accompanies its params even when it is the default function.
+        if (out.length > before && fnAt < 0) out.splice(before, 0, `fn=${fnType.format(eff.fn)}`);
+        continue;
+      }
+      const v = getPath(s, f.path);
+      const wrote = write(f, f.canon && v !== undefined ? f.canon(v, eff) : v);
+      if (f.key === 'fn' && wrote) fnAt = out.length - 1;
+    }
+    // Within the field limits a link stays well under HASH_CAP (tests check the worst case);
+    // this guard only keeps a future field from producing a link decode() would cut.
+    while (out.join('&').length > HASH_CAP) {
+      const longest = out.reduce((a, p, i) => (p.length > out[a].length ? i : a), 0);
+      out.splice(longest, 1);
+    }
+    return out.join('&');
+  }
+
+  function decode(hash) {
+    const notices = [];
+    let state = clone(def);
+    try {
+      let s = typeof hash === 'string' ? hash : '';
+      if (s.startsWith('#')) s = s.slice(1);
+      if (s.length > HASH_CAP) {
+        // Keep whole pairs only: a cut value could still parse, as a different value.
+        const head = s.slice(0, HASH_CAP);
+        s = s[HASH_CAP] === '&' ? head : head.slice(0, Math.max(0, head.lastIndexOf('&')));
+        notices.push(`The link is longer than ${HASH_CAP} characters: ignored the rest`);
+      }
+
+      // key -> raw value; Map, so no URL text ever becomes a property name.
+      const pairs = new Map();
+      const dups = new Map();
+      for (const piece of s.split('&')) {
+        if (piece === '') continue;
+        const eq = piece.indexOf('=');
+        const rawKey = eq < 0 ? piece : piece.slice(0, eq);
+        let key;
+        try {
+          key = dec(rawKey);
+        } catch (e) {
+          if (!(e instanceof Bad)) throw e;
+          notices.push(`Ignored ${q(rawKey)}: ${e.message}`);
+          continue;
+        }
+        if (pairs.has(key)) dups.set(key, (dups.get(key) ?? 1) + 1);
+        pairs.set(key, eq < 0 ? '' : piece.slice(eq + 1));  // the last one counts
+      }
+      for (const [key, n] of dups) notices.push(`Key ${q(key)} appears ${n} times: the last one counts`);
+
+      let fnOk = true;
+      const apply = (f) => {
+        if (!pairs.has(f.key)) return;
+        const raw = pairs.get(f.key);
+        pairs.delete(f.key);
+        try {
+          const v = read(f, raw, state, notices);
+          if (f.param && deepEqual(v, f.default)) return;  // a default is no override
+          setPath(state, f.path, v);
+        } catch (e) {
+          if (!(e instanceof Bad)) throw e;
+          if (f.key === 'fn') fnOk = false;
+          notices.push(`Ignored ${f.key}=${q(safeDec(raw))}: ${e.message}`);
+        }
+      };
+      for (const f of fields) {
+        // Params of an unknown fn would land on the default function: leave them unknown.
+        if (f.type === 'params') for (const pf of fnOk ? f.expand(state.fn) : []) apply(pf);
+        else apply(f);
+      }
+      for (const [key, raw] of pairs) {
+        notices.push(!allParamNames.has(key) ? `Ignored unknown key ${q(key)}`
+          : fnOk ? `Ignored ${key}=${q(safeDec(raw))}: ${state.fn} has no parameter ${key}`
+            : `Ignored ${key}=${q(safeDec(raw))}: its function is unknown`);
+      }
+    } catch (e) {
+      // Unreachable by design; if it happens anyway, a link must still not break the page.
+      state = clone(def);
+      notices.push(`Ignored the link: ${e && e.message}`);
+    }
+    if (notices.length > MAX_NOTICES) {
+      const more = notices.length - (MAX_NOTICES - 1);
+      notices.splice(MAX_NOTICES - 1, Infinity, `…and ${more} more ignored`);
+    }
+    return { state, notices };
+  }
+
+  return Object.freeze({ fields, paramFields, defaults: def, encode, decode });
+}
+
+/** Decoded for display in a notice; the raw text if it doesn't decode. */
+function safeDec(raw) {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
