@@ -327,7 +327,7 @@ function paramType(p) {
   }
 }
 
-/** Shared by both codecs' fields: parse, check, canonicalize. Throws Bad. */
+/** One URL value through a field: parse, check, canonicalize. Throws Bad. */
 function read(f, raw, ctx, notes) {
   const v = f.parse(raw, ctx, notes);
   const why = f.check(v, ctx);
@@ -359,7 +359,8 @@ export function createCodec(functions, { defaults = {} } = {}) {
     format: escAtom,
   };
 
-  // Parameter fields of one function, in table order. Cached: the table is fixed.
+  // Parameter fields of one function, in table order. Cached: the table is fixed. Keys equal to
+  // a fixed key (FIXED_KEYS, built from the schema below) get the `p.` prefix.
   const paramCache = new Map();
   function paramFields(fnName) {
     const spec = specs.get(fnName);
@@ -403,7 +404,7 @@ export function createCodec(functions, { defaults = {} } = {}) {
           notes.push(`Ignored cmp item ${q(name ?? safeDec(rawItem))}: ${e.message}`);
           continue;
         }
-        const fields = paramFieldMap(name);
+        const pfs = paramFieldMap(name);
         const params = {};
         const pairs = [];
         for (const piece of m[2] ? m[2].split(',') : []) {
@@ -415,14 +416,17 @@ export function createCodec(functions, { defaults = {} } = {}) {
         const seen = new Set();
         for (const [rk, rv] of pairs) {
           const key = safeDec(rk);
-          const f = fields.get(key);
+          const f = pfs.get(key);
           try {
             if (!f) bad(`${name} has no parameter ${q(key)}`);
-            if (seen.has(key)) notes.push(`Parameter ${key} appears more than once in cmp item ${name}: the last one counts`);
+            if (seen.has(key)) {
+              // As at the top level, the last one counts even when it is invalid.
+              notes.push(`Parameter ${key} appears more than once in cmp item ${name}: the last one counts`);
+              delete params[key];
+            }
             seen.add(key);
             const v = read(f, rv, ctx, notes);
-            if (deepEqual(v, f.default)) delete params[key];  // a default is no override
-            else put(params, key, v);
+            if (!deepEqual(v, f.default)) put(params, key, v);  // a default is no override
           } catch (e) {
             if (!(e instanceof Bad)) throw e;
             notes.push(`Ignored ${name}(${key}=${q(safeDec(rv))}) in cmp: ${e.message}`);
@@ -458,7 +462,7 @@ export function createCodec(functions, { defaults = {} } = {}) {
   };
 
   // The schema, in URL order. The `params` entry stands for the current fn's parameter fields.
-  const spec = [
+  const schema = [
     ['view', ['view'], enumType(['plot', 'gallery'])],
     ['fn', ['fn'], fnType],
     [null, ['params'], { type: 'params', expand: paramFields }],
@@ -474,8 +478,8 @@ export function createCodec(functions, { defaults = {} } = {}) {
     ['tensor', ['tensor'], textType],
     ['grad', ['grad'], textOrOnesType],
   ];
-  const FIXED_KEYS = new Set(spec.map(([key]) => key).filter(Boolean));
-  const fields = Object.freeze(spec.map(([key, path, t]) => Object.freeze({ key, path, default: getPath(def, path), ...t })));
+  const FIXED_KEYS = new Set(schema.map(([key]) => key).filter(Boolean));  // read by paramFields()
+  const fields = Object.freeze(schema.map(([key, path, t]) => Object.freeze({ key, path, default: getPath(def, path), ...t })));
 
   // Defaults are trusted page input, but a bad one would make every link decode oddly: refuse it.
   for (const f of fields) {
