@@ -3,6 +3,7 @@
 import './style.css';
 import { loadActlab } from './lib/actlab.js';
 import { createStore } from './ui/store.js';
+import { createCodec } from './lib/state.js';
 import { Sampler } from './ui/sample.js';
 import { MainPlot, palette, num } from './ui/plot.js';
 import { buildControls, syncControls, py } from './ui/controls.js';
@@ -11,31 +12,19 @@ import { buildGallery } from './ui/gallery.js';
 import { t, applyI18n, languages } from './ui/i18n.js';
 
 const $ = (id) => document.getElementById(id);
-document.documentElement.dataset.theme = matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 performance.mark('actlab:start');
 const lab = await loadActlab();
 performance.mark('actlab:wasm-ready');
 const specs = new Map(lab.functions.map((f) => [f.name, f]));
 const N = 2000;
 const sampler = new Sampler(lab, N);
-const X_DEFAULT = [-6, 6];
-
-const store = createStore({
-  view: 'plot',
-  fn: 'GELU',
-  params: {},          // name -> { param: value } overrides, remembered per function
-  overlays: [],        // [{ fn, params }]
-  x: X_DEFAULT,
-  y: null,             // null = auto
-  show: { f: true, df: true },
-  shade: false,
-  vec: [0, 1, 2],
-  comp: null,          // null = last component
-  lang: navigator.language?.toLowerCase().startsWith('zh') ? 'zh' : 'en',
-  query: '',
-  tensor: '[[1.0, -2.0, 3.0],\n [0.5, 0.0, -1.5]]',
-  grad: null,          // null = ones; else the typed grad_output text
-});
+// The URL schema owns the defaults; the store starts from the link (invalid parts dropped).
+const codec = createCodec(lab.functions, { defaults: { lang: navigator.language?.toLowerCase().startsWith('zh') ? 'zh' : 'en' } });
+const X_DEFAULT = codec.defaults.x;
+const fromHash = () => codec.decode(decodeURIComponentSafe(location.hash.slice(1)));
+function decodeURIComponentSafe(h) { return h; }  // the codec decodes each piece itself, exactly once
+const first = fromHash();
+const store = createStore({ ...first.state, params: { ...first.state.params } });
 
 const paramsOf = (s, name) => s.params[name] ?? {};
 const compOf = (s) => (s.comp == null || s.comp >= s.vec.length ? s.vec.length - 1 : s.comp);
@@ -258,7 +247,7 @@ $('reset-params').addEventListener('click', () => {
   const s = store.get();
   const params = { ...s.params };
   delete params[s.fn];
-  store.set({ params, vec: [0, 1, 2], comp: null });
+  store.set({ params, vec: codec.defaults.vec, comp: null });
   renderControls(store.get());
 });
 
@@ -386,15 +375,16 @@ function renderView(s) {
 // ---- one render pass per flushed batch of changes ----
 function render(s, changed) {
   const any = (...k) => k.some((x) => changed.has(x) || changed.has('init'));
+  if (any('theme')) applyTheme(s);
   if (any('lang')) {
     applyI18n(document.body, s.lang);
     document.title = t(s.lang, 'title');
     $('lang').value = s.lang;
     $('build').textContent = t(s.lang, 'build', lab.simd);
   }
-  if (any('view')) renderView(s);
+  if (any('view', 'theme', 'themeTick')) renderView(s);
   // The curve first: it is what the user came for; the list and controls follow in the same task.
-  if (any('fn', 'params', 'overlays', 'x', 'y', 'show', 'shade', 'vec', 'comp', 'theme', 'view') && s.view === 'plot') renderPlot(s);
+  if (any('fn', 'params', 'overlays', 'x', 'y', 'show', 'shade', 'vec', 'comp', 'theme', 'themeTick', 'view') && s.view === 'plot') renderPlot(s);
   if (any('fn', 'query', 'lang')) buildList();
   if (any('fn', 'lang')) {
     const spec = specs.get(s.fn);
@@ -415,17 +405,70 @@ function render(s, changed) {
     else renderLearn(s, changed);
   }
 }
-store.subscribe(render);
-render(store.get(), new Set(['init']));
-performance.mark('actlab:first-render');
+// ---- URL: every state change is written to the hash; back/forward and edited links read it ----
+let lastPush = -Infinity;
+let applyingUrl = false;
+store.subscribe((s) => {
+  const h = codec.encode(s);
+  if (h === location.hash.slice(1)) return;
+  const url = `${location.pathname}${location.search}${h ? `#${h}` : ''}`;
+  // A drag or a typing burst is one history entry: within 600 ms the entry is replaced.
+  const now = performance.now();
+  if (applyingUrl || now - lastPush < 600) history.replaceState(null, '', url);
+  else history.pushState(null, '', url);
+  lastPush = now;
+});
+function applyHash() {
+  const { state, notices } = fromHash();
+  const cur = store.get();
+  const params = { ...cur.params };
+  if (state.params[state.fn]) params[state.fn] = state.params[state.fn];
+  else delete params[state.fn];
+  applyingUrl = true;
+  store.set({ ...state, params, query: cur.query }, { now: true });
+  applyingUrl = false;
+  showNotices(notices);
+}
+addEventListener('popstate', applyHash);
+addEventListener('hashchange', () => { if (codec.encode(store.get()) !== location.hash.slice(1)) applyHash(); });
 
-// Theme follows the system; charts re-read their colours.
-matchMedia('(prefers-color-scheme: dark)').addEventListener('change', (e) => {
-  document.documentElement.dataset.theme = e.matches ? 'dark' : 'light';
-  galleryBuilt = false;
-  store.set({ theme: document.documentElement.dataset.theme });
-  renderView(store.get());
+function showNotices(notices) {
+  const box = $('notice');
+  $('notice-list').replaceChildren(...notices.map((n) => { const li = document.createElement('li'); li.textContent = n; return li; }));
+  box.hidden = !notices.length;
+}
+$('notice-close').addEventListener('click', () => ($('notice').hidden = true));
+
+$('copy-link').addEventListener('click', async () => {
+  const link = location.href;
+  try {
+    await navigator.clipboard.writeText(link);
+    $('copy-link').textContent = t(store.get().lang, 'copied');
+  } catch {
+    showNotices([`${t(store.get().lang, 'copyManually')} ${link}`]);
+  }
+  setTimeout(() => ($('copy-link').textContent = t(store.get().lang, 'copyLink')), 1500);
 });
 
+// ---- theme: system / light / dark ----
+const systemDark = matchMedia('(prefers-color-scheme: dark)');
+function applyTheme(s) {
+  const eff = s.theme === 'system' ? (systemDark.matches ? 'dark' : 'light') : s.theme;
+  if (document.documentElement.dataset.theme !== eff) {
+    document.documentElement.dataset.theme = eff;
+    galleryBuilt = false;
+    plotTheme++;
+  }
+  $('theme').value = s.theme;
+}
+let plotTheme = 0;
+systemDark.addEventListener('change', () => { applyTheme(store.get()); store.set({ themeTick: plotTheme }); renderView(store.get()); });
+$('theme').addEventListener('input', () => store.set({ theme: $('theme').value }));
+
+store.subscribe(render);
+render(store.get(), new Set(['init']));
+showNotices(first.notices);
+performance.mark('actlab:first-render');
+
 // For tests and benchmarks: the live objects (read-only use).
-window.actlab = { lab, store, plot, sampler, py, loadConsole };
+window.actlab = { lab, store, plot, sampler, py, loadConsole, codec };

@@ -1,0 +1,89 @@
+// Share links: opening one restores exactly that view; tampered fields are dropped with a notice
+// and nothing from the URL runs; back/forward walk through states.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, newPage, ready } from './browser.js';
+
+let server, chrome;
+before(async () => { server = await startServer(); chrome = await launch(); });
+after(async () => { await chrome?.close(); await server?.close(); });
+
+async function open(hash, opts) {
+  const { page, errors } = await newPage(chrome.browser, opts);
+  await page.goto(`${server.url}${hash}`);
+  await ready(page);
+  return { page, errors };
+}
+const snapshot = (page) => page.evaluate(() => {
+  const { store, plot } = window.actlab;
+  store.flush();
+  const u = plot.uplot;
+  return { state: store.get(), series: u.series.slice(1).map((s) => s.label), data: u.data.map((d) => Array.from(d.filter((_, i) => i % 97 === 0))) };
+});
+
+describe('share links', () => {
+  test('a configured view survives Copy link -> open', async () => {
+    const { page, errors } = await open('');
+    await page.click('#fnlist button[data-fn="ReLU"]');
+    await page.click('#pin');
+    await page.click('#fnlist button[data-fn="ELU"]');
+    await page.fill('.param[data-param="alpha"] input[type="number"]', '0.5');
+    await page.fill('#x-lo', '-3');
+    await page.fill('#x-hi', '2');
+    await page.check('#shade');
+    await page.selectOption('#lang', 'zh');
+    await page.selectOption('#theme', 'dark');
+    await page.fill('#tensor-input', 'torch.linspace(-2, 2, 5)');
+    await page.waitForFunction(() => location.hash.includes('tensor='));
+    const link = page.url();
+    assert.match(link, /#.*fn=ELU.*alpha=0\.5/);
+    const a = await snapshot(page);
+    const b = await open(new URL(link).hash, {});
+    const bs = await snapshot(b.page);
+    assert.deepEqual(bs.series, a.series);
+    assert.deepEqual(bs.data, a.data);
+    for (const k of ['fn', 'overlays', 'x', 'y', 'shade', 'lang', 'theme', 'tensor']) assert.deepEqual(bs.state[k], a.state[k], k);
+    assert.equal(await b.page.inputValue('.param[data-param="alpha"] input[type="number"]'), '0.5');
+    assert.equal(await b.page.getAttribute('html', 'data-theme'), 'dark');
+    assert.equal(await b.page.textContent('.tab[data-view="plot"]'), '曲线');
+    await b.page.waitForFunction(() => document.getElementById('out-output').textContent.startsWith('tensor(['));
+    assert.equal(await b.page.textContent('#out-output'), 'tensor([-0.4323, -0.3161,  0.0000,  1.0000,  2.0000])');
+    assert.ok(await b.page.isHidden('#notice'));
+    assert.deepEqual([...errors, ...b.errors], []);
+    await page.close();
+    await b.page.close();
+  });
+
+  test('tampered and hostile fields are dropped with a notice; the rest applies; nothing runs', async () => {
+    const hostile = '#fn=Mish&x=abc&alpha=%3Cscript%3Ewindow.pwned%3D1%3C%2Fscript%3E&cmp=ReLU;%22%3E%3Cimg%20src%3Dx%20onerror%3Dwindow.pwned%3D1%3E&y=-1,2&__proto__=1';
+    const { page, errors } = await open(hostile);
+    const s = await snapshot(page);
+    assert.equal(s.state.fn, 'Mish');
+    assert.deepEqual(s.state.y, [-1, 2]);
+    assert.deepEqual(s.state.x, [-6, 6]);
+    assert.deepEqual(s.state.overlays, [{ fn: 'ReLU', params: {} }]);
+    assert.ok(await page.isVisible('#notice'));
+    const notes = await page.$$eval('#notice-list li', (e) => e.map((x) => x.textContent));
+    assert.ok(notes.length >= 3, notes.join(' | '));
+    assert.equal(await page.evaluate(() => window.pwned), undefined);
+    assert.equal(await page.locator('img[src="x"], script:not([type="module"]):not([src])').count(), 0);
+    assert.equal(await page.evaluate(() => ({}).constructor === Object && Object.keys(Object.prototype).length), 0);
+    assert.deepEqual(errors.filter((e) => !/404/.test(e)), []);
+    await page.close();
+  });
+
+  test('back and forward move through states', async () => {
+    const { page } = await open('');
+    await page.click('#fnlist button[data-fn="ReLU"]');
+    await page.waitForFunction(() => location.hash.includes('fn=ReLU'));
+    await page.waitForTimeout(700);  // a new history entry, not a replaced one
+    await page.click('#fnlist button[data-fn="Tanh"]');
+    await page.waitForFunction(() => location.hash.includes('fn=Tanh'));
+    await page.goBack();
+    await page.waitForFunction(() => window.actlab.store.get().fn === 'ReLU');
+    assert.equal(await page.textContent('#fn-title'), 'ReLU');
+    await page.goForward();
+    await page.waitForFunction(() => window.actlab.store.get().fn === 'Tanh');
+    await page.close();
+  });
+});
