@@ -450,6 +450,25 @@ $('copy-link').addEventListener('click', async () => {
   setTimeout(() => ($('copy-link').textContent = t(store.get().lang, 'copyLink')), 1500);
 });
 
+// ---- export: PNG, SVG, CSV of what the plot shows ----
+const exportName = () => {
+  const s = store.get();
+  return [s.fn, ...s.overlays.map((o) => o.fn)].join('-');
+};
+const exportTitle = () => plot.uplot.series.filter((x, i) => i > 0 && i % 2 === 1).map((x) => x.label).join(' · ');
+$('export-png').addEventListener('click', async () => {
+  const { toPNG, download } = await import('./ui/export.js');
+  download(`${exportName()}.png`, await toPNG(plot.uplot, exportTitle(), plot.seriesColors));
+});
+$('export-svg').addEventListener('click', async () => {
+  const { toSVG, download } = await import('./ui/export.js');
+  download(`${exportName()}.svg`, toSVG(plot.uplot, exportTitle(), plot.seriesColors), 'image/svg+xml');
+});
+$('export-csv').addEventListener('click', async () => {
+  const { toCSV, download } = await import('./ui/export.js');
+  download(`${exportName()}.csv`, toCSV(plot.uplot), 'text/csv');
+});
+
 // ---- theme: system / light / dark ----
 const systemDark = matchMedia('(prefers-color-scheme: dark)');
 function applyTheme(s) {

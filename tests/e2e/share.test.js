@@ -87,3 +87,33 @@ describe('share links', () => {
     await page.close();
   });
 });
+
+describe('export', () => {
+  test('PNG, SVG and CSV downloads have the expected content', async () => {
+    const { page, errors } = await open('#fn=ELU&alpha=0.5&cmp=ReLU&x=-2,2');
+    const grab = async (id) => {
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.click(id)]);
+      const { readFileSync } = await import('node:fs');
+      return { name: dl.suggestedFilename(), bytes: readFileSync(await dl.path()) };
+    };
+    const csv = await grab('#export-csv');
+    assert.equal(csv.name, 'ELU-ReLU.csv');
+    const lines = csv.bytes.toString().trim().split('\n');
+    assert.equal(lines[0], 'x,ELU(alpha=0.5),ELU(alpha=0.5)′,ReLU,ReLU′');
+    assert.equal(lines.length, 2001);
+    const plotted = await page.evaluate(() => window.actlab.plot.uplot.data.map((d) => [d[0], d[1234]]));
+    for (const [row, k] of [[lines[1], 0], [lines[1235], 1]]) {
+      assert.deepEqual(row.split(',').map(Number).map(Math.fround), plotted.map((c) => c[k]));
+    }
+    const svg = await grab('#export-svg');
+    const text = svg.bytes.toString();
+    assert.match(text, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    assert.equal((text.match(/<path /g) ?? []).length, 4);
+    assert.match(text, /ELU\(alpha=0\.5\)′/);
+    const png = await grab('#export-png');
+    assert.deepEqual([...png.bytes.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
+    assert.ok(png.bytes.length > 5000);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});

@@ -47,6 +47,8 @@ export class MainPlot {
     for (const c of curves) data.push(c.curve.f, c.curve.df);
     this.yr = yr;
     this.xr = xr;
+    /** Colour of every uPlot series (index 0 is x), for exports. */
+    this.seriesColors = [null, ...curves.flatMap((c) => [c.color, c.color])];
     /** The y range on screen: the user's, or the automatic one. */
     this.yShown = yr ?? autoY(data, this.#u?.series.length === data.length ? this.#u : null);
     if (sig !== this.#sig || !this.#u) {
