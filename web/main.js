@@ -7,8 +7,9 @@ import { createCodec } from './lib/state.js';
 import { Sampler } from './ui/sample.js';
 import { MainPlot, palette, num } from './ui/plot.js';
 import { buildControls, syncControls, py } from './ui/controls.js';
-import { tex, pytorchCode, renderNote, kwargs } from './ui/learn.js';
+import { tex, pytorchCode, renderNote } from './ui/learn.js';
 import { buildGallery } from './ui/gallery.js';
+import { curvesFor, paramsOf, compOf, labelOf } from './ui/curves.js';
 import { t, applyI18n, languages } from './ui/i18n.js';
 
 const $ = (id) => document.getElementById(id);
@@ -26,9 +27,6 @@ function decodeURIComponentSafe(h) { return h; }  // the codec decodes each piec
 const first = fromHash();
 const store = createStore({ ...first.state, params: { ...first.state.params } });
 
-const paramsOf = (s, name) => s.params[name] ?? {};
-const compOf = (s) => (s.comp == null || s.comp >= s.vec.length ? s.vec.length - 1 : s.comp);
-const labelOf = (spec, params) => `${spec.name}${kwargs(spec, params, { skip: ['dim', 'seed'] }).length ? `(${kwargs(spec, params, { skip: ['dim', 'seed'] }).join(', ')})` : ''}`;
 
 // ---- function list (grouped by the table's family, in table order) ----
 const familyLabel = (f) => t(store.get().lang, `family_${f}`);
@@ -60,7 +58,7 @@ function buildList() {
       b.textContent = f.name;
       b.dataset.fn = f.name;
       if (f.name === s.fn) b.setAttribute('aria-current', 'true');
-      b.addEventListener('click', () => store.set({ fn: f.name, view: 'plot' }));
+      b.addEventListener('click', () => store.set({ fn: f.name, view: store.get().view === 'gallery' ? 'plot' : store.get().view }));
       li.append(b);
       ul.append(li);
     }
@@ -75,26 +73,9 @@ const plot = new MainPlot($('plot'), {
   onReset: () => store.set({ x: X_DEFAULT, y: null }),
 });
 
-let lastGood = new Map();  // curve label slot -> last valid curve (shown while a parameter is invalid)
+const lastGood = new Map();  // slot -> last valid curve (shown while a parameter is invalid)
 function renderPlot(s) {
-  const colors = palette();
-  const comp = compOf(s);
-  const items = [{ fn: s.fn, params: paramsOf(s, s.fn) }, ...s.overlays];
-  const curves = [];
-  let error = '';
-  items.forEach((it, i) => {
-    const spec = specs.get(it.fn);
-    let curve;
-    try {
-      curve = sampler.curve(spec, it.params, s.x, s.vec, comp);
-      lastGood.set(i, curve);
-    } catch (e) {
-      if (i === 0) error = e.message;
-      curve = lastGood.get(i);
-      if (!curve || curve.x.length !== N) curve = { x: sampler.curve(spec, {}, s.x, s.vec, comp).x, f: new Float32Array(N).fill(NaN), df: new Float32Array(N).fill(NaN), kinks: [] };
-    }
-    curves.push({ label: labelOf(spec, it.params), curve, color: colors[i % colors.length] });
-  });
+  const { curves, error } = curvesFor(s, specs, sampler, palette(), lastGood);
   plot.update(curves, { show: s.show, xr: s.x, yr: s.y, shade: s.shade });
   $('plot-error').hidden = !error;
   $('plot-error').textContent = error;
@@ -363,7 +344,9 @@ $('dim').addEventListener('input', () => {
 // ---- gallery (built on first visit) ----
 let galleryBuilt = false;
 function renderView(s) {
-  $('view-plot').hidden = s.view !== 'plot';
+  // The console view is the plot view with the console first under the plot.
+  $('view-plot').hidden = s.view === 'gallery';
+  document.body.classList.toggle('view-console', s.view === 'console');
   $('view-gallery').hidden = s.view !== 'gallery';
   for (const b of document.querySelectorAll('.tab')) b.setAttribute('aria-pressed', String(b.dataset.view === s.view));
   if (s.view === 'gallery' && !galleryBuilt) {
@@ -384,7 +367,7 @@ function render(s, changed) {
   }
   if (any('view', 'theme', 'themeTick')) renderView(s);
   // The curve first: it is what the user came for; the list and controls follow in the same task.
-  if (any('fn', 'params', 'overlays', 'x', 'y', 'show', 'shade', 'vec', 'comp', 'theme', 'themeTick', 'view') && s.view === 'plot') renderPlot(s);
+  if (any('fn', 'params', 'overlays', 'x', 'y', 'show', 'shade', 'vec', 'comp', 'theme', 'themeTick', 'view') && s.view !== 'gallery') renderPlot(s);
   if (any('fn', 'query', 'lang')) buildList();
   if (any('fn', 'lang')) {
     const spec = specs.get(s.fn);
@@ -395,7 +378,7 @@ function render(s, changed) {
   if (any('overlays', 'lang', 'theme')) renderOverlays(s);
   if (any('vec', 'comp', 'fn')) renderVector(s);
   if (any('x', 'y', 'show', 'shade', 'fn', 'params', 'vec', 'comp', 'overlays')) renderRanges(s);
-  if (any('fn', 'params', 'tensor', 'grad', 'lang', 'view') && s.view === 'plot') {
+  if (any('fn', 'params', 'tensor', 'grad', 'lang', 'view') && s.view !== 'gallery') {
     if (changed.has('init')) requestAnimationFrame(() => setTimeout(renderConsole));
     else renderConsole();
   }

@@ -6,7 +6,7 @@
 // Link grammar: `#key=value&key=value…` in schema order; a value equal to its default is left out,
 // so the default page is `#` and a typical link is `#fn=GELU&approximate=tanh&x=-4,4`.
 //
-//   view=gallery          fn=ELU               <param>=<value>  (the current fn's own parameters)
+//   view=gallery/console  fn=ELU               <param>=<value>  (the current fn's own parameters)
 //   cmp=ReLU;ELU(alpha=0.5);PReLU(weight=0.1,0.2)              (overlays, at most 5)
 //   x=-4,4   y=-1,2 | y=auto   show=f | df | f,df | none   shade=true
 //   vec=0,1,2   comp=1   lang=zh   theme=dark   tensor=<text>   grad=<text>
@@ -463,7 +463,7 @@ export function createCodec(functions, { defaults = {} } = {}) {
 
   // The schema, in URL order. The `params` entry stands for the current fn's parameter fields.
   const schema = [
-    ['view', ['view'], enumType(['plot', 'gallery'])],
+    ['view', ['view'], enumType(['plot', 'gallery', 'console'])],
     ['fn', ['fn'], fnType],
     [null, ['params'], { type: 'params', expand: paramFields }],
     ['cmp', ['overlays'], overlaysType],

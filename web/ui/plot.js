@@ -5,8 +5,9 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { flatRuns } from './sample.js';
 
-export const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-export const palette = () => [0, 1, 2, 3, 4, 5].map((i) => css(`--c${i}`));
+/** A theme variable as resolved at `el` (the page root, or inside a web component's shadow root). */
+export const css = (name, el = document.documentElement) => getComputedStyle(el).getPropertyValue(name).trim();
+export const palette = (el) => [0, 1, 2, 3, 4, 5].map((i) => css(`--c${i}`, el));
 
 /** Tick/legend number format: short, no float noise. */
 export const num = (v) => (v == null || Number.isNaN(v) ? '—' : Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : String(+v.toPrecision(5)));
@@ -66,7 +67,7 @@ export class MainPlot {
   }
 
   #options(curves, show) {
-    const fg = css('--fg'), grid = css('--grid');
+    const fg = css('--fg', this.#el), grid = css('--grid', this.#el);
     const series = [{ label: 'x', value: (u, v) => num(v) }];
     for (const c of curves) {
       series.push({ label: `${c.label}`, stroke: c.color, width: 2, show: show.f, value: (u, v) => num(v), points: { show: false } });
@@ -113,7 +114,7 @@ export class MainPlot {
     if (!this.#opts.shade || !this.#curves.length) return;
     const { ctx, bbox } = u;
     ctx.save();
-    ctx.fillStyle = css('--shade');
+    ctx.fillStyle = css('--shade', this.#el);
     for (const [a, b] of flatRuns(this.#curves[0].curve)) {
       const l = u.valToPos(a, 'x', true), r = u.valToPos(b, 'x', true);
       const x0 = Math.max(bbox.left, Math.min(l, r)), x1 = Math.min(bbox.left + bbox.width, Math.max(l, r));

@@ -1,0 +1,38 @@
+// From page state to the curves a chart draws: the current function and the pinned ones, each
+// sampled by the wasm kernels (cached), labelled the way PyTorch would be called, coloured from
+// the theme. Shared by the playground, the embed page and the <actlab-plot> element.
+import { kwargs } from './learn.js';
+
+export const paramsOf = (s, name) => s.params[name] ?? {};
+export const compOf = (s) => (s.comp == null || s.comp >= s.vec.length ? s.vec.length - 1 : s.comp);
+export const labelOf = (spec, params) => {
+  const args = kwargs(spec, params, { skip: ['dim', 'seed'] });
+  return args.length ? `${spec.name}(${args.join(', ')})` : spec.name;
+};
+
+/**
+ * { curves: [{label, curve, color}], error } for state `s`. A function whose parameters are
+ * invalid keeps its last good curve (`lastGood`, per slot) and reports the kernel's message.
+ */
+export function curvesFor(s, specs, sampler, colors, lastGood = new Map()) {
+  const comp = compOf(s);
+  const items = [{ fn: s.fn, params: paramsOf(s, s.fn) }, ...s.overlays];
+  let error = '';
+  const curves = items.map((it, i) => {
+    const spec = specs.get(it.fn);
+    let curve;
+    try {
+      curve = sampler.curve(spec, it.params, s.x, s.vec, comp);
+      lastGood.set(i, curve);
+    } catch (e) {
+      if (!error) error = e.message;
+      curve = lastGood.get(i);
+      if (!curve || curve.x.length !== sampler.n) {
+        const x = sampler.curve(spec, {}, s.x, s.vec, comp).x;
+        curve = { x, f: new Float32Array(x.length).fill(NaN), df: new Float32Array(x.length).fill(NaN), kinks: [] };
+      }
+    }
+    return { label: labelOf(spec, it.params), curve, color: colors[i % colors.length] };
+  });
+  return { curves, error };
+}
