@@ -1,10 +1,25 @@
 import { defineConfig } from 'vite';
+import { resolve } from 'node:path';
 
-// The page lives in web/; `npm run build` writes the static site to dist/.
+const web = (f) => resolve(import.meta.dirname, 'web', f);
+
+// The site lives in web/; `npm run build` writes it to dist/: the playground, embed.html (for
+// iframes), tutorial.html (a sample page) and actlab-plot.js at a stable URL (the web component,
+// one <script type="module"> tag). Static files from any host work; the preview server sends
+// CORS headers so sandboxed iframes (opaque origin) can load the modules and the wasm, as they
+// can from a CDN or GitHub Pages.
 export default defineConfig({
   root: 'web',
   base: './',
-  build: { outDir: '../dist', emptyOutDir: true, target: 'es2022' },
-  server: { port: 5173, strictPort: false },
-  preview: { port: 4173, strictPort: false },
+  build: {
+    outDir: '../dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    rolldownOptions: {
+      input: { main: web('index.html'), embed: web('embed.html'), tutorial: web('tutorial.html'), 'actlab-plot': web('actlab-plot.js') },
+      output: { entryFileNames: (chunk) => (chunk.name === 'actlab-plot' ? 'actlab-plot.js' : 'assets/[name]-[hash].js') },
+    },
+  },
+  server: { port: 5173, strictPort: false, cors: true },
+  preview: { port: 4173, strictPort: false, cors: true },
 });

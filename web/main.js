@@ -452,6 +452,27 @@ $('export-csv').addEventListener('click', async () => {
   download(`${exportName()}.csv`, toCSV(plot.uplot), 'text/csv');
 });
 
+// ---- embed code: a sandboxed iframe of embed.html with this state, plus a height listener ----
+const attr = (v) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+function embedSnippet() {
+  const src = new URL(`embed.html#${codec.encode(store.get())}`, location.href).href;
+  const title = `actlab: ${plot.uplot.series.filter((x, i) => i % 2 === 1).map((x) => x.label).join(', ')}`;
+  return `<iframe src="${attr(src)}" title="${attr(title)}" sandbox="allow-scripts" loading="lazy" style="width:100%;height:440px;border:0"></iframe>\n` +
+    "<script>addEventListener('message',e=>{if(e.data&&e.data.type==='actlab:height')for(const f of document.querySelectorAll('iframe'))if(f.contentWindow===e.source)f.style.height=e.data.height+'px'})</script>";
+}
+$('copy-embed').addEventListener('click', async () => {
+  const code = embedSnippet();
+  $('embed-code').value = code;
+  $('embed-box').hidden = false;
+  $('embed-code').select();
+  try {
+    await navigator.clipboard.writeText(code);
+    $('copy-embed').textContent = t(store.get().lang, 'copied');
+    setTimeout(() => ($('copy-embed').textContent = t(store.get().lang, 'copyEmbed')), 1500);
+  } catch { /* the selected text box is the fallback */ }
+});
+$('embed-close').addEventListener('click', () => ($('embed-box').hidden = true));
+
 // ---- theme: system / light / dark ----
 const systemDark = matchMedia('(prefers-color-scheme: dark)');
 function applyTheme(s) {

@@ -1,0 +1,61 @@
+// Embedding: embed.html in a sandboxed iframe draws and fits its height; the web component renders
+// several plots sharing one wasm instance on the sample tutorial page; Copy embed code round-trips.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, newPage, ready } from './browser.js';
+
+let server, chrome;
+before(async () => { server = await startServer(); chrome = await launch(); });
+after(async () => { await chrome?.close(); await server?.close(); });
+
+describe('embed', () => {
+  test('embed code from the playground works in a sandboxed iframe on another page and fits its height', async () => {
+    const { page, errors } = await newPage(chrome.browser);
+    await page.goto(`${server.url}#fn=Softmax&x=-5,5&view=console&tensor=[[1.,2.],[3.,4.]]`);
+    await ready(page);
+    await page.click('#copy-embed');
+    const code = await page.inputValue('#embed-code');
+    assert.match(code, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/embed\.html#[^"]+" title="actlab: Softmax" sandbox="allow-scripts"/);
+    // A tutorial page elsewhere (about:blank origin) pastes the snippet.
+    const host = await newPage(chrome.browser);
+    await host.page.setContent(`<!doctype html><body><h1>Tutorial</h1>${code}</body>`);
+    const frame = await (await host.page.waitForSelector('iframe')).contentFrame();
+    await frame.waitForFunction(() => window.actlab?.plot?.uplot?.data?.[1]?.length === 1000);
+    await frame.waitForFunction(() => document.getElementById('out-output').textContent.startsWith('tensor('));
+    assert.equal(await frame.textContent('#out-output'), 'tensor([[0.2689, 0.7311],\n        [0.2689, 0.7311]])');
+    assert.equal(await frame.textContent('#embed-title'), 'Softmax');
+    assert.match(await frame.getAttribute('#open-playground', 'href'), /\/#.*fn=Softmax/);
+    // The frame was resized from 440 px to its content by the postMessage listener.
+    await host.page.waitForFunction(() => document.querySelector('iframe').style.height !== '440px');
+    const h = await host.page.evaluate(() => parseInt(document.querySelector('iframe').style.height, 10));
+    const content = await frame.evaluate(() => document.documentElement.scrollHeight);
+    assert.ok(Math.abs(h - content) <= 2, `frame ${h}px, content ${content}px`);
+    assert.deepEqual([...errors, ...host.errors], []);
+    await page.close();
+    await host.page.close();
+  });
+
+  test('the sample tutorial page renders every <actlab-plot> from one wasm instance, and its frames', async () => {
+    const { page, errors } = await newPage(chrome.browser);
+    await page.goto(`${server.url}tutorial.html`);
+    await page.waitForFunction(() => [...document.querySelectorAll('actlab-plot')].every((e) => e.uplot?.data?.[1]?.length === 1000));
+    const plots = await page.$$eval('actlab-plot', (els) => els.map((e) => ({ id: e.id, series: e.uplot.series.slice(1).map((s) => [s.label, s.show]) })));
+    assert.deepEqual(plots.find((p) => p.id === 'wc-gelu').series, [['GELU', true], ['GELU′', true], ['ReLU', true], ['ReLU′', true]]);
+    assert.deepEqual(plots.find((p) => p.id === 'wc-tanh').series, [["GELU(approximate='tanh')", true], ["GELU(approximate='tanh')′", false], ['GELU', true], ['GELU′', false]]);
+    assert.equal(plots.find((p) => p.id === 'wc-zh').series.length, 6);
+    const wasm = await page.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.wasm')).length);
+    assert.equal(wasm, 1, 'one wasm download for every plot on the page');
+    // The component's numbers are PyTorch's: GELU and GELU' at the ends of [-4, 4] (torch 1.13, float32).
+    const ends = await page.evaluate(() => { const d = document.getElementById('wc-gelu').uplot.data; const n = d[0].length - 1; return [d[0][0], d[0][n], d[1][0], d[1][n], d[2][0], d[2][n]]; });
+    const torch = [-4, 4, -0.00012671947479248047, 3.999873161315918, -0.0005036294460296631, 1.000503659248352];
+    ends.forEach((v, i) => assert.ok(Math.abs(v - torch[i]) <= 1e-5 + 1.3e-6 * Math.abs(torch[i]), `${i}: ${v} vs torch ${torch[i]}`));
+    for (const id of ['#embed-frame', '#embed-frame-zh']) {
+      await page.locator(id).scrollIntoViewIfNeeded();
+      const frame = await (await page.$(id)).contentFrame();
+      await frame.waitForFunction(() => document.getElementById('out-output').textContent.startsWith('tensor('));
+    }
+    await page.screenshot({ path: 'test-output/tutorial.png', fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});

@@ -1,0 +1,79 @@
+// embed.html#<state>: the plot of a share link (and its console output when view=console), for
+// tutorial pages. Works inside <iframe sandbox="allow-scripts">: no storage, no same-origin
+// access; it tells the parent its height with postMessage so the frame can fit its content.
+import './style.css';
+import { loadActlab } from './lib/actlab.js';
+import { createCodec } from './lib/state.js';
+import { Sampler } from './ui/sample.js';
+import { MainPlot, palette } from './ui/plot.js';
+import { curvesFor, paramsOf } from './ui/curves.js';
+import { applyI18n } from './ui/i18n.js';
+
+const $ = (id) => document.getElementById(id);
+const lab = await loadActlab();
+const specs = new Map(lab.functions.map((f) => [f.name, f]));
+const codec = createCodec(lab.functions, { defaults: { lang: navigator.language?.toLowerCase().startsWith('zh') ? 'zh' : 'en' } });
+const sampler = new Sampler(lab, 1000);
+let state, base;
+
+const plot = new MainPlot($('plot'), {
+  onZoom: (xr, yr) => { state = { ...state, x: xr ?? state.x, y: yr ?? state.y }; draw(); },
+  onReset: () => { state = { ...state, x: base.x, y: base.y }; draw(); },
+});
+
+function draw() {
+  const { curves, error } = curvesFor(state, specs, sampler, palette());
+  plot.update(curves, { show: state.show, xr: state.x, yr: state.y, shade: state.shade });
+  $('embed-title').textContent = curves.map((c) => c.label).join(' · ');
+  $('plot').setAttribute('aria-label', `${$('embed-title').textContent}: f(x) and f′(x)`);
+  $('plot-error').hidden = !error;
+  $('plot-error').textContent = error;
+}
+
+async function drawConsole() {
+  const box = $('embed-console');
+  box.hidden = state.view !== 'console';
+  if (box.hidden) return;
+  const c = await import('./ui/console.js');
+  const spec = specs.get(state.fn);
+  const params = paramsOf(state, state.fn);
+  $('out-line').textContent = c.pythonLine(spec, params);
+  const { tensor, error } = c.readTensor(state.tensor);
+  const g = state.grad != null ? c.readTensor(state.grad) : null;
+  try {
+    if (error || g?.error) throw new Error(error ?? g.error);
+    const r = c.evaluate(lab, spec, params, tensor, g?.tensor ?? null);
+    $('out-input').textContent = r.input;
+    $('out-output').textContent = r.output;
+    $('out-grad').textContent = r.grad;
+    c.drawGroups($('groups'), spec, params, r, state.lang);
+  } catch (e) {
+    $('out-output').textContent = e.message;
+  }
+}
+
+function load() {
+  const r = codec.decode(location.hash.slice(1));
+  state = r.state;
+  base = state;
+  const dark = state.theme === 'dark' || (state.theme === 'system' && matchMedia('(prefers-color-scheme: dark)').matches);
+  document.documentElement.dataset.theme = dark ? 'dark' : 'light';
+  applyI18n(document.body, state.lang);
+  $('open-playground').href = new URL(`./#${codec.encode({ ...state, view: state.view === 'console' ? 'console' : 'plot' })}`, location.href).href;
+  $('embed-notice').hidden = !r.notices.length;
+  $('embed-notice').textContent = r.notices.join(' · ');
+  draw();
+  drawConsole().then(fit);
+}
+
+// Height for the parent page (a sandboxed frame cannot be measured from outside).
+let lastH = 0;
+function fit() {
+  const h = Math.ceil(document.documentElement.scrollHeight);
+  if (h !== lastH && parent !== window) parent.postMessage({ type: 'actlab:height', height: h }, '*');
+  lastH = h;
+}
+new ResizeObserver(fit).observe(document.body);
+addEventListener('hashchange', load);
+load();
+window.actlab = { lab, plot, get state() { return state; } };
