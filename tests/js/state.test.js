@@ -125,7 +125,7 @@ function randState(r, functions) {
   const own = randParams(r, spec);
   const vec = Array.from({ length: 1 + r.int(MAX_VEC) }, () => (r.bool() ? r.num(-10, 10) : r.num()));
   return {
-    view: r.pick(['plot', 'gallery']),
+    view: r.pick(['plot', 'gallery', 'console']),
     fn: spec.name,
     params: Object.keys(own).length ? { [spec.name]: own } : {},
     overlays: Array.from({ length: r.int(3) === 0 ? r.int(MAX_OVERLAYS + 1) : r.int(3) }, () => {
