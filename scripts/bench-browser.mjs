@@ -1,0 +1,278 @@
+// npm run bench:browser — actlab against its peers in headless Chromium (Debian's, through
+// playwright-core), one browser session, one page, one thread for everything:
+//   actlab kernel level  buffers already on the wasm heap (lab.alloc), output into a heap buffer
+//   actlab API level     Float32Array in, new Float32Array out (copy in, kernel, copy out)
+//   plain JS             Math.* loop, Float32Array in, new Float32Array out
+//   tfjs wasm            @tensorflow/tfjs-backend-wasm, SIMD binary, no threads:
+//                        tf.tensor(Float32Array) -> op (or tf.grad) -> dataSync(), all disposed
+//   ORT wasm             onnxruntime-web, wasm EP, numThreads = 1: one-node ONNX model built here,
+//                        new ort.Tensor(Float32Array) -> await session.run() -> output data
+//   heap copy            copyWithin of N floats inside actlab's heap (memmove: bandwidth ceiling)
+//   copy in+out          N floats into the heap and a fresh Float32Array out (floor of a copying API)
+//   fresh output         new Float32Array(N).fill(1) (what every Float32Array-out contender pays)
+// For every function (lab.functions), forward and backward, at N = 4,096, 65,536, 1,048,576.
+// Shapes: element-wise [N]; Softmax/Softmin/LogSoftmax rows of 1,000, [round(N/1000), 1000]
+// (4,000 / 66,000 / 1,049,000 elements); Softmax2d [1, 16, s, s] with 16*s*s = N; GLU/SwiGLU
+// [N/1024, 1024]. Each figure: ns/element, median of 9 samples, each sample >= 25 ms of
+// back-to-back calls, after >= 50 ms of warm-up, with a full GC (DevTools protocol) before every
+// measurement. Every contender is checked against actlab at N = 4,096 first; a peer that computes
+// something else is never the "best peer". Prints the table, writes build/bench-browser.json.
+// The page lives in scripts/bench-browser/ (its Vite config builds it to build/bench-browser/,
+// the peers' .wasm copied from their npm packages into peers/). Total ~5-6 min on 2 cores.
+// Optional function names on the command line restrict the run (`node scripts/bench-browser.mjs Tanh GELU`).
+import { build, preview } from 'vite';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
+import { launch, newPage } from '../tests/e2e/browser.js';
+
+const SIZES = [4096, 65536, 1048576];
+const SAMPLES = 9, MIN_MS = 25, WARM_MS = 50;
+const configFile = fileURLToPath(new URL('./bench-browser/vite.config.js', import.meta.url));
+// Cheap = no transcendental call per element (compares, selects, a division at most).
+const CHEAP = new Set(['ReLU', 'ReLU6', 'LeakyReLU', 'RReLU', 'PReLU', 'Threshold', 'Hardtanh', 'Softsign',
+  'Hardswish', 'Hardsigmoid', 'Hardshrink', 'Softshrink']);
+const PEERS = ['js', 'tfjs', 'ort'];
+const only = process.argv.slice(2);
+const started = performance.now();
+const loadStart = loadavg();
+const log = (s) => process.stderr.write(s);
+
+log('bench:browser: building the page (vite) ...\n');
+await build({ configFile, logLevel: 'warn' });
+const server = await preview({ configFile, logLevel: 'silent', preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false } });
+const url = `http://127.0.0.1:${server.httpServer.address().port}/`;
+
+const chrome = await launch();
+let result;
+try {
+  const { page, errors, context } = await newPage(chrome.browser);
+  // Nothing but the local server: any other request is refused (and reported).
+  const offsite = [];
+  await context.route('**/*', (route) => {
+    const u = route.request().url();
+    if (u.startsWith(url) || u.startsWith('blob:') || u.startsWith('data:')) return route.continue();
+    offsite.push(u);
+    return route.abort();
+  });
+  await page.goto(url);
+  await page.waitForFunction(() => window.benchReady === true, null, { timeout: 60000 });
+  await page.evaluate((c) => window.bench.config(c), { samples: SAMPLES, minMs: MIN_MS, warmMs: WARM_MS });
+  const env = await page.evaluate(() => window.bench.init());
+  env.browser = chrome.browser.version();
+  log(`chromium ${env.browser}; actlab simd=${env.actlab.simd}; tfjs ${env.tfjs.version} backend=${env.tfjs.backend} ` +
+    `WASM_HAS_SIMD_SUPPORT=${env.tfjs.WASM_HAS_SIMD_SUPPORT} threads=${env.tfjs.threads}; ort ${env.ort.version} ` +
+    `numThreads=${env.ort.numThreads}\nwasm loaded: ${env.wasmFiles.join(', ')}\n`);
+  if (Object.keys(env.ort.failed).length) log(`ORT models that did not load: ${JSON.stringify(env.ort.failed)}\n`);
+
+  const names = env.actlab.functions.map((f) => f.name).filter((n) => !only.length || only.includes(n));
+  // Correctness first (N = 4,096): every contender against actlab's API output.
+  const checks = {};
+  for (const name of names) checks[name] = await page.evaluate((n) => window.bench.validate(n), name);
+
+  // A full garbage collection (through the DevTools protocol) before every measurement, so no
+  // contender pays for the garbage of the one before.
+  const cdp = await context.newCDPSession(page);
+  const gc = () => cdp.send('HeapProfiler.collectGarbage');
+  const baselines = async () => {
+    const b = {};
+    for (const N of SIZES) {
+      b[N] = {};
+      for (const which of ['heapCopy', 'inOut', 'fresh']) {
+        await gc();
+        b[N][which] = await page.evaluate(([w, n]) => window.bench.runBaseline(w, n), [which, N]);
+      }
+    }
+    return b;
+  };
+  log('baselines ...\n');
+  const copiesBefore = await baselines();
+  const timings = {};
+  for (const name of names) {
+    const t0 = performance.now();
+    timings[name] = {};
+    for (const N of SIZES) {
+      const info = await page.evaluate(([n, s]) => window.bench.prepare(n, s), [name, N]);
+      const r = { n: info.n, shape: info.shape, fwd: {}, bwd: {} };
+      for (const dir of ['fwd', 'bwd']) {
+        for (const who of info[dir]) {
+          await gc();
+          r[dir][who] = await page.evaluate(([d, w]) => window.bench.measureOne(d, w), [dir, who]);
+        }
+      }
+      await page.evaluate(() => window.bench.release());
+      timings[name][N] = r;
+    }
+    log(`  ${name} ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  }
+  const copiesAfter = await baselines();
+  const leaks = await page.evaluate(() => ({ tfTensors: window.bench.tfTensors(), actlabHeapInUse: window.bench.heapInUse(), sink: window.bench.sink() }));
+  result = { env, checks, copiesBefore, copiesAfter, timings, leaks, errors, offsite };
+  await context.close();
+} finally {
+  await chrome.close();
+  await new Promise((r) => server.httpServer.close(r));
+}
+
+// ---------------------------------------------------------------- report
+const { env, checks, copiesBefore, copiesAfter, timings } = result;
+const TOL = 1e-3;
+const badPeer = (name, dir, who) => {
+  const c = checks[name]?.[dir]?.[who];
+  return !c || c.error || !(c.maxRelErr <= TOL);
+};
+const approx = (name, who) => who === 'ort' && name === 'Threshold';
+const ns = (r) => (r && typeof r.ns === 'number' ? r.ns : null);
+// A measurement is flagged noisy (±) when its interquartile range exceeds 25% of its median.
+const NOISY = 0.25;
+const noisy = (r) => r && typeof r.ns === 'number' && r.iqr > NOISY * r.ns;
+const f2 = (v) => (v == null ? 'n/a' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const rx = (v) => (v == null ? '–' : `${v.toFixed(2)}×`);
+
+// The bandwidth ceiling: the better of the two heap-copy runs (start and end of the session).
+const ceiling = Object.fromEntries(SIZES.map((N) => [N, Math.min(copiesBefore[N].heapCopy.ns, copiesAfter[N].heapCopy.ns)]));
+const rows = [];
+for (const name of Object.keys(timings)) {
+  for (const N of SIZES) {
+    const t = timings[name][N];
+    const copy = copiesBefore[N];
+    for (const dir of ['fwd', 'bwd']) {
+      const d = t[dir];
+      const peers = {};
+      for (const who of PEERS) {
+        const v = ns(d[who]);
+        peers[who] = { ns: v, valid: v != null && !badPeer(name, dir, who) && !approx(name, who), approx: approx(name, who) };
+        if (v != null && badPeer(name, dir, who)) peers[who].check = checks[name][dir][who];
+      }
+      const eligible = PEERS.filter((w) => peers[w].valid);
+      const best = eligible.length ? eligible.reduce((a, b) => (peers[b].ns < peers[a].ns ? b : a)) : null;
+      const bestNs = best ? peers[best].ns : null;
+      const kernel = ns(d.kernel), api = ns(d.api);
+      const cheap = CHEAP.has(name);
+      for (const who of PEERS) if (noisy(d[who])) peers[who].noisy = true;
+      const row = {
+        name, N, n: t.n, shape: t.shape, dir, cheap, kernel, api, peers, best, bestNs,
+        kernelNoisy: noisy(d.kernel), apiNoisy: noisy(d.api),
+        heapCopy: ceiling[N], copyInOut: copy.inOut.ns,
+        apiVsBest: bestNs && api ? bestNs / api : null,
+        kernelVsBest: bestNs && kernel ? bestNs / kernel : null,
+        kernelVsCopy: kernel ? kernel / ceiling[N] : null,
+      };
+      // Targets (informative): transcendental API >= 1.5x best peer at 65,536 and 1,048,576;
+      // cheap API >= best peer and kernel <= 1.5x heap copy; zero-copy (kernel) >= 3x best peer.
+      const mark = (ok) => (ok == null ? '–' : ok ? 'PASS' : 'MISS');
+      row.targets = {
+        api: mark(cheap ? (row.apiVsBest == null ? null : row.apiVsBest >= 1)
+          : N >= 65536 && row.apiVsBest != null ? row.apiVsBest >= 1.5 : null),
+        copy: mark(cheap && row.kernelVsCopy != null ? row.kernelVsCopy <= 1.5 : null),
+        zeroCopy: mark(row.kernelVsBest == null ? null : row.kernelVsBest >= 3),
+      };
+      rows.push(row);
+    }
+  }
+}
+
+const secs = (performance.now() - started) / 1000;
+const loadEnd = loadavg();
+const la = (l) => l.map((v) => v.toFixed(2)).join(' ');
+const out = [];
+const p = (s = '') => out.push(s);
+p(`actlab browser benchmark — Chromium ${env.browser} headless, ${env.hardwareConcurrency} logical cores, one thread for every contender, one page`);
+p(`actlab wasm SIMD128: ${env.actlab.simd} | tfjs-backend-wasm ${env.tfjs.version}: backend=${env.tfjs.backend}, WASM_HAS_SIMD_SUPPORT=${env.tfjs.WASM_HAS_SIMD_SUPPORT}, ` +
+  `WASM_HAS_MULTITHREAD_SUPPORT=${env.tfjs.WASM_HAS_MULTITHREAD_SUPPORT} (forced off), XNNPACK threads=${env.tfjs.threads} | ` +
+  `onnxruntime-web ${env.ort.version}: wasm EP, numThreads=${env.ort.numThreads}, simd=${env.ort.simd}, proxy=${env.ort.proxy}`);
+p(`wasm binaries loaded: ${env.wasmFiles.join(', ')} | crossOriginIsolated=${env.crossOriginIsolated}`);
+p(`load average (1/5/15 min) at start: ${la(loadStart)}, at end: ${la(loadEnd)} — anything else running on the machine shows up as noise`);
+p('');
+p(`ns/element (lower is faster): median of ${SAMPLES} samples, each >= ${MIN_MS} ms of back-to-back calls, after >= ${WARM_MS} ms of warm-up; ` +
+  'every output is read so no call is optimized away. What each timing includes:');
+p('  kernel  actlab, x/gradOutput/out already on the wasm heap (lab.alloc HeapArrays): argument checks + the C++ kernel, no copy');
+p('  API     actlab, Float32Array in -> new Float32Array out: copy in (x, and gradOutput for bwd), kernel, copy out (HEAPF32.slice)');
+p('  JS      plain-JavaScript Math.* loop, Float32Array in -> new Float32Array out (allocation included)');
+p('  tfjs    @tensorflow/tfjs-backend-wasm, API level: tf.tensor(Float32Array) -> op -> dataSync(), inside tf.tidy (every tensor disposed);');
+p('          bwd = tf.grad(op)(x, dy) the same way (tape + gradient kernels)');
+p('  ORT     onnxruntime-web wasm EP, API level, fwd only: new ort.Tensor(Float32Array) -> await session.run() -> output .data');
+p('          (one-node ONNX model per op built by this script; includes the async run() machinery)');
+p('  heap copy  copyWithin of N floats inside actlab\'s heap (memmove, read N + write N: the bandwidth ceiling for kernel level)');
+p('  copy in+out  HEAPF32.set(x) + slice() of N floats (the floor of any copying API)');
+p('  fresh output  new Float32Array(N).fill(1): allocating and writing a fresh output, which every Float32Array-out contender pays');
+p('A full GC (DevTools HeapProfiler.collectGarbage) runs before every measurement; GCs during a measurement are part of it.');
+p('Inputs: random normals × 3 (gradOutput: normals). Element-wise functions: 1-D [N]. Softmax, Softmin, LogSoftmax: rows of 1,000, shape [round(N/1000), 1000]');
+p('(N = 4,000 / 66,000 / 1,049,000 elements). Softmax2d: [1, 16, s, s], s = sqrt(N/16) (exact N), over the 16 channels. GLU, SwiGLU: [N/1024, 1024] split on the last dim');
+p('(output N/2; ns per input element). Default parameters everywhere (RReLU in eval mode, PReLU one weight 0.25).');
+p('best peer = fastest of JS / tfjs / ORT that computes the same function (checked at N = 4,096: max |err|/(1+|ref|) <= 1e-3 vs actlab);');
+p('ratios are speed ratios, best peer time / actlab time: higher = actlab faster. kernel/copy = kernel time / heap-copy time (lower is better).');
+p('Targets (informative): API: transcendental >= 1.5× best peer at 65,536 and 1,048,576, cheap >= 1× best peer; copy: cheap kernel <= 1.5× heap copy;');
+p('0-copy: kernel >= 3× best peer. Backward kernels read two arrays and write one; they are held to the same read-N-write-N copy ceiling.');
+p('');
+p('Baselines, ns/element, start of run / end of run (the kernel/copy ratio uses the faster heap copy):');
+p('| N | heap copy | copy in+out | fresh output |');
+p('|---:|---:|---:|---:|');
+const bl = (N, k) => `${f2(copiesBefore[N][k].ns)} / ${f2(copiesAfter[N][k].ns)}`;
+for (const N of SIZES) p(`| ${N.toLocaleString('en')} | ${bl(N, 'heapCopy')} | ${bl(N, 'inOut')} | ${bl(N, 'fresh')} |`);
+const peerCell = (r, who) => {
+  const q = r.peers[who];
+  if (q.ns == null) return 'n/a';
+  return f2(q.ns) + (q.noisy ? '±' : '') + (q.approx ? '~' : !q.valid ? '✗' : '');
+};
+const own = (v, isNoisy) => f2(v) + (isNoisy ? '±' : '');
+for (const N of SIZES) {
+  p('');
+  p(`N = ${N.toLocaleString('en')}`);
+  p('| function | dir | kernel | API | JS | tfjs | ORT | best peer | API / best | kernel / best | kernel / copy | API tgt | copy tgt | 0-copy tgt |');
+  p('|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---|---|');
+  for (const r of rows.filter((q) => q.N === N)) {
+    p(`| ${r.name}${r.cheap ? '' : '*'} | ${r.dir} | ${own(r.kernel, r.kernelNoisy)} | ${own(r.api, r.apiNoisy)} | ${peerCell(r, 'js')} | ${peerCell(r, 'tfjs')} | ${peerCell(r, 'ort')} | ` +
+      `${r.best ? `${r.best} ${f2(r.bestNs)}` : '–'} | ${rx(r.apiVsBest)} | ${rx(r.kernelVsBest)} | ${r.kernelVsCopy == null ? '–' : r.kernelVsCopy.toFixed(2)} | ` +
+      `${r.targets.api} | ${r.targets.copy} | ${r.targets.zeroCopy} |`);
+  }
+}
+p('');
+p('* = transcendental (exp/log/tanh/erf per element); others are cheap. n/a = the peer has no such op (ORT: forward only).');
+p('~ = a different function of the same cost (ORT ThresholdedRelu: value 0, not 20), shown but never best peer. ✗ = failed the correctness check, never best peer.');
+p(`± = noisy: the interquartile range of the ${SAMPLES} samples exceeds ${NOISY * 100}% of their median.`);
+{
+  let all = 0, bad = 0;
+  for (const t of Object.values(timings)) for (const N of SIZES) for (const dir of ['fwd', 'bwd']) for (const v of Object.values(t[N][dir])) if (typeof v.ns === 'number') { all++; if (noisy(v)) bad++; }
+  p(`Noisy measurements: ${bad} of ${all}.`);
+}
+const count = (k) => {
+  const c = { PASS: 0, MISS: 0 };
+  for (const r of rows) if (r.targets[k] in c) c[r.targets[k]]++;
+  return `${c.PASS} PASS / ${c.MISS} MISS`;
+};
+p(`Targets: API ${count('api')}; copy ${count('copy')}; 0-copy ${count('zeroCopy')}.`);
+const failed = [];
+for (const [name, c] of Object.entries(checks)) {
+  for (const dir of ['fwd', 'bwd']) {
+    for (const [who, v] of Object.entries(c[dir] ?? {})) {
+      if (v.error || !(v.maxRelErr <= TOL)) failed.push(`${name} ${dir} ${who}: ${v.error ?? `max rel err ${v.maxRelErr.toExponential(2)}`}${approx(name, who) ? ' (expected: different function)' : ''}`);
+    }
+  }
+}
+p(`Correctness check failures: ${failed.length ? `\n  ${failed.join('\n  ')}` : 'none'}`);
+const peerOps = { tfjs: [], ort: [] };
+for (const name of Object.keys(timings)) for (const who of ['tfjs', 'ort']) if (timings[name][SIZES[0]].fwd[who]) peerOps[who].push(name);
+p(`tfjs covers ${peerOps.tfjs.length} of ${Object.keys(timings).length} functions (fwd and, via tf.grad, bwd): ${peerOps.tfjs.map((n) => `${n} = ${env.tfjs.ops[n]}`).join('; ')}`);
+p(`ORT covers ${peerOps.ort.length} of ${Object.keys(timings).length} functions (fwd only): ${peerOps.ort.map((n) => `${n} = ${env.ort.ops[n]}`).join('; ')}`);
+const none = Object.keys(timings).filter((n) => !peerOps.tfjs.includes(n) && !peerOps.ort.includes(n));
+p(`No tfjs or ORT op (JS loop is the only peer): ${none.join(', ') || 'none'}`);
+if (Object.keys(env.ort.failed).length) p(`ORT models that did not load: ${Object.entries(env.ort.failed).map(([k, v]) => `${k} (${v})`).join('; ')}`);
+const errs = [];
+for (const [name, t] of Object.entries(timings)) for (const N of SIZES) for (const dir of ['fwd', 'bwd']) for (const [who, v] of Object.entries(t[N][dir])) if (v.error) errs.push(`${name} ${N} ${dir} ${who}: ${v.error}`);
+if (errs.length) p(`Errors while timing:\n  ${errs.join('\n  ')}`);
+if (result.errors.length) p(`Page console errors: ${result.errors.slice(0, 10).join(' | ')}`);
+if (result.offsite.length) p(`Blocked off-site requests: ${result.offsite.join(', ')}`);
+p(`Leak check after the run: ${result.leaks.tfTensors} live tfjs tensors (1 = the PReLU alpha); actlab heap in use ${(result.leaks.actlabHeapInUse / 2 ** 20).toFixed(1)} MiB (its grow-only scratch arena for API calls).`);
+p(`Total run time ${secs.toFixed(0)} s.`);
+console.log(out.join('\n'));
+
+mkdirSync('build', { recursive: true });
+if (!only.length) {
+  writeFileSync('build/bench-browser.json', JSON.stringify({
+    date: new Date().toISOString(), sizes: SIZES, samples: SAMPLES, minSampleMs: MIN_MS, warmupMs: WARM_MS, env,
+    copies: { start: copiesBefore, end: copiesAfter }, checks, rows, raw: timings, leaks: result.leaks, runSeconds: secs,
+    loadavg: { start: loadStart, end: loadEnd },
+  }, null, 1));
+  console.log('wrote build/bench-browser.json');
+}

@@ -1,0 +1,307 @@
+// The benchmark page (driven by scripts/bench-browser.mjs through playwright-core). Everything
+// runs on the page's main thread, one thread for every contender: actlab (API and kernel level),
+// plain-JS Math.* loops, @tensorflow/tfjs-backend-wasm (SIMD, no threads) and onnxruntime-web
+// (wasm EP, numThreads = 1), plus two copy baselines on actlab's wasm heap.
+import { loadActlab } from '../../web/lib/actlab.js';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { setWasmPaths, setThreadsCount, getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import * as ort from 'onnxruntime-web/wasm';
+import { jsref } from './jsref.js';
+import { oneNodeModel } from './onnx.js';
+
+const RRELU_A = (0.125 + 1 / 3) / 2;
+const cfg = { samples: 9, minMs: 25, warmMs: 50 };
+
+// ---------------------------------------------------------------- inputs and shapes
+const ROW = 1000;
+const MAX_N = 1049 * ROW;  // the largest size rounded to rows of 1,000
+let seed = 12345;
+const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+const normal = () => Math.sqrt(-2 * Math.log(rnd() + 1e-12)) * Math.cos(2 * Math.PI * rnd());
+const X = Float32Array.from({ length: MAX_N }, () => 3 * normal());
+const G = Float32Array.from({ length: MAX_N }, () => normal());
+
+/** Shape and element count of the input for function f at nominal size N. */
+export function shapeFor(name, N) {
+  if (name === 'Softmax' || name === 'Softmin' || name === 'LogSoftmax') {
+    const rows = Math.round(N / ROW);
+    return { shape: [rows, ROW], n: rows * ROW };
+  }
+  if (name === 'Softmax2d') {
+    const s = Math.round(Math.sqrt(N / 16));
+    return { shape: [1, 16, s, s], n: 16 * s * s };
+  }
+  if (name === 'GLU' || name === 'SwiGLU') return { shape: [N / 1024, 1024], n: N };
+  return { shape: [N], n: N, elementwise: true };
+}
+const paramsFor = (name) => (['Softmax', 'Softmin', 'LogSoftmax'].includes(name) ? { dim: -1 } : {});
+
+// ---------------------------------------------------------------- timing
+let sink = 0;
+const consume = (a) => { sink += a[a.length >> 1]; };
+const median = (a) => { const s = [...a].sort((p, q) => p - q); return s[s.length >> 1]; };
+
+function summary(per, calls) {
+  const s = [...per].sort((p, q) => p - q);
+  const q1 = s[Math.floor(s.length / 4)], q3 = s[Math.floor((3 * s.length) / 4)];
+  return { ns: median(per), min: s[0], max: s[s.length - 1], iqr: q3 - q1, samples: per, callsPerSample: calls };
+}
+
+/** ns/element: median of cfg.samples samples, each >= cfg.minMs of back-to-back calls, after a warm-up. */
+function measure(fn, n) {
+  let t0 = performance.now(), t = t0, calls = 0;
+  do { consume(fn()); calls++; t = performance.now(); } while (t - t0 < cfg.warmMs || calls < 3);
+  const batch = Math.max(1, Math.floor(cfg.minMs / 8 / ((t - t0) / calls)));
+  const per = [], reps = [];
+  for (let s = 0; s < cfg.samples; s++) {
+    let r = 0, el;
+    const s0 = performance.now();
+    do { for (let k = 0; k < batch; k++) consume(fn()); r += batch; el = performance.now() - s0; } while (el < cfg.minMs);
+    per.push((el * 1e6) / r / n);
+    reps.push(r);
+  }
+  return summary(per, median(reps));
+}
+
+async function measureAsync(fn, n) {
+  let t0 = performance.now(), t = t0, calls = 0;
+  do { consume(await fn()); calls++; t = performance.now(); } while (t - t0 < cfg.warmMs || calls < 3);
+  const batch = Math.max(1, Math.floor(cfg.minMs / 8 / ((t - t0) / calls)));
+  const per = [], reps = [];
+  for (let s = 0; s < cfg.samples; s++) {
+    let r = 0, el;
+    const s0 = performance.now();
+    do { for (let k = 0; k < batch; k++) consume(await fn()); r += batch; el = performance.now() - s0; } while (el < cfg.minMs);
+    per.push((el * 1e6) / r / n);
+    reps.push(r);
+  }
+  return summary(per, median(reps));
+}
+
+// ---------------------------------------------------------------- peers
+let lab;
+let tfAlpha;
+// tfjs-backend-wasm: named tf ops computing the same function at actlab's default parameters.
+const tfOps = {
+  ReLU: { op: (t) => tf.relu(t), label: 'relu' },
+  ReLU6: { op: (t) => tf.relu6(t), label: 'relu6' },
+  LeakyReLU: { op: (t) => tf.leakyRelu(t, 0.01), label: 'leakyRelu(0.01)' },
+  RReLU: { op: (t) => tf.leakyRelu(t, RRELU_A), label: 'leakyRelu((lower+upper)/2) = RReLU eval' },
+  PReLU: { op: (t) => tf.prelu(t, tfAlpha), label: 'prelu(scalar 0.25)' },
+  Hardtanh: { op: (t) => tf.clipByValue(t, -1, 1), label: 'clipByValue(-1, 1)' },
+  Sigmoid: { op: (t) => tf.sigmoid(t), label: 'sigmoid' },
+  Tanh: { op: (t) => tf.tanh(t), label: 'tanh' },
+  LogSigmoid: { op: (t) => tf.logSigmoid(t), label: 'logSigmoid' },
+  ELU: { op: (t) => tf.elu(t), label: 'elu' },
+  CELU: { op: (t) => tf.elu(t), label: 'elu = CELU at alpha 1' },
+  SELU: { op: (t) => tf.selu(t), label: 'selu' },
+  Softplus: { op: (t) => tf.softplus(t), label: 'softplus' },
+  Softmax: { op: (t) => tf.softmax(t, -1), label: 'softmax(-1)' },
+  LogSoftmax: { op: (t) => tf.logSoftmax(t, -1), label: 'logSoftmax(-1)' },
+};
+
+// onnxruntime-web: one-node ONNX models. approx: a different function of the same cost (shown,
+// never counted as best peer).
+const ortOps = {
+  ReLU: { op: 'Relu' },
+  ReLU6: { op: 'Clip', inits: [{ name: 'min', dims: [], values: [0] }, { name: 'max', dims: [], values: [6] }], label: 'Clip(0, 6)' },
+  LeakyReLU: { op: 'LeakyRelu', attrs: { alpha: 0.01 } },
+  RReLU: { op: 'LeakyRelu', attrs: { alpha: RRELU_A }, label: 'LeakyRelu((lower+upper)/2)' },
+  PReLU: { op: 'PRelu', inits: [{ name: 'slope', dims: [1], values: [0.25] }] },
+  Threshold: { op: 'ThresholdedRelu', attrs: { alpha: 0.1 }, approx: true, label: 'ThresholdedRelu(0.1): value 0, not 20' },
+  Hardtanh: { op: 'Clip', inits: [{ name: 'min', dims: [], values: [-1] }, { name: 'max', dims: [], values: [1] }], label: 'Clip(-1, 1)' },
+  Sigmoid: { op: 'Sigmoid' },
+  Tanh: { op: 'Tanh' },
+  Softsign: { op: 'Softsign' },
+  ELU: { op: 'Elu', attrs: { alpha: 1 } },
+  CELU: { op: 'Celu', attrs: { alpha: 1 } },
+  SELU: { op: 'Selu' },
+  GELU: { op: 'Gelu', opset: 20 },
+  SiLU: { op: 'Swish', opset: 24 },
+  Mish: { op: 'Mish', opset: 18 },
+  Softplus: { op: 'Softplus' },
+  Hardswish: { op: 'HardSwish' },
+  Hardsigmoid: { op: 'HardSigmoid', attrs: { alpha: 1 / 6, beta: 0.5 }, label: 'HardSigmoid(1/6, 0.5)' },
+  Hardshrink: { op: 'Shrink', attrs: { lambd: 0.5, bias: 0 }, label: 'Shrink(lambd 0.5, bias 0)' },
+  Softshrink: { op: 'Shrink', attrs: { lambd: 0.5, bias: 0.5 }, label: 'Shrink(lambd 0.5, bias 0.5)' },
+  Softmax: { op: 'Softmax', attrs: { axis: { int: -1 } }, dims: ['R', 'C'] },
+  LogSoftmax: { op: 'LogSoftmax', attrs: { axis: { int: -1 } }, dims: ['R', 'C'] },
+  Softmax2d: { op: 'Softmax', attrs: { axis: { int: -3 } }, dims: ['B', 'C', 'H', 'W'], label: 'Softmax(axis -3)' },
+};
+const ortSessions = {};
+
+// ---------------------------------------------------------------- setup
+async function init() {
+  lab = await loadActlab({ simd: true });
+
+  // tfjs: SIMD binary, no threads (the threaded binary is only picked when threads are supported).
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  setThreadsCount(1);
+  setWasmPaths(new URL('./peers/', location.href).href);
+  const tfOk = await tf.setBackend('wasm');
+  await tf.ready();
+  tfAlpha = tf.scalar(0.25);
+
+  // onnxruntime-web: wasm EP, one thread, no proxy worker.
+  ort.env.wasm.numThreads = 1;
+  ort.env.wasm.simd = true;
+  ort.env.wasm.proxy = false;
+  ort.env.wasm.wasmPaths = { wasm: new URL('./peers/ort-wasm-simd-threaded.wasm', location.href).href };
+  ort.env.logLevel = 'error';
+  const ortErrors = {};
+  for (const [name, spec] of Object.entries(ortOps)) {
+    const dims = spec.dims ?? ['N'];
+    const bytes = oneNodeModel({ op: spec.op, dims, attrs: spec.attrs, inits: spec.inits, opset: spec.opset ?? 20 });
+    try {
+      ortSessions[name] = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+    } catch (e) {
+      ortErrors[name] = String(e.message ?? e).split('\n')[0].slice(0, 200);
+    }
+  }
+  return {
+    userAgent: navigator.userAgent,
+    hardwareConcurrency: navigator.hardwareConcurrency,
+    crossOriginIsolated: self.crossOriginIsolated,
+    actlab: { simd: lab.simd, functions: lab.functions.map((f) => ({ name: f.name, dimwise: f.dimwise, halves: f.halves })) },
+    tfjs: {
+      version: tf.version_core,
+      backend: tfOk ? tf.getBackend() : null,
+      WASM_HAS_SIMD_SUPPORT: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
+      WASM_HAS_MULTITHREAD_SUPPORT: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
+      threads: getThreadsCount(),
+      ops: Object.fromEntries(Object.entries(tfOps).map(([k, v]) => [k, v.label])),
+    },
+    ort: {
+      version: ort.env.versions?.web ?? ort.env.versions?.common,
+      numThreads: ort.env.wasm.numThreads,
+      simd: ort.env.wasm.simd,
+      proxy: ort.env.wasm.proxy,
+      sessions: Object.keys(ortSessions),
+      failed: ortErrors,
+      ops: Object.fromEntries(Object.entries(ortOps).map(([k, v]) => [k, `${v.label ?? v.op} (opset ${v.opset ?? 20})`])),
+    },
+    wasmFiles: performance.getEntriesByType('resource').map((e) => e.name).filter((u) => u.endsWith('.wasm')).map((u) => new URL(u).pathname),
+  };
+}
+
+// ---------------------------------------------------------------- contenders for one (function, N)
+function contenders(f, N) {
+  const { shape, n } = shapeFor(f.name, N);
+  const params = paramsFor(f.name);
+  const labShape = shape.length > 1 ? shape : undefined;
+  const nOut = f.halves ? n / 2 : n;
+  const x = X.slice(0, n), g = G.slice(0, nOut);
+  const ortDims = ortOps[f.name]?.dims ? shape : [n];
+  const c = { n, shape, fwd: {}, bwd: {}, x, g, heap: null };
+
+  c.heap = { x: lab.alloc(n), g: lab.alloc(nOut), y: lab.alloc(nOut), dx: lab.alloc(n) };
+  c.heap.x.array.set(x);
+  c.heap.g.array.set(g);
+  const h = c.heap;
+  c.fwd.kernel = () => lab.forward(f.name, h.x, { params, shape: labShape, out: h.y });
+  c.bwd.kernel = () => lab.backward(f.name, h.x, h.g, { params, shape: labShape, out: h.dx });
+  c.fwd.api = () => lab.forward(f.name, x, { params, shape: labShape });
+  c.bwd.api = () => lab.backward(f.name, x, g, { params, shape: labShape });
+  const js = jsref[f.name];
+  if (js) {
+    c.fwd.js = () => js.fwd(x, shape);
+    c.bwd.js = () => js.bwd(x, g, shape);
+  }
+  const t = tfOps[f.name];
+  if (t) {
+    // tf.tidy disposes every intermediate; the data is carried out in a variable because tidy
+    // walks every index of a returned object looking for tensors (slow for a typed array).
+    let d;
+    c.fwd.tfjs = () => { tf.tidy(() => { d = t.op(tf.tensor(x, shape)).dataSync(); }); return d; };
+    const grad = tf.grad((u) => t.op(u));
+    c.bwd.tfjs = () => { tf.tidy(() => { d = grad(tf.tensor(x, shape), tf.tensor(g, shape)).dataSync(); }); return d; };
+  }
+  const sess = ortSessions[f.name];
+  if (sess) {
+    c.fwd.ort = async () => {
+      const out = await sess.run({ x: new ort.Tensor('float32', x, ortDims) });
+      const d = out.y.data;
+      out.y.dispose?.();
+      return d;
+    };
+  }
+  c.free = () => { for (const a of Object.values(h)) a.free(); };
+  return c;
+}
+
+const ASYNC = new Set(['ort']);
+
+/** Max error of every contender against actlab's API output (relative to 1 + |reference|). */
+async function check(fn, ref) {
+  let out;
+  try { out = await fn(); } catch (e) { return { error: String(e.message ?? e).slice(0, 200) }; }
+  if (!out || out.length !== ref.length) return { error: `length ${out?.length} != ${ref.length}` };
+  let worst = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const e = Math.abs(out[i] - ref[i]) / (1 + Math.abs(ref[i]));
+    if (!(e <= worst)) worst = Number.isNaN(e) ? Infinity : Math.max(worst, e);
+  }
+  return { maxRelErr: worst };
+}
+
+async function validate(name) {
+  const f = lab.functions.find((s) => s.name === name);
+  const c = contenders(f, 4096);
+  const res = {};
+  try {
+    for (const dir of ['fwd', 'bwd']) {
+      const ref = c[dir].api();
+      res[dir] = {};
+      for (const [who, fn] of Object.entries(c[dir])) if (who !== 'api') res[dir][who] = await check(fn, ref);
+    }
+  } finally { c.free(); }
+  return res;
+}
+
+// One (function, N) at a time, one contender per call, so the driver can collect garbage
+// between contenders (allocation-heavy peers must not leave their garbage to the next one).
+let current = null;
+function prepare(name, N) {
+  release();
+  const f = lab.functions.find((s) => s.name === name);
+  current = contenders(f, N);
+  const list = (dir) => Object.keys(current[dir]);
+  return { n: current.n, shape: current.shape, fwd: list('fwd'), bwd: list('bwd') };
+}
+async function measureOne(dir, who) {
+  const fn = current[dir][who];
+  try {
+    return ASYNC.has(who) ? await measureAsync(fn, current.n) : measure(fn, current.n);
+  } catch (e) {
+    return { error: String(e.message ?? e).slice(0, 200) };
+  }
+}
+function release() {
+  if (current) current.free();
+  current = null;
+}
+
+/** Baselines at size N: memmove inside actlab's heap, a copy in + copy out, a fresh written output. */
+function runBaseline(which, N) {
+  const both = lab.alloc(2 * N), one = lab.alloc(N), x = X.slice(0, N);
+  try {
+    const v = both.array;
+    if (which === 'heapCopy') return measure(() => { v.copyWithin(N, 0, N); return v; }, N);
+    if (which === 'inOut') return measure(() => { one.array.set(x); return one.array.slice(); }, N);
+    if (which === 'fresh') return measure(() => new Float32Array(N).fill(1), N);
+    throw new Error(`unknown baseline ${which}`);
+  } finally { both.free(); one.free(); }
+}
+
+window.bench = {
+  init, validate, prepare, measureOne, release, runBaseline,
+  config: (c) => Object.assign(cfg, c),
+  tfTensors: () => tf.memory().numTensors,
+  heapInUse: () => lab.heapInUse(),
+  sink: () => sink,
+  // for poking at the peers from devtools / page.evaluate
+  tf, ort, jsref, get lab() { return lab; },
+};
+document.getElementById('status').textContent = 'ready';
+window.benchReady = true;
