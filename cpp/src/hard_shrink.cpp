@@ -57,6 +57,7 @@ std::string softshrink_check(const Ctx& c) {
 void register_hard_shrink(std::vector<Fn>& t) {
   Fn f;
   f = {}; f.name = "Hardswish"; f.family = "hard";
+  f.functional = "hardswish";
   f.latex = R"(x \cdot \frac{\min(\max(x + 3, 0), 6)}{6})";
   f.dlatex = R"(\begin{cases}0 & x < -3\\ \frac{2x + 3}{6} & -3 \le x \le 3\\ 1 & x > 3\end{cases})";
   f.range = "[-0.375, \\infty)";
@@ -64,6 +65,7 @@ void register_hard_shrink(std::vector<Fn>& t) {
   t.push_back(elementwise<HardswishOp>(f));
 
   f = {}; f.name = "Hardsigmoid"; f.family = "hard";
+  f.functional = "hardsigmoid";
   f.latex = R"(\frac{\min(\max(x + 3, 0), 6)}{6})";
   f.dlatex = R"(\begin{cases}\frac16 & -3 < x < 3\\ 0 & \text{otherwise}\end{cases})";
   f.range = "[0, 1]";
@@ -71,6 +73,7 @@ void register_hard_shrink(std::vector<Fn>& t) {
   t.push_back(elementwise<HardsigmoidOp>(f));
 
   f = {}; f.name = "Hardshrink"; f.family = "shrink";
+  f.functional = "hardshrink";
   f.params = {num("lambd", 0.5, 0, 3, "half-width of the zeroed band")};
   f.latex = R"(\begin{cases}x & |x| > \lambda\\ 0 & |x| \le \lambda\end{cases})";
   f.dlatex = R"(\begin{cases}1 & |x| > \lambda\\ 0 & |x| \le \lambda\end{cases})";
@@ -79,6 +82,7 @@ void register_hard_shrink(std::vector<Fn>& t) {
   t.push_back(elementwise<HardshrinkOp>(f));
 
   f = {}; f.name = "Softshrink"; f.family = "shrink";
+  f.functional = "softshrink";
   f.params = {num("lambd", 0.5, 0, 3, "amount subtracted from |x|; must be >= 0")};
   f.latex = R"(\begin{cases}x - \lambda & x > \lambda\\ x + \lambda & x < -\lambda\\ 0 & \text{otherwise}\end{cases})";
   f.dlatex = R"(\begin{cases}1 & |x| > \lambda\\ 0 & |x| \le \lambda\end{cases})";
@@ -88,6 +92,7 @@ void register_hard_shrink(std::vector<Fn>& t) {
   t.push_back(elementwise<SoftshrinkOp>(f));
 
   f = {}; f.name = "Tanhshrink"; f.family = "shrink";
+  f.functional = "tanhshrink";
   f.latex = R"(x - \tanh(x))"; f.dlatex = R"(\tanh^2(x))";
   f.range = "(-\\infty, \\infty)"; f.kinks = no_kinks;
   t.push_back(elementwise<TanhshrinkOp>(f));

@@ -209,6 +209,7 @@ std::string functions_json() {
     if (!first) o += ",";
     first = false;
     o += "{\"name\":" + jstr(f.name) + ",\"module\":" + jstr(f.module) + ",\"family\":" + jstr(f.family);
+    if (!f.functional.empty()) o += ",\"functional\":" + jstr(f.functional);
     o += ",\"dimwise\":" + std::string(f.dimwise ? "true" : "false");
     o += ",\"halves\":" + std::string(f.halves ? "true" : "false");
     if (f.activated_half >= 0) o += ",\"activatedHalf\":" + std::to_string(f.activated_half);

@@ -22,7 +22,7 @@ template <class V> struct TanhOp {
 // log_sigmoid_forward: buffer b = e^-|x|, y = min(x, 0) - log1p(b); backward uses b too.
 template <class V> struct LogSigmoidOp {
   explicit LogSigmoidOp(const Ctx&) {}
-  V f(V x) const { return min(x, V(0.0f)) - vm::log1p(vm::exp(-abs(x))); }
+  V f(V x) const { return min(x, V(0.0f)) - vm::log1p_unit(vm::exp(-abs(x))); }
   V df(V x, V g) const {
     V b = vm::exp(-abs(x));
     auto neg = x < V(0.0f);
@@ -51,21 +51,25 @@ template <class V> struct SoftsignOp {
 void register_sigmoid_family(std::vector<Fn>& t) {
   Fn f;
   f = {}; f.name = "Sigmoid"; f.family = "sigmoid";
+  f.functional = "sigmoid";
   f.latex = R"(\sigma(x) = \frac{1}{1 + e^{-x}})"; f.dlatex = R"(\sigma(x)\,(1 - \sigma(x)))";
   f.range = "(0, 1)"; f.kinks = no_kinks;
   t.push_back(elementwise<SigmoidOp>(f));
 
   f = {}; f.name = "Tanh"; f.family = "sigmoid";
+  f.functional = "tanh";
   f.latex = R"(\tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}})"; f.dlatex = R"(1 - \tanh^2(x))";
   f.range = "(-1, 1)"; f.kinks = no_kinks;
   t.push_back(elementwise<TanhOp>(f));
 
   f = {}; f.name = "LogSigmoid"; f.family = "sigmoid";
+  f.functional = "logsigmoid";
   f.latex = R"(\log \sigma(x) = -\log(1 + e^{-x}))"; f.dlatex = R"(1 - \sigma(x))";
   f.range = "(-\\infty, 0)"; f.kinks = no_kinks;
   t.push_back(elementwise<LogSigmoidOp>(f));
 
   f = {}; f.name = "Softsign"; f.family = "sigmoid";
+  f.functional = "softsign";
   f.latex = R"(\frac{x}{1 + |x|})"; f.dlatex = R"(\frac{1}{(1 + |x|)^2})";
   f.range = "(-1, 1)"; f.kinks = no_kinks;
   t.push_back(elementwise<SoftsignOp>(f));

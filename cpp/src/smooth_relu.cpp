@@ -50,10 +50,21 @@ template <class V> struct SiLUOp {
 
 template <class V> struct MishOp {
   explicit MishOp(const Ctx&) {}
-  V f(V x) const { return x * vm::tanh(vm::log1p(vm::exp(x))); }
+  // tanh(log(1 + e)) = n / (n + 2) with n = e (e + 2), e = exp(x): one exp instead of exp, log1p
+  // and tanh. exp's argument is capped at 20, where tanh(softplus(x)) is already 1 in float32.
+  V f(V x) const {
+    V e = vm::exp(min(x, V(20.0f)));
+    V n = e * (e + V(2.0f));
+    return x * (n / (n + V(2.0f)));
+  }
+  // torch: g * (t + x * sigmoid(x) * (1 - t^2)); 1 - t*t as torch rounds it (0 once t is 1,
+  // so huge x gives g, not x * 4/n).
   V df(V x, V g) const {
-    V s = V(1.0f) / (V(1.0f) + vm::exp(-x));
-    V t = vm::tanh(vm::log1p(vm::exp(x)));
+    V e = vm::exp(min(x, V(20.0f)));
+    V n = e * (e + V(2.0f));
+    V r = V(1.0f) / (n + V(2.0f));
+    V t = n * r;
+    V s = e / (V(1.0f) + e);
     return g * (t + x * s * (V(1.0f) - t * t));
   }
 };
@@ -63,7 +74,8 @@ template <class V> struct SoftplusOp {
   explicit SoftplusOp(const Ctx& c) : beta(float(c.p[0])), threshold(float(c.p[1])) {}
   V f(V x) const {
     V bx = x * beta;
-    return select(bx > threshold, x, vm::log1p(vm::exp(bx)) / beta);
+    // log1p(exp(bx)) = max(bx, 0) + log1p(exp(-|bx|)): the log1p argument stays in [0, 1].
+    return select(bx > threshold, x, (max(bx, V(0.0f)) + vm::log1p_unit(vm::exp(-abs(bx)))) / beta);
   }
   V df(V x, V g) const {
     V bx = x * beta;
@@ -82,6 +94,7 @@ std::string softplus_check(const Ctx& c) {
 void register_smooth_relu(std::vector<Fn>& t) {
   Fn f;
   f = {}; f.name = "GELU"; f.family = "smooth";
+  f.functional = "gelu";
   {
     Param a; a.name = "approximate"; a.kind = PKind::Choice; a.def = 0; a.min = 0; a.max = 1; a.lo = 0; a.hi = 1;
     a.choices = {"none", "tanh"}; a.doc = "'tanh' uses the tanh approximation of the Gaussian CDF";
@@ -93,17 +106,20 @@ void register_smooth_relu(std::vector<Fn>& t) {
   t.push_back(elementwise<GELUOp>(f));
 
   f = {}; f.name = "SiLU"; f.family = "smooth";
+  f.functional = "silu";
   f.latex = R"(x\,\sigma(x) = \frac{x}{1 + e^{-x}})"; f.dlatex = R"(\sigma(x)\,(1 + x\,(1 - \sigma(x))))";
   f.range = "[-0.278, \\infty)"; f.kinks = no_kinks;
   t.push_back(elementwise<SiLUOp>(f));
 
   f = {}; f.name = "Mish"; f.family = "smooth";
+  f.functional = "mish";
   f.latex = R"(x \tanh(\operatorname{softplus}(x)) = x \tanh(\log(1 + e^{x})))";
   f.dlatex = R"(\tanh(\operatorname{sp}(x)) + x\,\sigma(x)\,(1 - \tanh^2(\operatorname{sp}(x))))";
   f.range = "[-0.309, \\infty)"; f.kinks = no_kinks;
   t.push_back(elementwise<MishOp>(f));
 
   f = {}; f.name = "Softplus"; f.family = "smooth";
+  f.functional = "softplus";
   f.params = {num("beta", 1.0, 0.1, 5, "sharpness: larger beta is closer to ReLU"),
               num("threshold", 20.0, 1, 30, "above beta*x > threshold the output is x")};
   f.latex = R"(\begin{cases}\frac{1}{\beta}\log(1 + e^{\beta x}) & \beta x \le \text{threshold}\\ x & \beta x > \text{threshold}\end{cases})";

@@ -39,6 +39,7 @@ struct Ctx {
 struct Fn {
   std::string name;           // PyTorch module class name
   std::string module = "torch.nn";
+  std::string functional;     // torch.nn.functional name, e.g. "leaky_relu"
   std::string family;         // learner's grouping, e.g. "relu", "sigmoid"
   std::string latex;          // f(x)
   std::string dlatex;         // f'(x) (elementwise) or the Jacobian-vector form

@@ -167,6 +167,71 @@ template <class V> AL_INLINE V erf(V x) {
   return select(ax < V(0.5f), small, select(isnan(x), x, big));
 }
 
+// log1p(t) for t in [0, 1] (Softplus, LogSigmoid, Mish take it of exp(-|x|)): no special
+// cases to select, and the rounding correction c/u of log1p is taken as c * (2 - u), exact to
+// first order near u = 1 where it matters and negligible elsewhere; <= 1 ULP like log1p.
+template <class V> AL_INLINE V log1p_unit(V t) {
+  V u = t + V(1.0f);
+  V c = (t - (u - V(1.0f))) * (V(2.0f) - u);
+  auto lo = u < V(1.41421356237309505f);
+  V e = select(lo, V(0.0f), V(1.0f));
+  V m = select(lo, u - V(1.0f), u * V(0.5f) - V(1.0f));
+  V z = m * m;
+  V p = V(7.0376836292e-2f);
+  p = p * m + V(-1.1514610310e-1f);
+  p = p * m + V(1.1676998740e-1f);
+  p = p * m + V(-1.2420140846e-1f);
+  p = p * m + V(1.4249322787e-1f);
+  p = p * m + V(-1.6668057665e-1f);
+  p = p * m + V(2.0000714765e-1f);
+  p = p * m + V(-2.4999993993e-1f);
+  p = p * m + V(3.3333331174e-1f);
+  V y = m * z * p;
+  y = y + e * V(kLn2Lo);
+  y = y - V(0.5f) * z;
+  return (m + y) + e * V(kLn2Hi) + c;
+}
+
 template <class V> AL_INLINE V sigmoid(V x) { return V(1.0f) / (V(1.0f) + exp(-x)); }
+
+// sin / cos share one reduction x = q·(π/2) + r, |r| <= π/4 (+ rounding), then Cephes' sinf/cosf
+// polynomials; the quadrant q mod 4 picks the polynomial and the sign. π/2 is split in three
+// (Cody–Waite): the first two parts carry 8 and 12 bits, so q·part is exact while |q| < 4096,
+// i.e. |x| <= 4096. Lanes beyond that (and ±inf, NaN) take libm's double sin/cos, whose exact
+// (Payne–Hanek) reduction keeps huge arguments right — torch's Sleef kernels do the same.
+// Accuracy (checked by tests/cpp/test_expr.cpp against long double): <= 2 ULP where
+// |result| >= 1e-3, absolute error < 1e-9 elsewhere.
+template <class V> AL_INLINE V sincos_core(V x, bool cosine) {
+  V q = nearest(x * V(0.636619772367581343f));  // 2/π
+  V r = x - q * V(1.5703125f);
+  r = r - q * V(4.837512969970703125e-4f);
+  r = r - q * V(7.54978995489188216e-8f);
+  V z = r * r;
+  V s = V(-1.9515295891e-4f);
+  s = s * z + V(8.3321608736e-3f);
+  s = s * z + V(-1.6666654611e-1f);
+  s = s * z * r + r;
+  V c = V(2.443315711809948e-5f);
+  c = c * z + V(-1.388731625493765e-3f);
+  c = c * z + V(4.166664568298827e-2f);
+  c = c * z * z - V(0.5f) * z + V(1.0f);
+  auto k = to_int(q) + ibroadcast<V>(cosine ? 1 : 0);  // cos(x) = sin(x + π/2)
+  auto odd = to_float(k & ibroadcast<V>(1)) != V(0.0f);
+  V res = xor_bits(select(odd, c, s), as_float(shl(k & ibroadcast<V>(2), 30)));  // quadrants 2, 3: negate
+  auto far = ~(abs(x) <= V(4096.0f));
+  if (any(far)) {
+    float in[4], out[4];
+    x.store(in);
+    res.store(out);
+    for (int i = 0; i < V::lanes; ++i)
+      if (!(std::fabs(in[i]) <= 4096.0f))
+        out[i] = float(cosine ? std::cos(double(in[i])) : std::sin(double(in[i])));
+    res = V::load(out);
+  }
+  if (!cosine) res = select(abs(x) < V(1e-4f), x, res);  // sin x == x there; keeps the sign of -0
+  return res;
+}
+template <class V> AL_INLINE V sin(V x) { return sincos_core(x, false); }
+template <class V> AL_INLINE V cos(V x) { return sincos_core(x, true); }
 
 }  // namespace actlab::vm
