@@ -69,6 +69,33 @@ for (const r of rows) {
   console.log(`| ${r.name} | ${fmt(r.simd_fwd)} | ${fmt(r.scalar_fwd)} | ${(r.scalar_fwd / r.simd_fwd).toFixed(1)}× | ` +
     `${fmt(r.simd_bwd)} | ${fmt(r.scalar_bwd)} | ${(r.scalar_bwd / r.simd_bwd).toFixed(1)}× | ${fmt(r.api_fwd)} | ${fmt(r.api_bwd)} |`);
 }
+// Custom expressions (issue: within 3x of the equivalent built-in): value + derivative in one
+// pass of the compiled graph vs the built-in's forward + backward kernels, buffers on the heap.
+const customs = [
+  { name: 'ELU', src: 'torch.where(x > 0, x, alpha * (torch.exp(x) - 1))', pre: 'alpha = 1.0\n', ops: 5 },
+  { name: 'SiLU', src: 'x * torch.sigmoid(x)', pre: '', ops: 2 },
+  { name: 'GELU', src: '0.5 * x * (1 + torch.erf(x * 0.7071067811865476))', pre: '', ops: 5 },
+];
+const customRows = [];
+if (!only.length || only.includes('custom')) {
+  const lab = builds.simd;
+  const x = lab.alloc(N), g = lab.alloc(N), y = lab.alloc(N), dx = lab.alloc(N);
+  x.array.set(xs);
+  g.array.fill(1);
+  for (const c of customs) {
+    lab.compile(c.pre + c.src, { name: 'Bench' });
+    const builtin = timeIt(() => { lab.forward(c.name, x, { out: y }); lab.backward(c.name, x, g, { out: dx }); });
+    const custom = timeIt(() => lab.evaluate('Bench', x, { out: y, dout: dx }));
+    customRows.push({ ...c, builtin, custom });
+  }
+  lab.release('Bench');
+  for (const h of [x, g, y, dx]) h.free();
+  console.log('\ncustom expression, value + derivative in one pass vs the built-in kernel forward + backward, all buffers on the heap, ns/element:\n');
+  console.log('| expression | ops | custom | built-in | ratio |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const r of customRows) console.log(`| \`${r.src}\` (= ${r.name}) | ${r.ops} | ${fmt(r.custom)} | ${fmt(r.builtin)} | ${(r.custom / r.builtin).toFixed(2)}× |`);
+}
+
 // The memory floor: a copy of N floats in and out of the heap (what any copying API pays).
 const lab = builds.simd;
 const h = lab.alloc(N);
@@ -76,5 +103,5 @@ const copy = timeIt(() => { h.array.set(xs); return h.array.slice(); });
 h.free();
 console.log(`\ncopy in + copy out of the heap (API overhead floor): ${fmt(copy)} ns/element`);
 mkdirSync('build', { recursive: true });
-if (!only.length) writeFileSync('build/bench.json', JSON.stringify({ n: N, node: process.version, rows, copy }, null, 2));
+if (!only.length) writeFileSync('build/bench.json', JSON.stringify({ n: N, node: process.version, rows, copy, customRows }, null, 2));
 if (!only.length) console.log('wrote build/bench.json');

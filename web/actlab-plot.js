@@ -6,7 +6,7 @@
 // element, as a link's would be.
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
 import { loadActlab } from './lib/actlab.js';
-import { createCodec } from './lib/state.js';
+import { decodeLink, CUSTOM } from './ui/custom.js';
 import { Sampler } from './ui/sample.js';
 import { MainPlot, palette } from './ui/plot.js';
 import { curvesFor } from './ui/curves.js';
@@ -15,7 +15,6 @@ let shared = null;
 const core = () => (shared ??= loadActlab().then((lab) => ({
   lab,
   specs: new Map(lab.functions.map((f) => [f.name, f])),
-  codec: createCodec(lab.functions),
   sampler: new Sampler(lab, 1000),
 })));
 
@@ -41,6 +40,7 @@ class ActlabPlot extends HTMLElement {
   #state = null;
   #base = null;
   #observer = null;
+  #source = null;
 
   connectedCallback() {
     if (!this.#root) {
@@ -74,8 +74,10 @@ class ActlabPlot extends HTMLElement {
   }
 
   async #render() {
-    const { codec, specs, sampler } = await core();
-    const { state, notices } = codec.decode(this.hash);
+    const { lab, specs, sampler } = await core();
+    const { state, notices, custom } = decodeLink(lab, this.hash, {});
+    if (custom.spec) specs.set(CUSTOM, custom.spec);
+    this.#source = custom.spec ? custom.spec.source : null;
     this.#state = state;
     this.#base = state;
     const dark = state.theme === 'dark' || (state.theme === 'system' && matchMedia('(prefers-color-scheme: dark)').matches);
@@ -91,6 +93,9 @@ class ActlabPlot extends HTMLElement {
 
   #draw(specs, sampler) {
     const s = this.#state;
+    // Elements share one engine and the name Custom: recompile this element's source if another
+    // element compiled a different one since (cheap; curves are cached by source anyway).
+    if (this.#source && specs.get(CUSTOM)?.source !== this.#source) specs.set(CUSTOM, sampler.lab.compile(this.#source, { name: CUSTOM }));
     const { curves, error } = curvesFor(s, specs, sampler, palette(this.#box));
     this.#plot.update(curves, { show: s.show, xr: s.x, yr: s.y, shade: s.shade });
     this.#title.textContent = curves.map((c) => c.label).join(' · ');

@@ -3,7 +3,7 @@
 // access; it tells the parent its height with postMessage so the frame can fit its content.
 import './style.css';
 import { loadActlab } from './lib/actlab.js';
-import { createCodec } from './lib/state.js';
+import { decodeLink, CUSTOM } from './ui/custom.js';
 import { Sampler } from './ui/sample.js';
 import { MainPlot, palette } from './ui/plot.js';
 import { curvesFor, paramsOf } from './ui/curves.js';
@@ -12,7 +12,8 @@ import { applyI18n } from './ui/i18n.js';
 const $ = (id) => document.getElementById(id);
 const lab = await loadActlab();
 const specs = new Map(lab.functions.map((f) => [f.name, f]));
-const codec = createCodec(lab.functions, { defaults: { lang: navigator.language?.toLowerCase().startsWith('zh') ? 'zh' : 'en' } });
+const DEFAULTS = { lang: navigator.language?.toLowerCase().startsWith('zh') ? 'zh' : 'en' };
+let codec;
 const sampler = new Sampler(lab, 1000);
 let state, base;
 
@@ -53,7 +54,9 @@ async function drawConsole() {
 }
 
 function load() {
-  const r = codec.decode(location.hash.slice(1));
+  const r = decodeLink(lab, location.hash.slice(1), DEFAULTS);
+  codec = r.codec;
+  if (r.custom.spec) specs.set(CUSTOM, r.custom.spec);
   state = r.state;
   base = state;
   const dark = state.theme === 'dark' || (state.theme === 'system' && matchMedia('(prefers-color-scheme: dark)').matches);

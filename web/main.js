@@ -4,6 +4,7 @@ import './style.css';
 import { loadActlab } from './lib/actlab.js';
 import { createStore } from './ui/store.js';
 import { createCodec } from './lib/state.js';
+import { CUSTOM, EXAMPLES, compileCustom, withCustom, decodeLink, customModule } from './ui/custom.js';
 import { Sampler } from './ui/sample.js';
 import { MainPlot, palette, num } from './ui/plot.js';
 import { buildControls, syncControls, py } from './ui/controls.js';
@@ -19,12 +20,24 @@ performance.mark('actlab:wasm-ready');
 const specs = new Map(lab.functions.map((f) => [f.name, f]));
 const N = 2000;
 const sampler = new Sampler(lab, N);
-// The URL schema owns the defaults; the store starts from the link (invalid parts dropped).
-const codec = createCodec(lab.functions, { defaults: { lang: navigator.language?.toLowerCase().startsWith('zh') ? 'zh' : 'en' } });
-const X_DEFAULT = codec.defaults.x;
-const fromHash = () => codec.decode(decodeURIComponentSafe(location.hash.slice(1)));
-function decodeURIComponentSafe(h) { return h; }  // the codec decodes each piece itself, exactly once
+// The URL schema owns the defaults; the store starts from the link (invalid parts dropped). A
+// custom expression in the link is compiled first, so `fn=Custom` and its parameters validate.
+const DEFAULTS = { lang: navigator.language?.toLowerCase().startsWith('zh') ? 'zh' : 'en' };
+let codec;
+let customSpec = null;
+function useCustom(spec) {
+  customSpec = spec;
+  if (spec) specs.set(CUSTOM, spec);
+  else specs.delete(CUSTOM);
+  codec = createCodec(withCustom(lab, spec), { defaults: DEFAULTS });
+}
+const fromHash = () => {
+  const r = decodeLink(lab, location.hash.slice(1), DEFAULTS);
+  useCustom(r.custom.spec ?? (r.custom.error ? customSpec : null));
+  return r;
+};
 const first = fromHash();
+const X_DEFAULT = codec.defaults.x;
 const store = createStore({ ...first.state, params: { ...first.state.params } });
 
 
@@ -36,7 +49,7 @@ function buildList() {
   root.replaceChildren();
   const q = s.query.trim().toLowerCase();
   const groups = new Map();
-  for (const f of lab.functions) {
+  for (const f of withCustom(lab, customSpec)) {
     if (q && !f.name.toLowerCase().includes(q) && !familyLabel(f.family).toLowerCase().includes(q)) continue;
     if (!groups.has(f.family)) groups.set(f.family, []);
     groups.get(f.family).push(f);
@@ -137,10 +150,63 @@ $('vector').addEventListener('input', () => {
 });
 $('comp').addEventListener('input', () => store.set({ comp: +$('comp').value }));
 
+// ---- custom activation: compile on input; the link carries the source ----
+for (const ex of EXAMPLES) $('expr-examples').append(new Option(ex.replace(/\n/g, '; '), ex));
+$('expr-examples').addEventListener('input', () => {
+  if (!$('expr-examples').value) return;
+  $('expr').value = $('expr-examples').value;
+  $('expr-examples').value = '';
+  store.set({ expr: $('expr').value, fn: CUSTOM });
+});
+let exprTimer = 0;
+$('expr').addEventListener('input', () => {
+  clearTimeout(exprTimer);
+  exprTimer = setTimeout(() => store.set({ expr: $('expr').value }), 120);
+});
+$('expr-plot').addEventListener('click', () => { if (customSpec) store.set({ fn: CUSTOM, view: store.get().view === 'gallery' ? 'plot' : store.get().view }); });
+let compiledSource = first.state.expr;
+let exprError = first.custom.error ? first.custom : null;
+// Compile a changed source; on error the last good function stays and the message shows a caret.
+function syncCustom(s) {
+  if (s.expr !== compiledSource) {
+    compiledSource = s.expr;
+    const r = compileCustom(lab, s.expr);
+    exprError = r.error ? r : null;
+    if (!r.error) {
+      useCustom(r.spec);
+      if (!r.spec && (s.fn === CUSTOM || s.overlays.some((o) => o.fn === CUSTOM))) {
+        store.set({ fn: s.fn === CUSTOM ? codec.defaults.fn : s.fn, overlays: s.overlays.filter((o) => o.fn !== CUSTOM) });
+      }
+    }
+  }
+  const box = $('expr');
+  if (document.activeElement !== box && box.value !== s.expr) box.value = s.expr;
+  box.setAttribute('aria-invalid', String(!!exprError));
+  $('expr-error').hidden = !exprError;
+  $('expr-error').textContent = exprError ? caret(s.expr, exprError) : '';
+  $('expr-plot').disabled = !customSpec;
+}
+function caret(text, { error, pos }) {
+  if (!(pos >= 0)) return error;
+  const start = text.lastIndexOf('\n', pos - 1) + 1;
+  const end = text.indexOf('\n', pos);
+  const line = text.slice(start, end < 0 ? undefined : end);
+  return `${error}\n${line}\n${' '.repeat(pos - start)}^`;
+}
+
 // ---- Learn ----
 function renderLearn(s, changed) {
   const spec = specs.get(s.fn);
-  if (changed.has('fn') || changed.has('lang') || changed.has('init')) {
+  if (spec.custom) {
+    // No formula to typeset: the source is the definition; the derivative is autodiff's.
+    $('latex').textContent = spec.source;
+    $('dlatex').textContent = 'forward-mode automatic differentiation of the expression (torch.autograd semantics)';
+    $('range').textContent = '—';
+    $('note').replaceChildren();
+    $('code').textContent = `${customModule(spec, paramsOf(s, s.fn))}\n\nf = Custom()\nx = torch.linspace(${py(s.x[0])}, ${py(s.x[1])}, ${N}).requires_grad_()\ny = f(x)\ndy, = torch.autograd.grad(y, x, torch.ones_like(y))   # f'(x)`;
+    return;
+  }
+  if (changed.has('fn') || changed.has('lang') || changed.has('init') || changed.has('expr')) {
     tex($('latex'), spec.latex);
     tex($('dlatex'), spec.dlatex);
     tex($('range'), spec.range);
@@ -351,13 +417,15 @@ function renderView(s) {
   for (const b of document.querySelectorAll('.tab')) b.setAttribute('aria-pressed', String(b.dataset.view === s.view));
   if (s.view === 'gallery' && !galleryBuilt) {
     galleryBuilt = true;
-    buildGallery($('gallery'), lab, new Sampler(lab, 200), familyLabel, (fn) => store.set({ fn, view: 'plot' }));
+    buildGallery($('gallery'), withCustom(lab, customSpec), new Sampler(lab, 200), familyLabel, (fn) => store.set({ fn, view: 'plot' }));
   }
 }
 
 // ---- one render pass per flushed batch of changes ----
 function render(s, changed) {
   const any = (...k) => k.some((x) => changed.has(x) || changed.has('init'));
+  if (any('expr')) syncCustom(s);
+  if (!specs.has(s.fn)) return;  // fn=Custom while its source does not compile: syncCustom fixes fn
   if (any('theme')) applyTheme(s);
   if (any('lang')) {
     applyI18n(document.body, s.lang);
@@ -365,11 +433,12 @@ function render(s, changed) {
     $('lang').value = s.lang;
     $('build').textContent = t(s.lang, 'build', lab.simd);
   }
-  if (any('view', 'theme', 'themeTick')) renderView(s);
+  if (changed.has('expr')) galleryBuilt = false;
+  if (any('view', 'theme', 'themeTick', 'expr')) renderView(s);
   // The curve first: it is what the user came for; the list and controls follow in the same task.
-  if (any('fn', 'params', 'overlays', 'x', 'y', 'show', 'shade', 'vec', 'comp', 'theme', 'themeTick', 'view') && s.view !== 'gallery') renderPlot(s);
-  if (any('fn', 'query', 'lang')) buildList();
-  if (any('fn', 'lang')) {
+  if (any('fn', 'params', 'overlays', 'x', 'y', 'show', 'shade', 'vec', 'comp', 'theme', 'themeTick', 'view', 'expr') && s.view !== 'gallery') renderPlot(s);
+  if (any('fn', 'query', 'lang', 'expr')) buildList();
+  if (any('fn', 'lang') || (changed.has('expr') && s.fn === CUSTOM)) {
     const spec = specs.get(s.fn);
     $('fn-title').textContent = spec.name;
     $('fn-module').textContent = `${spec.module}.${spec.name}`;
@@ -378,11 +447,11 @@ function render(s, changed) {
   if (any('overlays', 'lang', 'theme')) renderOverlays(s);
   if (any('vec', 'comp', 'fn')) renderVector(s);
   if (any('x', 'y', 'show', 'shade', 'fn', 'params', 'vec', 'comp', 'overlays')) renderRanges(s);
-  if (any('fn', 'params', 'tensor', 'grad', 'lang', 'view') && s.view !== 'gallery') {
+  if (any('fn', 'params', 'tensor', 'grad', 'lang', 'view', 'expr') && s.view !== 'gallery') {
     if (changed.has('init')) requestAnimationFrame(() => setTimeout(renderConsole));
     else renderConsole();
   }
-  if (any('fn', 'lang', 'params', 'x', 'vec', 'comp')) {
+  if (any('fn', 'lang', 'params', 'x', 'vec', 'comp', 'expr')) {
     // Below the fold: on the first render the Learn panel (KaTeX, notes) waits for the first paint.
     if (changed.has('init')) requestAnimationFrame(() => setTimeout(() => renderLearn(store.get(), changed)));
     else renderLearn(s, changed);
@@ -494,4 +563,4 @@ showNotices(first.notices);
 performance.mark('actlab:first-render');
 
 // For tests and benchmarks: the live objects (read-only use).
-window.actlab = { lab, store, plot, sampler, py, loadConsole, codec };
+window.actlab = { lab, store, plot, sampler, py, loadConsole, get codec() { return codec; } };

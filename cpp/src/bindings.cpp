@@ -3,6 +3,7 @@
 #include <emscripten/bind.h>
 #include <malloc.h>
 
+#include "actlab/expr.hpp"
 #include "actlab/registry.hpp"
 
 using namespace actlab;
@@ -45,9 +46,61 @@ bool simd_build() {
 // Bytes currently allocated by malloc: the JS tests use it to prove calls leak nothing.
 double heap_in_use() { return double(mallinfo().uordblks); }
 
+// Compiled custom expressions, by handle. JSON out: {"id", "params", "canonical"} or {"error", "pos"}.
+std::vector<std::unique_ptr<Expr>> g_exprs;
+
+std::string json_str(const std::string& s) {
+  std::string o = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') { o += '\\'; o += char(c); }
+    else if (c < 0x20) { char b[8]; snprintf(b, sizeof b, "\\u%04x", c); o += b; }
+    else o += char(c);
+  }
+  return o + "\"";
+}
+
+std::string expr_compile_js(const std::string& text) {
+  ExprError err;
+  auto e = compile_expr(text, err);
+  if (!e) return "{\"error\":" + json_str(err.message) + ",\"pos\":" + std::to_string(err.pos) + "}";
+  std::string o = "{\"params\":[";
+  const auto& ps = expr_params(*e);
+  for (size_t i = 0; i < ps.size(); ++i) {
+    char b[160];
+    snprintf(b, sizeof b, ",\"default\":%.17g,\"lo\":%.17g,\"hi\":%.17g}", ps[i].def, ps[i].lo, ps[i].hi);
+    o += (i ? "," : "") + std::string("{\"name\":") + json_str(ps[i].name) + b;
+  }
+  o += "],\"canonical\":" + json_str(expr_canonical(*e));
+  size_t id = 0;
+  while (id < g_exprs.size() && g_exprs[id]) ++id;  // reuse freed slots
+  if (id == g_exprs.size()) g_exprs.emplace_back();
+  g_exprs[id] = std::move(e);
+  return o + ",\"id\":" + std::to_string(id) + "}";
+}
+
+std::string expr_eval_js(int id, uintptr_t x, double n, uintptr_t params, uintptr_t f, uintptr_t df) {
+  if (id < 0 || id >= int(g_exprs.size()) || !g_exprs[id]) return "custom function was freed";
+  return expr_eval(*g_exprs[id], ptr<const float>(x), int64_t(n), ptr<const double>(params), ptr<float>(f), ptr<float>(df));
+}
+
+// torch.autograd.grad(f(x), x, g), the reverse sweep's own product (not f'(x) * g: they differ
+// where f' is inf and g is 0).
+std::string expr_backward_js(int id, uintptr_t x, uintptr_t g, double n, uintptr_t params, uintptr_t dx) {
+  if (id < 0 || id >= int(g_exprs.size()) || !g_exprs[id]) return "custom function was freed";
+  return expr_backward(*g_exprs[id], ptr<const float>(x), ptr<const float>(g), int64_t(n), ptr<const double>(params), ptr<float>(dx));
+}
+
+void expr_free_js(int id) {
+  if (id >= 0 && id < int(g_exprs.size())) g_exprs[id].reset();
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(actlab) {
+  emscripten::function("exprCompile", &expr_compile_js);
+  emscripten::function("exprEval", &expr_eval_js);
+  emscripten::function("exprBackward", &expr_backward_js);
+  emscripten::function("exprFree", &expr_free_js);
   emscripten::function("functionsJson", &functions_json);
   emscripten::function("run", &run_js);
   emscripten::function("outNumel", &out_numel_js);

@@ -41,7 +41,7 @@ template <class V> struct SoftsignOp {
     V sgn = select(x > V(0.0f), V(1.0f), select(x < V(0.0f), V(-1.0f), V(0.0f)));
     sgn = select(isnan(x), x, sgn);
     V via_num = g / d;
-    V via_den = (-g * x / (d * d)) * sgn;
+    V via_den = (-g * ((x / d) / d)) * sgn;  // div's backward: -grad * ((self / other) / other)
     return via_num + via_den;
   }
 };

@@ -142,6 +142,7 @@ function randState(r, functions) {
     theme: r.pick(['system', 'light', 'dark']),
     tensor: r.int(4) === 0 ? D.tensor : randText(r),
     grad: r.bool() ? null : randText(r),
+    expr: r.bool() ? '' : randText(r),
     query: '',
   };
 }
@@ -615,7 +616,7 @@ describe('hostile links', () => {
 
 describe('the schema', () => {
   test('fields are declarative and inspectable, in URL order', () => {
-    assert.deepEqual(codec.fields.map((f) => f.key), ['view', 'fn', null, 'cmp', 'x', 'y', 'show', 'shade', 'vec', 'comp', 'lang', 'theme', 'tensor', 'grad']);
+    assert.deepEqual(codec.fields.map((f) => f.key), ['view', 'fn', null, 'cmp', 'x', 'y', 'show', 'shade', 'vec', 'comp', 'lang', 'theme', 'tensor', 'grad', 'expr']);
     for (const f of codec.fields) {
       assert.ok(Array.isArray(f.path) && typeof f.type === 'string', f.key);
       if (f.type === 'params') continue;

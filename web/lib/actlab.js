@@ -51,6 +51,7 @@ export async function loadActlab(options = {}) {
 class Actlab {
   #M;
   #fns;            // name -> { index, spec }
+  #custom = new Map();  // name -> { id, spec }: compiled custom expressions
   #arena = 0;      // one reusable heap block for all per-call buffers
   #arenaBytes = 0;
 
@@ -64,19 +65,76 @@ class Actlab {
     this.#fns = new Map(this.functions.map((spec, index) => [spec.name, { index, spec }]));
   }
 
+  /**
+   * Compile a custom activation written in PyTorch syntax over `x` (e.g. `alpha = 0.2;
+   * torch.where(x > 0, x, alpha * (torch.exp(x) - 1))`) and register it under `name`, after
+   * which forward/backward/evaluate accept that name like a built-in. Returns its spec (params
+   * from `name = value` lines). Throws a SyntaxError with `.pos` (0-based offset) on bad input.
+   */
+  compile(source, { name = 'Custom' } = {}) {
+    if (typeof source !== 'string') throw new TypeError('compile(source): source must be a string');
+    if (this.#fns.has(name)) throw new Error(`'${name}' is the name of a built-in function`);
+    const r = JSON.parse(this.#M.exprCompile(source));
+    if (r.error !== undefined) {
+      const e = new SyntaxError(r.error);
+      e.pos = r.pos;
+      throw e;
+    }
+    this.release(name);
+    const spec = deepFreeze({
+      name, module: 'custom', family: 'custom', custom: true, source, canonical: r.canonical,
+      dimwise: false, halves: false, latex: '', dlatex: '', range: '', kinks: [],
+      params: r.params.map((p) => ({ name: p.name, kind: 'number', default: p.default, lo: p.lo, hi: p.hi, doc: 'parameter of the custom expression' })),
+    });
+    this.#custom.set(name, { id: r.id, spec });
+    return spec;
+  }
+
+  /** Forget a compiled custom function (frees its graph). */
+  release(name) {
+    const c = this.#custom.get(name);
+    if (c) this.#M.exprFree(c.id);
+    this.#custom.delete(name);
+  }
+
+  /** The spec of a built-in or compiled custom function. */
+  spec(name) {
+    return this.#custom.get(name)?.spec ?? this.#lookup(name).spec;
+  }
+
+  /**
+   * f(x) and f'(x) (= backward with ones) together: one pass for custom functions (the
+   * expression's forward-mode derivative), forward + backward for built-ins. Custom functions
+   * take `{ out, dout }` HeapArrays for a zero-copy call.
+   */
+  evaluate(name, x, options = {}) {
+    const c = this.#custom.get(name);
+    if (!c) {
+      const f = this.forward(name, x, options);
+      const df = this.backward(name, x, new Float32Array(f.length).fill(1), options);
+      return { f, df };
+    }
+    return this.#callCustom(c, 'both', x, null, options);
+  }
+
   /** Forward: y = f(x). */
   forward(name, x, options = {}) {
+    const c = this.#custom.get(name);
+    if (c) return this.#callCustom(c, 'f', x, null, options);
     return this.#call(name, false, x, null, options);
   }
 
   /** Backward: torch.autograd.grad(f(x), x, gradOutput). */
   backward(name, x, gradOutput, options = {}) {
     if (gradOutput == null) throw new TypeError('backward(): gradOutput is required (use ones for the derivative)');
+    const c = this.#custom.get(name);
+    if (c) return this.#callCustom(c, 'df', x, gradOutput, options);
     return this.#call(name, true, x, gradOutput, options);
   }
 
   /** x positions where PyTorch uses a one-sided derivative, for these params. */
   kinks(name, params = {}) {
+    if (this.#custom.has(name)) return [];
     const { index, spec } = this.#lookup(name);
     const { values } = packParams(spec, params);
     const M = this.#M;
@@ -96,6 +154,45 @@ class Actlab {
   /** Size of the wasm linear memory in bytes. */
   get heapSize() {
     return this.#M.HEAPU8.length;
+  }
+
+  // Custom expressions: f and/or f' (= backward with ones) in one C++ pass; backward proper
+  // through the engine's reverse sweep with gradOutput.
+  #callCustom({ id, spec }, what, x, g, { params = {}, out, dout } = {}) {
+    const M = this.#M;
+    const onHeap = (a) => a instanceof HeapArray && a.module === M && !a.freed;
+    const xs = onHeap(x) ? null : toF32(x, 'x');
+    const n = xs ? xs.length : x.length;
+    const gs = g == null || onHeap(g) ? g : toF32(g, 'gradOutput');
+    if (g != null && gs.length !== n) throw new Error(`Mismatch in shape: grad_output has ${gs.length} elements and output has ${n}.`);
+    for (const o of [out, dout]) if (o != null && (!onHeap(o) || o.length !== n)) throw new TypeError(`out must be a HeapArray of ${n} floats from lab.alloc()`);
+    const { values } = packParams(spec, params);
+    const al = (b) => (b + 15) & ~15;
+    const gIn = what === 'df' && !onHeap(gs);
+    const offX = al(values.length * 8 + 8);
+    const offG = offX + (xs ? al(n * 4) : 0);
+    const offF = offG + (gIn ? al(n * 4) : 0);
+    const offD = offF + al(n * 4);
+    const base = this.#reserve(offD + al(n * 4));
+    M.HEAPF64.set(values, base / 8);
+    const xPtr = xs ? base + offX : x.ptr;
+    if (xs) M.HEAPF32.set(xs, xPtr / 4);
+    const view = (p) => M.HEAPF32.subarray(p / 4, p / 4 + n);
+    if (what === 'df') {
+      // torch.autograd.grad(f(x), x, g): the reverse sweep multiplies by g itself.
+      const gPtr = gIn ? base + offG : gs.ptr;
+      if (gIn) M.HEAPF32.set(gs, gPtr / 4);
+      const dPtr = out ? out.ptr : base + offD;
+      const err = M.exprBackward(id, xPtr, gPtr, n, base, dPtr);
+      if (err) throw new Error(err);
+      return out ? out.array : view(dPtr).slice();
+    }
+    const fPtr = out ? out.ptr : base + offF;
+    const dPtr = what === 'f' ? 0 : dout ? dout.ptr : base + offD;
+    const err = M.exprEval(id, xPtr, n, base, fPtr, dPtr);
+    if (err) throw new Error(err);
+    if (what === 'both') return { f: out ? out.array : view(fPtr).slice(), df: dout ? dout.array : view(dPtr).slice() };
+    return out ? out.array : view(fPtr).slice();
   }
 
   #lookup(name) {

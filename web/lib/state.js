@@ -9,7 +9,7 @@
 //   view=gallery/console  fn=ELU               <param>=<value>  (the current fn's own parameters)
 //   cmp=ReLU;ELU(alpha=0.5);PReLU(weight=0.1,0.2)              (overlays, at most 5)
 //   x=-4,4   y=-1,2 | y=auto   show=f | df | f,df | none   shade=true
-//   vec=0,1,2   comp=1   lang=zh   theme=dark   tensor=<text>   grad=<text>
+//   vec=0,1,2   comp=1   lang=zh   theme=dark   tensor=<text>   grad=<text>   expr=<text>
 //
 // Rules (the "why" is next to the code below):
 // - Parameter keys are the PyTorch names (negative_slope=0.2). A name equal to a fixed key would
@@ -58,6 +58,7 @@ const BASE_DEFAULTS = {
   theme: 'system',
   tensor: '[[1.0, -2.0, 3.0],\n [0.5, 0.0, -1.5]]',
   grad: null,
+  expr: '',
   query: '',
 };
 
@@ -477,6 +478,8 @@ export function createCodec(functions, { defaults = {} } = {}) {
     ['theme', ['theme'], enumType(['system', 'light', 'dark'])],
     ['tensor', ['tensor'], textType],
     ['grad', ['grad'], textOrOnesType],
+    // A custom activation's source; the page compiles it and passes its spec in `functions`.
+    ['expr', ['expr'], textType],
   ];
   const FIXED_KEYS = new Set(schema.map(([key]) => key).filter(Boolean));  // read by paramFields()
   const fields = Object.freeze(schema.map(([key, path, t]) => Object.freeze({ key, path, default: getPath(def, path), ...t })));

@@ -3,11 +3,11 @@
 import uPlot from 'uplot';
 import { css, num } from './plot.js';
 
-export function buildGallery(root, lab, sampler, familyLabel, onOpen) {
+export function buildGallery(root, functions, sampler, familyLabel, onOpen) {
   root.replaceChildren();
   const fg = css('--fg'), grid = css('--grid'), c0 = css('--c0'), c1 = css('--c1');
   const charts = [];
-  for (const spec of lab.functions) {
+  for (const spec of functions) {
     const card = document.createElement('button');
     card.type = 'button';
     card.className = 'card';

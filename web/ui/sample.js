@@ -31,6 +31,7 @@ export class Sampler {
   }
 
   get n() { return this.#n; }
+  get lab() { return this.#lab; }
 
   /**
    * { x, f, df, kinks: [{x, f, df}] } for one function. `vec`/`comp` describe the other
@@ -39,7 +40,7 @@ export class Sampler {
    */
   curve(spec, params, [lo, hi], vec = [0, 1, 2], comp = vec.length - 1, n = this.#n) {
     const kp = kernelParams(spec, params);
-    const key = JSON.stringify([spec.name, kp, lo, hi, n, spec.dimwise || spec.halves ? [vec, comp] : 0]);
+    const key = JSON.stringify([spec.name, spec.source ?? '', kp, lo, hi, n, spec.dimwise || spec.halves ? [vec, comp] : 0]);
     const hit = this.#cache.get(key);
     if (hit) {
       this.#cache.delete(key);
@@ -47,7 +48,8 @@ export class Sampler {
       return hit;
     }
     const xs = grid(lo, hi, n);
-    const c = spec.dimwise || spec.halves ? this.#component(spec, kp, xs, vec, comp) : this.#elementwise(spec, kp, xs);
+    const c = spec.custom ? { x: xs, ...this.#lab.evaluate(spec.name, xs, { params: kp }), kinks: [] }  // value + derivative, one pass
+      : spec.dimwise || spec.halves ? this.#component(spec, kp, xs, vec, comp) : this.#elementwise(spec, kp, xs);
     this.#cache.set(key, c);
     if (this.#cache.size > Sampler.MAX) this.#cache.delete(this.#cache.keys().next().value);
     return c;

@@ -1,0 +1,81 @@
+// Custom activations in the page: typed, compiled by the C++ engine, plotted with their autodiff
+// derivative, pinned next to built-ins, in the gallery and console, carried by links and embeds.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, newPage, ready } from './browser.js';
+
+let server, chrome;
+before(async () => { server = await startServer(); chrome = await launch(); });
+after(async () => { await chrome?.close(); await server?.close(); });
+
+const settle = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 150))));
+
+describe('custom activations', () => {
+  test('type an expression: plot, derivative, parameter slider, console, link, gallery', async () => {
+    const { page, errors } = await newPage(chrome.browser);
+    await page.goto(server.url);
+    await ready(page);
+    await page.fill('#expr', 'alpha = 1.0\ntorch.where(x > 0, x, alpha * (torch.exp(x) - 1))');
+    await settle(page);
+    await page.click('#expr-plot');
+    await page.waitForFunction(() => window.actlab.store.get().fn === 'Custom');
+    // It is ELU: the custom curve equals the built-in kernel's within float32 tolerance.
+    const cmp = await page.evaluate(() => {
+      const { lab, plot } = window.actlab;
+      const u = plot.uplot;
+      const x = u.data[0];
+      const f = lab.forward('ELU', x), d = lab.backward('ELU', x, new Float32Array(x.length).fill(1));
+      let ef = 0, ed = 0;
+      for (let i = 0; i < x.length; i++) { ef = Math.max(ef, Math.abs(f[i] - u.data[1][i])); ed = Math.max(ed, Math.abs(d[i] - u.data[2][i])); }
+      return { ef, ed, label: u.series[1].label };
+    });
+    assert.ok(cmp.ef < 1e-5 && cmp.ed < 1e-5, JSON.stringify(cmp));
+    assert.equal(cmp.label, 'Custom');
+    // The parameter from `alpha = 1.0` gets a slider.
+    await page.fill('.param[data-param="alpha"] input[type="number"]', '0.5');
+    await page.waitForFunction(() => window.actlab.plot.uplot.data[1][0] > -0.51 && window.actlab.plot.uplot.data[1][0] < -0.49);
+    // Console, PyTorch module snippet, link.
+    await page.fill('#tensor-input', '[-1., 0., 2.]');
+    await settle(page);
+    assert.equal(await page.textContent('#out-output'), 'tensor([-0.3161,  0.0000,  2.0000])');
+    assert.match(await page.textContent('#code'), /class Custom\(nn\.Module\):[\s\S]*return torch\.where\(x > 0, x, alpha \* \(torch\.exp\(x\) - 1\)\)/);
+    const link = page.url();
+    assert.match(link, /expr=/);
+    const b = await newPage(chrome.browser);
+    await b.page.goto(link);
+    await ready(b.page);
+    assert.equal(await b.page.evaluate(() => window.actlab.store.get().fn), 'Custom');
+    assert.equal(await b.page.inputValue('.param[data-param="alpha"] input[type="number"]'), '0.5');
+    assert.deepEqual(await b.page.evaluate(() => Array.from(window.actlab.plot.uplot.data[1].slice(0, 3))), await page.evaluate(() => Array.from(window.actlab.plot.uplot.data[1].slice(0, 3))));
+    await b.page.click('.tab[data-view="gallery"]');
+    await b.page.waitForSelector('#gallery .card[data-fn="Custom"] canvas');
+    assert.deepEqual([...errors, ...b.errors], []);
+    await page.close();
+    await b.page.close();
+  });
+
+  test('bad expressions show a caret, keep the text and the last good curve', async () => {
+    const { page } = await newPage(chrome.browser);
+    await page.goto(`${server.url}#fn=Custom&expr=x%20*%20torch.sigmoid(x)`);
+    await ready(page);
+    const good = await page.evaluate(() => Array.from(window.actlab.plot.uplot.data[1].slice(0, 5)));
+    await page.fill('#expr', 'x * torch.sigmoud(x)');
+    await settle(page);
+    const msg = await page.textContent('#expr-error');
+    assert.match(msg, /sigmoud/);
+    assert.match(msg, /\n\s*\^/);
+    assert.equal(await page.inputValue('#expr'), 'x * torch.sigmoud(x)');
+    assert.deepEqual(await page.evaluate(() => Array.from(window.actlab.plot.uplot.data[1].slice(0, 5))), good);
+    await page.close();
+  });
+
+  test('a custom expression in an <actlab-plot> and in embed.html', async () => {
+    const { page, errors } = await newPage(chrome.browser);
+    await page.goto(`${server.url}embed.html#fn=Custom&expr=${encodeURIComponent('torch.clamp(x, min=0)')}&cmp=ReLU`);
+    await page.waitForFunction(() => window.actlab?.plot?.uplot?.data?.[3]?.length === 1000);
+    const same = await page.evaluate(() => { const d = window.actlab.plot.uplot.data; return d[1].every((v, i) => v === d[3][i]); });
+    assert.ok(same, 'clamp(x, min=0) equals ReLU everywhere');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});

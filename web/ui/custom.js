@@ -1,0 +1,77 @@
+// Custom activations typed by the learner: compiled by the C++ expression engine (lab.compile),
+// then treated like a built-in named `Custom` — plotted, pinned, in the gallery, the console,
+// links and embeds. The link carries the source (`expr=`); decoding compiles it first so that
+// `fn=Custom` and its parameters validate against the compiled spec.
+import { createCodec } from '../lib/state.js';
+
+export const CUSTOM = 'Custom';
+
+/** Examples for the expression box (the classics of PyTorch tutorials). */
+export const EXAMPLES = [
+  'torch.where(x > 0, x, torch.exp(x) - 1)',
+  'x * torch.sigmoid(x)',
+  'beta = 1.0\ntorch.log(1 + torch.exp(beta * x)) / beta',
+  'x * torch.tanh(F.softplus(x))',
+  'alpha = 0.2\nF.leaky_relu(x, negative_slope=alpha) + torch.where(x > 1, x ** 2 - x, 0.0)',
+  '0.5 * x * (1 + torch.erf(x / math.sqrt(2)))',
+];
+
+/** Compile `source` (or release the custom function when empty): { spec } or { error, pos }. */
+export function compileCustom(lab, source) {
+  if (!source.trim()) {
+    lab.release(CUSTOM);
+    return { spec: null };
+  }
+  try {
+    return { spec: lab.compile(source, { name: CUSTOM }) };
+  } catch (e) {
+    return { error: e.message, pos: e.pos ?? -1 };
+  }
+}
+
+/** The functions a codec must know: the table, plus the compiled custom function if any. */
+export const withCustom = (lab, spec) => (spec ? [...lab.functions, spec] : lab.functions);
+
+/**
+ * Decode a link: a first pass reads `expr`, which is compiled; the second pass, with the custom
+ * function known, reads everything else. Returns { codec, state, notices, custom }.
+ */
+export function decodeLink(lab, hash, defaults) {
+  let codec = createCodec(lab.functions, { defaults });
+  let { state, notices } = codec.decode(hash);
+  let custom = { spec: null };
+  if (state.expr) {
+    custom = compileCustom(lab, state.expr);
+    if (custom.spec) {
+      codec = createCodec(withCustom(lab, custom.spec), { defaults });
+      ({ state, notices } = codec.decode(hash));
+    } else {
+      notices = [...notices, `Ignored expr: ${custom.error}`];
+    }
+  }
+  return { codec, state, notices, custom };
+}
+
+/** The PyTorch module that reproduces a custom function. */
+export function customModule(spec, params) {
+  const ps = spec.params;
+  const args = ps.map((p) => `${p.name}=${+(params[p.name] ?? p.default)}`).join(', ');
+  const lines = spec.source.split('\n').filter((l) => l.trim() && !/^\s*(import|from)\s/.test(l));
+  const body = lines.filter((l) => !/^\s*[A-Za-z_]\w*\s*=\s*[-+]?[\d.]/.test(l) || l.includes('x'));
+  return [
+    'import math',
+    'import torch',
+    'import torch.nn.functional as F',
+    'from torch import nn',
+    '',
+    'class Custom(nn.Module):',
+    `    def __init__(self${ps.length ? `, ${args}` : ''}):`,
+    '        super().__init__()',
+    ...ps.map((p) => `        self.${p.name} = ${p.name}`),
+    '',
+    '    def forward(self, x):',
+    ...ps.map((p) => `        ${p.name} = self.${p.name}`),
+    ...body.slice(0, -1).map((l) => `        ${l.trim()}`),
+    `        return ${(body[body.length - 1] ?? 'x').trim().replace(/^return\s+/, '')}`,
+  ].join('\n');
+}
