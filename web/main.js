@@ -100,7 +100,7 @@ function renderKinks(s, c) {
   const root = $('kinks');
   root.replaceChildren();
   const spec = specs.get(s.fn);
-  if (spec.dimwise || spec.halves) return;
+  if (spec.dimwise || spec.halves || spec.custom) return;  // custom: kinks are not derived (yet)
   const h = document.createElement('h4');
   h.textContent = c.curve.kinks.length ? t(s.lang, 'kinks') : t(s.lang, 'noKinks');
   root.append(h);
@@ -441,7 +441,7 @@ function render(s, changed) {
   if (any('fn', 'lang') || (changed.has('expr') && s.fn === CUSTOM)) {
     const spec = specs.get(s.fn);
     $('fn-title').textContent = spec.name;
-    $('fn-module').textContent = `${spec.module}.${spec.name}`;
+    $('fn-module').textContent = spec.custom ? 'custom expression' : `${spec.module}.${spec.name}`;
     renderControls(s);
   } else if (changed.has('params')) syncControls($('params'), specs.get(s.fn), paramsOf(s, s.fn));
   if (any('overlays', 'lang', 'theme')) renderOverlays(s);
