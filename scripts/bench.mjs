@@ -78,7 +78,7 @@ const customs = [
 ];
 const customRows = [];
 if (!only.length || only.includes('custom')) {
-  const lab = builds.simd;
+  const lab = await loadActlab({ simd: true, expr: true });
   const x = lab.alloc(N), g = lab.alloc(N), y = lab.alloc(N), dx = lab.alloc(N);
   x.array.set(xs);
   g.array.fill(1);

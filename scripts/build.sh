@@ -13,7 +13,7 @@ if [ ! -f build/wasm/CMakeCache.txt ]; then
 fi
 cmake --build build/wasm -j"$jobs"
 mkdir -p web/lib/wasm
-for v in simd scalar; do
+for v in simd scalar simd-expr scalar-expr; do
   cp -u build/wasm/actlab-$v.mjs build/wasm/actlab-$v.wasm web/lib/wasm/
 done
 

@@ -11,12 +11,18 @@ import { Sampler } from './ui/sample.js';
 import { MainPlot, palette } from './ui/plot.js';
 import { curvesFor } from './ui/curves.js';
 
-let shared = null;
-const core = () => (shared ??= loadActlab().then((lab) => ({
-  lab,
-  specs: new Map(lab.functions.map((f) => [f.name, f])),
-  sampler: new Sampler(lab, 1000),
-})));
+// One instance per page (two if some elements have an `expr`: that build carries the engine).
+const shared = new Map();
+const core = (expr) => {
+  if (!shared.has(expr)) {
+    shared.set(expr, loadActlab({ expr }).then((lab) => ({
+      lab,
+      specs: new Map(lab.functions.map((f) => [f.name, f])),
+      sampler: new Sampler(lab, 1000),
+    })));
+  }
+  return shared.get(expr);
+};
 
 const STYLE = `${uplotCss}
 :host { display: block; font: 14px/1.4 system-ui, sans-serif; color: var(--fg); background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 8px 10px; margin: 1em 0;
@@ -74,7 +80,7 @@ class ActlabPlot extends HTMLElement {
   }
 
   async #render() {
-    const { lab, specs, sampler } = await core();
+    const { lab, specs, sampler } = await core(this.hasAttribute('expr'));
     const { state, notices, custom } = decodeLink(lab, this.hash, {});
     if (custom.spec) specs.set(CUSTOM, custom.spec);
     this.#source = custom.spec ? custom.spec.source : null;

@@ -10,7 +10,8 @@ import { curvesFor, paramsOf } from './ui/curves.js';
 import { applyI18n } from './ui/i18n.js';
 
 const $ = (id) => document.getElementById(id);
-const lab = await loadActlab();
+// The expression engine's build only when the link has a custom expression.
+const lab = await loadActlab({ expr: /(^|&)expr=[^&]/.test(location.hash.slice(1)) });
 const specs = new Map(lab.functions.map((f) => [f.name, f]));
 const DEFAULTS = { lang: navigator.language?.toLowerCase().startsWith('zh') ? 'zh' : 'en' };
 let codec;
@@ -77,6 +78,6 @@ function fit() {
   lastH = h;
 }
 new ResizeObserver(fit).observe(document.body);
-addEventListener('hashchange', load);
+addEventListener('hashchange', () => (/(^|&)expr=[^&]/.test(location.hash.slice(1)) && !lab.hasExpr ? location.reload() : load()));
 load();
 window.actlab = { lab, plot, get state() { return state; } };

@@ -15,11 +15,26 @@ import { t, applyI18n, languages } from './ui/i18n.js';
 
 const $ = (id) => document.getElementById(id);
 performance.mark('actlab:start');
-const lab = await loadActlab();
+// The build with the expression engine only when the link has a custom expression; otherwise
+// it loads the first time one is typed (upgradeLab), keeping the first download small.
+const hasExpr = (hash) => /(^|&)expr=[^&]/.test(hash);
+let lab = await loadActlab({ expr: hasExpr(location.hash.slice(1)) });
 performance.mark('actlab:wasm-ready');
 const specs = new Map(lab.functions.map((f) => [f.name, f]));
 const N = 2000;
-const sampler = new Sampler(lab, N);
+let sampler = new Sampler(lab, N);
+let upgrading = null;
+/** Swap in the build with the expression engine (same table, so specs and state stay valid). */
+function upgradeLab() {
+  upgrading ??= loadActlab({ expr: true }).then((full) => {
+    lab = full;
+    sampler = new Sampler(lab, N);
+    lastGood.clear();
+    galleryBuilt = false;
+    compiledSource = null;  // compile again in the new module
+  });
+  return upgrading;
+}
 // The URL schema owns the defaults; the store starts from the link (invalid parts dropped). A
 // custom expression in the link is compiled first, so `fn=Custom` and its parameters validate.
 const DEFAULTS = { lang: navigator.language?.toLowerCase().startsWith('zh') ? 'zh' : 'en' };
@@ -168,6 +183,10 @@ let compiledSource = first.state.expr;
 let exprError = first.custom.error ? first.custom : null;
 // Compile a changed source; on error the last good function stays and the message shows a caret.
 function syncCustom(s) {
+  if (s.expr && !lab.hasExpr) {
+    upgradeLab().then(() => render(store.get(), new Set(['expr', 'fn'])));
+    return;
+  }
   if (s.expr !== compiledSource) {
     compiledSource = s.expr;
     const r = compileCustom(lab, s.expr);
@@ -470,7 +489,8 @@ store.subscribe((s) => {
   else history.pushState(null, '', url);
   lastPush = now;
 });
-function applyHash() {
+async function applyHash() {
+  if (hasExpr(location.hash.slice(1)) && !lab.hasExpr) await upgradeLab();
   const { state, notices } = fromHash();
   const cur = store.get();
   const params = { ...cur.params };
@@ -563,4 +583,4 @@ showNotices(first.notices);
 performance.mark('actlab:first-render');
 
 // For tests and benchmarks: the live objects (read-only use).
-window.actlab = { lab, store, plot, sampler, py, loadConsole, get codec() { return codec; } };
+window.actlab = { get lab() { return lab; }, store, plot, get sampler() { return sampler; }, py, loadConsole, get codec() { return codec; } };

@@ -3,8 +3,10 @@
 #include <emscripten/bind.h>
 #include <malloc.h>
 
-#include "actlab/expr.hpp"
 #include "actlab/registry.hpp"
+#if ACTLAB_WITH_EXPR
+#include "actlab/expr.hpp"
+#endif
 
 using namespace actlab;
 
@@ -46,6 +48,7 @@ bool simd_build() {
 // Bytes currently allocated by malloc: the JS tests use it to prove calls leak nothing.
 double heap_in_use() { return double(mallinfo().uordblks); }
 
+#if ACTLAB_WITH_EXPR
 // Compiled custom expressions, by handle. JSON out: {"id", "params", "canonical"} or {"error", "pos"}.
 std::vector<std::unique_ptr<Expr>> g_exprs;
 
@@ -94,13 +97,17 @@ void expr_free_js(int id) {
   if (id >= 0 && id < int(g_exprs.size())) g_exprs[id].reset();
 }
 
+#endif
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(actlab) {
+#if ACTLAB_WITH_EXPR
   emscripten::function("exprCompile", &expr_compile_js);
   emscripten::function("exprEval", &expr_eval_js);
   emscripten::function("exprBackward", &expr_backward_js);
   emscripten::function("exprFree", &expr_free_js);
+#endif
   emscripten::function("functionsJson", &functions_json);
   emscripten::function("run", &run_js);
   emscripten::function("outNumel", &out_numel_js);

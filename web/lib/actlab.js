@@ -13,20 +13,22 @@ const earlySimd = !isNode && typeof WebAssembly.compileStreaming === 'function' 
   : null;
 
 // The SIMD glue is imported statically (no extra round trip before the wasm fetch on the common
-// path); the scalar one only where a browser lacks SIMD128.
-async function instantiate(useSimd) {
-  // Literal URLs so bundlers (Vite) see and ship the .wasm files.
-  const wasmUrl = useSimd
-    ? new URL('./wasm/actlab-simd.wasm', import.meta.url)
-    : new URL('./wasm/actlab-scalar.wasm', import.meta.url);
-  const factory = useSimd ? createSimd : (await import('./wasm/actlab-scalar.mjs')).default;
+// path); the scalar one and the builds with the expression engine (`{ expr: true }`) on demand.
+// Literal URLs and imports, so bundlers (Vite) see and ship every file.
+async function instantiate(useSimd, expr) {
+  const wasmUrl = expr
+    ? useSimd ? new URL('./wasm/actlab-simd-expr.wasm', import.meta.url) : new URL('./wasm/actlab-scalar-expr.wasm', import.meta.url)
+    : useSimd ? new URL('./wasm/actlab-simd.wasm', import.meta.url) : new URL('./wasm/actlab-scalar.wasm', import.meta.url);
+  const factory = expr
+    ? (await (useSimd ? import('./wasm/actlab-simd-expr.mjs') : import('./wasm/actlab-scalar-expr.mjs'))).default
+    : useSimd ? createSimd : (await import('./wasm/actlab-scalar.mjs')).default;
   const opts = {};
   if (isNode) {
     const { readFile } = await import(/* @vite-ignore */ 'node:fs/promises');
     opts.wasmBinary = await readFile(wasmUrl);
   } else {
     opts.locateFile = () => wasmUrl.href;
-    const mod = useSimd && earlySimd ? await earlySimd : null;
+    const mod = useSimd && !expr && earlySimd ? await earlySimd : null;
     if (mod) {
       opts.instantiateWasm = (imports, receive) => {
         WebAssembly.instantiate(mod, imports).then((inst) => receive(inst, mod));
@@ -39,11 +41,12 @@ async function instantiate(useSimd) {
 
 /**
  * Load the library. Picks the SIMD128 build where the engine supports it, else the scalar build.
- * @param {{simd?: boolean}} [options] force one build (benchmarks, tests)
+ * @param {{simd?: boolean, expr?: boolean}} [options] simd: force one build (benchmarks, tests);
+ *   expr: load the build with the custom-expression engine (lab.compile), ~50 KB gzip more
  */
 export async function loadActlab(options = {}) {
   const useSimd = options.simd ?? (await detectSimd());
-  const M = await instantiate(useSimd);
+  const M = await instantiate(useSimd, !!options.expr);
   return new Actlab(M, useSimd);
 }
 
@@ -59,6 +62,8 @@ class Actlab {
     this.#M = M;
     /** true when the SIMD128 build runs */
     this.simd = M.simd();
+    /** true when this build has the custom-expression engine (lab.compile) */
+    this.hasExpr = typeof M.exprCompile === 'function';
     if (this.simd !== simd) throw new Error('actlab: loaded the wrong wasm build');
     /** One entry per function, straight from the C++ table. */
     this.functions = deepFreeze(JSON.parse(M.functionsJson()));
@@ -74,6 +79,7 @@ class Actlab {
   compile(source, { name = 'Custom' } = {}) {
     if (typeof source !== 'string') throw new TypeError('compile(source): source must be a string');
     if (this.#fns.has(name)) throw new Error(`'${name}' is the name of a built-in function`);
+    if (!this.hasExpr) throw new Error('this build has no expression engine: load it with loadActlab({ expr: true })');
     const r = JSON.parse(this.#M.exprCompile(source));
     if (r.error !== undefined) {
       const e = new SyntaxError(r.error);

@@ -40,7 +40,7 @@ export function decodeLink(lab, hash, defaults) {
   let codec = createCodec(lab.functions, { defaults });
   let { state, notices } = codec.decode(hash);
   let custom = { spec: null };
-  if (state.expr) {
+  if (state.expr && lab.hasExpr) {
     custom = compileCustom(lab, state.expr);
     if (custom.spec) {
       codec = createCodec(withCustom(lab, custom.spec), { defaults });
