@@ -17,7 +17,11 @@ export default defineConfig({
     target: 'es2022',
     rolldownOptions: {
       input: { main: web('index.html'), embed: web('embed.html'), tutorial: web('tutorial.html'), 'actlab-plot': web('actlab-plot.js') },
-      output: { entryFileNames: (chunk) => (chunk.name === 'actlab-plot' ? 'actlab-plot.js' : 'assets/[name]-[hash].js') },
+      output: {
+        entryFileNames: (chunk) => (chunk.name === 'actlab-plot' ? 'actlab-plot.js' : 'assets/[name]-[hash].js'),
+        // The kernels keep a fixed name so index.html can start fetching them before any JS runs.
+        assetFileNames: (a) => (/^actlab-simd\.wasm$/.test((a.names ?? [a.name])[0] ?? '') ? 'assets/[name][extname]' : 'assets/[name]-[hash][extname]'),
+      },
     },
   },
   server: { port: 5173, strictPort: false, cors: true },

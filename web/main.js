@@ -441,6 +441,7 @@ function renderView(s) {
 }
 
 // ---- one render pass per flushed batch of changes ----
+let consoleQueued = false;
 function render(s, changed) {
   const any = (...k) => k.some((x) => changed.has(x) || changed.has('init'));
   if (any('expr')) syncCustom(s);
@@ -467,8 +468,13 @@ function render(s, changed) {
   if (any('vec', 'comp', 'fn')) renderVector(s);
   if (any('x', 'y', 'show', 'shade', 'fn', 'params', 'vec', 'comp', 'overlays')) renderRanges(s);
   if (any('fn', 'params', 'tensor', 'grad', 'lang', 'view', 'expr') && s.view !== 'gallery') {
+    // Off the plot's critical path: a slider drag redraws the curve this frame and the console
+    // (a tensor evaluation, prints, a heatmap) right after, once per burst.
     if (changed.has('init')) requestAnimationFrame(() => setTimeout(renderConsole));
-    else renderConsole();
+    else if (!consoleQueued) {
+      consoleQueued = true;
+      setTimeout(() => { consoleQueued = false; renderConsole(); });
+    }
   }
   if (any('fn', 'lang', 'params', 'x', 'vec', 'comp', 'expr')) {
     // Below the fold: on the first render the Learn panel (KaTeX, notes) waits for the first paint.
@@ -479,7 +485,11 @@ function render(s, changed) {
 // ---- URL: every state change is written to the hash; back/forward and edited links read it ----
 let lastPush = -Infinity;
 let applyingUrl = false;
-store.subscribe((s) => {
+let urlTimer = 0;
+let lastUrlWrite = -Infinity;
+function writeUrl() {
+  urlTimer = 0;
+  const s = store.get();
   const h = codec.encode(s);
   if (h === location.hash.slice(1)) return;
   const url = `${location.pathname}${location.search}${h ? `#${h}` : ''}`;
@@ -488,6 +498,13 @@ store.subscribe((s) => {
   if (applyingUrl || now - lastPush < 600) history.replaceState(null, '', url);
   else history.pushState(null, '', url);
   lastPush = now;
+  lastUrlWrite = now;
+}
+store.subscribe(() => {
+  // History calls cost ~1 ms: during a drag the URL follows at most every 200 ms (and at the end).
+  if (applyingUrl) return writeUrl();
+  if (performance.now() - lastUrlWrite > 200) writeUrl();
+  else if (!urlTimer) urlTimer = setTimeout(writeUrl, 200);
 });
 async function applyHash() {
   if (hasExpr(location.hash.slice(1)) && !lab.hasExpr) await upgradeLab();

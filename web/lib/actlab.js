@@ -8,8 +8,14 @@ const isNode = typeof process !== 'undefined' && !!process.versions?.node && typ
 
 // Browsers: fetch and compile the SIMD module while the rest of the page's JS is still being
 // evaluated (this module is evaluated first); where SIMD128 is missing, compile fails and is ignored.
+// A page may have started the download already (index.html's window.__actlabWasm).
+const simdUrl = new URL('./wasm/actlab-simd.wasm', import.meta.url);
+const prefetched = () => {
+  const p = !isNode && globalThis.__actlabWasm;
+  return p && /\/actlab-simd\.wasm$/.test(simdUrl.pathname) ? p.then((r) => (r.ok ? r : fetch(simdUrl))) : fetch(simdUrl);
+};
 const earlySimd = !isNode && typeof WebAssembly.compileStreaming === 'function' && typeof fetch === 'function'
-  ? WebAssembly.compileStreaming(fetch(new URL('./wasm/actlab-simd.wasm', import.meta.url))).catch(() => null)
+  ? WebAssembly.compileStreaming(prefetched()).catch(() => null)
   : null;
 
 // The SIMD glue is imported statically (no extra round trip before the wasm fetch on the common

@@ -66,38 +66,52 @@ export function effectiveDim(spec, params, ndim) {
  * Evaluate spec on the typed tensor: { input, output, grad, note } as torch prints them, or
  * { error } (PyTorch's wording from the kernels).
  */
+// Per-library scratch on the wasm heap: x, grad_output, y and dx of the last size used. A console
+// evaluation then allocates no JS arrays (on this kind of VM a fresh 4 MB array costs ~12 ms);
+// the results are views, read at once by the printer and the picture.
+const scratch = new WeakMap();
+function buffers(lab, n, nOut) {
+  let b = scratch.get(lab);
+  if (!b || b.n !== n || b.nOut !== nOut) {
+    if (b) for (const h of [b.x, b.g, b.y, b.dx]) h.free();
+    b = { n, nOut, x: lab.alloc(n), g: lab.alloc(nOut), y: lab.alloc(nOut), dx: lab.alloc(n), ones: false };
+    scratch.set(lab, b);
+  }
+  return b;
+}
+
 export function evaluate(lab, spec, params, tensor, gradTensor) {
   const note = [];
-  let x = tensor;
-  if (x.dtype !== 'float32') {
-    note.push('float');
-    x = { shape: x.shape, data: Float32Array.from(x.data, Number), dtype: 'float32' };
+  if (tensor.dtype !== 'float32') note.push('float');
+  const shape = tensor.shape;
+  const n = tensor.data.length;
+  const outShape = outputShape(spec, params, shape);
+  const nOut = outShape.reduce((a, b) => a * b, 1);
+  if (gradTensor && gradTensor.shape.join(',') !== outShape.join(',')) {
+    throw new Error(`Mismatch in shape: grad_output[0] has a shape of torch.Size([${gradTensor.shape.join(', ')}]) and output[0] has a shape of torch.Size([${outShape.join(', ')}]).`);
   }
-  const opts = { params, shape: x.shape };
-  const y = lab.forward(spec.name, x.data, opts);
-  const outShape = outputShape(spec, params, x.shape);
-  let g;
+  const b = buffers(lab, n, nOut);
+  b.x.array.set(tensor.data);  // int64/bool -> float32, as x.float()
   if (gradTensor) {
-    if (gradTensor.shape.join(',') !== outShape.join(',')) {
-      throw new Error(`Mismatch in shape: grad_output[0] has a shape of torch.Size([${gradTensor.shape.join(', ')}]) and output[0] has a shape of torch.Size([${outShape.join(', ')}]).`);
-    }
-    g = Float32Array.from(gradTensor.data, Number);
-  } else {
-    g = new Float32Array(y.length).fill(1);
+    b.g.array.set(gradTensor.data);
+    b.ones = false;
+  } else if (!b.ones) {
+    b.g.array.fill(1);
+    b.ones = true;
   }
-  const dx = lab.backward(spec.name, x.data, g, opts);
-  return {
-    x, y: { shape: outShape, data: y, dtype: 'float32' }, dx: { shape: x.shape, data: dx, dtype: 'float32' },
-    input: formatTensor(tensor),
-    output: formatTensor({ shape: outShape, data: y, dtype: 'float32' }),
-    grad: formatTensor({ shape: x.shape, data: dx, dtype: 'float32' }),
-    note,
-  };
+  const opts = { params, shape };
+  lab.forward(spec.name, b.x, { ...opts, out: b.y });
+  lab.backward(spec.name, b.x, b.g, { ...opts, out: b.dx });
+  const x = { shape, data: b.x.array, dtype: 'float32' };
+  const y = { shape: outShape, data: b.y.array, dtype: 'float32' };
+  const dx = { shape, data: b.dx.array, dtype: 'float32' };
+  return { x, y, dx, input: formatTensor(tensor), output: formatTensor(y), grad: formatTensor(dx), note };
 }
 
 function outputShape(spec, params, shape) {
   if (!spec.halves) return shape.slice();
   const d = effectiveDim(spec, params, shape.length);
+  if (!(d >= 0 && d < shape.length)) return shape.slice();  // the kernel reports the bad dim
   const s = shape.slice();
   s[d] = Math.floor(s[d] / 2);
   return s;

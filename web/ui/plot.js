@@ -7,7 +7,15 @@ import { flatRuns } from './sample.js';
 
 /** A theme variable as resolved at `el` (the page root, or inside a web component's shadow root). */
 export const css = (name, el = document.documentElement) => getComputedStyle(el).getPropertyValue(name).trim();
-export const palette = (el) => [0, 1, 2, 3, 4, 5].map((i) => css(`--c${i}`, el));
+// The page palette is read once per theme (getComputedStyle costs ~0.1 ms a call).
+const paletteCache = new Map();
+export const palette = (el) => {
+  const key = el ? null : document.documentElement.dataset.theme;
+  if (key != null && paletteCache.has(key)) return paletteCache.get(key);
+  const p = [0, 1, 2, 3, 4, 5].map((i) => css(`--c${i}`, el));
+  if (key != null) paletteCache.set(key, p);
+  return p;
+};
 
 /** Tick/legend number format: short, no float noise. */
 export const num = (v) => (v == null || Number.isNaN(v) ? '—' : Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : String(+v.toPrecision(5)));
@@ -43,7 +51,8 @@ export class MainPlot {
   update(curves, { show, xr, yr, shade }) {
     this.#curves = curves;
     this.#opts.shade = shade;
-    const sig = JSON.stringify([curves.map((c) => [c.label, c.color]), show, yr == null, document.documentElement.dataset.theme]);
+    // Rebuilt only when the series set changes; a parameter step only relabels (no new chart).
+    const sig = JSON.stringify([curves.map((c) => [c.label.replace(/\(.*$/, ''), c.color]), show, yr == null, document.documentElement.dataset.theme]);
     const data = [curves[0]?.curve.x ?? new Float32Array(0)];
     for (const c of curves) data.push(c.curve.f, c.curve.df);
     this.yr = yr;
@@ -57,6 +66,7 @@ export class MainPlot {
       this.#u?.destroy();
       this.#u = new uPlot(this.#options(curves, show), data, this.#el);
     } else {
+      this.#relabel(curves);
       this.#u.batch(() => {
         this.#u.setData(data, false);
         this.#u.setScale('x', { min: xr[0], max: xr[1] });
@@ -64,6 +74,20 @@ export class MainPlot {
         else { const [min, max] = autoY(data, this.#u); this.#u.setScale('y', { min, max }); }
       });
     }
+  }
+
+  // Legend labels follow the parameters (ELU(alpha=0.5)) without rebuilding the chart.
+  #relabel(curves) {
+    const rows = this.#u.root.querySelectorAll('.u-legend .u-series');
+    curves.forEach((c, k) => {
+      [c.label, `${c.label}′`].forEach((label, j) => {
+        const i = 1 + 2 * k + j;
+        if (this.#u.series[i].label === label) return;
+        this.#u.series[i].label = label;
+        const el = rows[i]?.querySelector('.u-label');
+        if (el) el.textContent = label;
+      });
+    });
   }
 
   #options(curves, show) {
