@@ -79,17 +79,8 @@ template <class V> AL_INLINE V expm1(V x) {
   return res;
 }
 
-// Natural log, Cephes logf polynomial, subnormals scaled, IEEE specials.
-template <class V> AL_INLINE V log(V x) {
-  auto tiny = x < V(1.17549435e-38f);
-  V xs = select(tiny, x * V(8388608.0f), x);   // 2^23
-  V eadj = select(tiny, V(-23.0f), V(0.0f));
-  auto bits = as_int(xs);
-  V e = to_float((sra(bits, 23) & ibroadcast<V>(0xff)) - ibroadcast<V>(126)) + eadj;
-  V m = as_float((bits & ibroadcast<V>(static_cast<int32_t>(0x807fffff))) | ibroadcast<V>(0x3f000000));  // [0.5, 1)
-  auto lo = m < V(0.707106781186547524f);
-  e = select(lo, e - V(1.0f), e);
-  m = select(lo, m + m - V(1.0f), m - V(1.0f));
+// Cephes logf core: log(1 + m) + e ln 2 for m in [sqrt(1/2) - 1, sqrt(2) - 1], e an integer.
+template <class V> AL_INLINE V log_core(V m, V e) {
   V z = m * m;
   V p = V(7.0376836292e-2f);
   p = p * m + V(-1.1514610310e-1f);
@@ -103,8 +94,21 @@ template <class V> AL_INLINE V log(V x) {
   V y = m * z * p;
   y = y + e * V(kLn2Lo);
   y = y - V(0.5f) * z;
-  V res = m + y;
-  res = res + e * V(kLn2Hi);
+  return (m + y) + e * V(kLn2Hi);
+}
+
+// Natural log, Cephes logf polynomial, subnormals scaled, IEEE specials.
+template <class V> AL_INLINE V log(V x) {
+  auto tiny = x < V(1.17549435e-38f);
+  V xs = select(tiny, x * V(8388608.0f), x);   // 2^23
+  V eadj = select(tiny, V(-23.0f), V(0.0f));
+  auto bits = as_int(xs);
+  V e = to_float((sra(bits, 23) & ibroadcast<V>(0xff)) - ibroadcast<V>(126)) + eadj;
+  V m = as_float((bits & ibroadcast<V>(static_cast<int32_t>(0x807fffff))) | ibroadcast<V>(0x3f000000));  // [0.5, 1)
+  auto lo = m < V(0.707106781186547524f);
+  e = select(lo, e - V(1.0f), e);
+  m = select(lo, m + m - V(1.0f), m - V(1.0f));
+  V res = log_core(m, e);
   const V inf(INFINITY);
   res = select(x == inf, inf, res);
   res = select(x == V(0.0f), -inf, res);
@@ -176,20 +180,7 @@ template <class V> AL_INLINE V log1p_unit(V t) {
   auto lo = u < V(1.41421356237309505f);
   V e = select(lo, V(0.0f), V(1.0f));
   V m = select(lo, u - V(1.0f), u * V(0.5f) - V(1.0f));
-  V z = m * m;
-  V p = V(7.0376836292e-2f);
-  p = p * m + V(-1.1514610310e-1f);
-  p = p * m + V(1.1676998740e-1f);
-  p = p * m + V(-1.2420140846e-1f);
-  p = p * m + V(1.4249322787e-1f);
-  p = p * m + V(-1.6668057665e-1f);
-  p = p * m + V(2.0000714765e-1f);
-  p = p * m + V(-2.4999993993e-1f);
-  p = p * m + V(3.3333331174e-1f);
-  V y = m * z * p;
-  y = y + e * V(kLn2Lo);
-  y = y - V(0.5f) * z;
-  return (m + y) + e * V(kLn2Hi) + c;
+  return log_core(m, e) + c;
 }
 
 template <class V> AL_INLINE V sigmoid(V x) { return V(1.0f) / (V(1.0f) + exp(-x)); }
