@@ -8,7 +8,7 @@ import uplotCss from 'uplot/dist/uPlot.min.css?inline';
 import { loadActlab } from './lib/actlab.js';
 import { decodeLink, CUSTOM } from './ui/custom.js';
 import { Sampler } from './ui/sample.js';
-import { MainPlot, palette } from './ui/plot.js';
+import { MainPlot, palette, effectiveTheme } from './ui/plot.js';
 import { curvesFor } from './ui/curves.js';
 
 // One instance per page (two if some elements have an `expr`: that build carries the engine).
@@ -86,8 +86,7 @@ class ActlabPlot extends HTMLElement {
     this.#source = custom.spec ? custom.spec.source : null;
     this.#state = state;
     this.#base = state;
-    const dark = state.theme === 'dark' || (state.theme === 'system' && matchMedia('(prefers-color-scheme: dark)').matches);
-    this.toggleAttribute('data-dark', dark);
+    this.toggleAttribute('data-dark', effectiveTheme(state.theme) === 'dark');
     this.#plot ??= new MainPlot(this.#box, {
       onZoom: (xr, yr) => { this.#state = { ...this.#state, x: xr ?? this.#state.x, y: yr ?? this.#state.y }; this.#draw(specs, sampler); },
       onReset: () => { this.#state = this.#base; this.#draw(specs, sampler); },

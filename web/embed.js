@@ -3,15 +3,15 @@
 // access; it tells the parent its height with postMessage so the frame can fit its content.
 import './style.css';
 import { loadActlab } from './lib/actlab.js';
-import { decodeLink, CUSTOM } from './ui/custom.js';
+import { decodeLink, CUSTOM, linkHasExpr } from './ui/custom.js';
 import { Sampler } from './ui/sample.js';
-import { MainPlot, palette } from './ui/plot.js';
+import { MainPlot, palette, effectiveTheme } from './ui/plot.js';
 import { curvesFor, paramsOf } from './ui/curves.js';
 import { applyI18n } from './ui/i18n.js';
 
 const $ = (id) => document.getElementById(id);
 // The expression engine's build only when the link has a custom expression.
-const lab = await loadActlab({ expr: /(^|&)expr=[^&]/.test(location.hash.slice(1)) });
+const lab = await loadActlab({ expr: linkHasExpr(location.hash.slice(1)) });
 const specs = new Map(lab.functions.map((f) => [f.name, f]));
 const DEFAULTS = { lang: navigator.language?.toLowerCase().startsWith('zh') ? 'zh' : 'en' };
 let codec;
@@ -60,8 +60,7 @@ function load() {
   if (r.custom.spec) specs.set(CUSTOM, r.custom.spec);
   state = r.state;
   base = state;
-  const dark = state.theme === 'dark' || (state.theme === 'system' && matchMedia('(prefers-color-scheme: dark)').matches);
-  document.documentElement.dataset.theme = dark ? 'dark' : 'light';
+  document.documentElement.dataset.theme = effectiveTheme(state.theme);
   applyI18n(document.body, state.lang);
   $('open-playground').href = new URL(`./#${codec.encode({ ...state, view: state.view === 'console' ? 'console' : 'plot' })}`, location.href).href;
   $('embed-notice').hidden = !r.notices.length;
@@ -78,6 +77,6 @@ function fit() {
   lastH = h;
 }
 new ResizeObserver(fit).observe(document.body);
-addEventListener('hashchange', () => (/(^|&)expr=[^&]/.test(location.hash.slice(1)) && !lab.hasExpr ? location.reload() : load()));
+addEventListener('hashchange', () => (linkHasExpr(location.hash.slice(1)) && !lab.hasExpr ? location.reload() : load()));
 load();
 window.actlab = { lab, plot, get state() { return state; } };

@@ -4,9 +4,10 @@ import './style.css';
 import { loadActlab } from './lib/actlab.js';
 import { createStore } from './ui/store.js';
 import { createCodec } from './lib/state.js';
-import { CUSTOM, EXAMPLES, compileCustom, withCustom, decodeLink, customModule } from './ui/custom.js';
+import { formatParseError } from './lib/caret.js';
+import { CUSTOM, EXAMPLES, compileCustom, withCustom, decodeLink, customModule, linkHasExpr } from './ui/custom.js';
 import { Sampler } from './ui/sample.js';
-import { MainPlot, palette, num } from './ui/plot.js';
+import { MainPlot, palette, num, effectiveTheme, systemDark } from './ui/plot.js';
 import { buildControls, syncControls, py } from './ui/controls.js';
 import { tex, pytorchCode, renderNote } from './ui/learn.js';
 import { buildGallery } from './ui/gallery.js';
@@ -17,8 +18,7 @@ const $ = (id) => document.getElementById(id);
 performance.mark('actlab:start');
 // The build with the expression engine only when the link has a custom expression; otherwise
 // it loads the first time one is typed (upgradeLab), keeping the first download small.
-const hasExpr = (hash) => /(^|&)expr=[^&]/.test(hash);
-let lab = await loadActlab({ expr: hasExpr(location.hash.slice(1)) });
+let lab = await loadActlab({ expr: linkHasExpr(location.hash.slice(1)) });
 performance.mark('actlab:wasm-ready');
 const specs = new Map(lab.functions.map((f) => [f.name, f]));
 const N = 2000;
@@ -202,15 +202,9 @@ function syncCustom(s) {
   if (document.activeElement !== box && box.value !== s.expr) box.value = s.expr;
   box.setAttribute('aria-invalid', String(!!exprError));
   $('expr-error').hidden = !exprError;
-  $('expr-error').textContent = exprError ? caret(s.expr, exprError) : '';
+  // Errors without a position (evaluation limits) are shown as they are.
+  $('expr-error').textContent = !exprError ? '' : exprError.pos >= 0 ? formatParseError(s.expr, { message: exprError.error, pos: exprError.pos }) : exprError.error;
   $('expr-plot').disabled = !customSpec;
-}
-function caret(text, { error, pos }) {
-  if (!(pos >= 0)) return error;
-  const start = text.lastIndexOf('\n', pos - 1) + 1;
-  const end = text.indexOf('\n', pos);
-  const line = text.slice(start, end < 0 ? undefined : end);
-  return `${error}\n${line}\n${' '.repeat(pos - start)}^`;
 }
 
 // ---- Learn ----
@@ -339,12 +333,12 @@ const parsed = { text: null, r: null, gtext: null, g: null };
 let consoleMod = null;
 const loadConsole = () => (consoleMod ??= import('./ui/console.js'));
 async function renderConsole() {
-  const { readTensorAsync, evaluate, dimOptions, pythonLine, drawGroups } = await loadConsole();
+  const { readTensorAsync, evaluate, dimOptions, pythonLine, drawGroups, WORKER_MIN_CHARS } = await loadConsole();
   let s = store.get();
   // Parse what changed (big texts in a worker); a newer text arriving meanwhile wins.
   if (parsed.text !== s.tensor) {
     const text = s.tensor;
-    $('console-busy').hidden = text.length < 50_000;
+    $('console-busy').hidden = text.length < WORKER_MIN_CHARS;
     const r = await readTensorAsync(text);
     $('console-busy').hidden = true;
     if (store.get().tensor !== text) return;
@@ -507,7 +501,7 @@ store.subscribe(() => {
   else if (!urlTimer) urlTimer = setTimeout(writeUrl, 200);
 });
 async function applyHash() {
-  if (hasExpr(location.hash.slice(1)) && !lab.hasExpr) await upgradeLab();
+  if (linkHasExpr(location.hash.slice(1)) && !lab.hasExpr) await upgradeLab();
   const { state, notices } = fromHash();
   const cur = store.get();
   const params = { ...cur.params };
@@ -580,9 +574,8 @@ $('copy-embed').addEventListener('click', async () => {
 $('embed-close').addEventListener('click', () => ($('embed-box').hidden = true));
 
 // ---- theme: system / light / dark ----
-const systemDark = matchMedia('(prefers-color-scheme: dark)');
 function applyTheme(s) {
-  const eff = s.theme === 'system' ? (systemDark.matches ? 'dark' : 'light') : s.theme;
+  const eff = effectiveTheme(s.theme);
   if (document.documentElement.dataset.theme !== eff) {
     document.documentElement.dataset.theme = eff;
     galleryBuilt = false;

@@ -2,6 +2,7 @@
 // sampled by the wasm kernels (cached), labelled the way PyTorch would be called, coloured from
 // the theme. Shared by the playground, the embed page and the <actlab-plot> element.
 import { kwargs } from './learn.js';
+import { grid } from './sample.js';
 
 export const paramsOf = (s, name) => s.params[name] ?? {};
 export const compOf = (s) => (s.comp == null || s.comp >= s.vec.length ? s.vec.length - 1 : s.comp);
@@ -28,7 +29,7 @@ export function curvesFor(s, specs, sampler, colors, lastGood = new Map()) {
       if (!error) error = e.message;
       curve = lastGood.get(i);
       if (!curve || curve.x.length !== sampler.n) {
-        const x = sampler.curve(spec, {}, s.x, s.vec, comp).x;
+        const x = grid(s.x[0], s.x[1], sampler.n);
         curve = { x, f: new Float32Array(x.length).fill(NaN), df: new Float32Array(x.length).fill(NaN), kinks: [] };
       }
     }

@@ -6,6 +6,9 @@ import { createCodec } from '../lib/state.js';
 
 export const CUSTOM = 'Custom';
 
+/** Whether a link hash carries a custom expression (then the build with the engine is loaded). */
+export const linkHasExpr = (hash) => /(^|&)expr=[^&]/.test(hash);
+
 /** Examples for the expression box (the classics of PyTorch tutorials). */
 export const EXAMPLES = [
   'torch.where(x > 0, x, torch.exp(x) - 1)',

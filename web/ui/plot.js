@@ -7,6 +7,10 @@ import { flatRuns } from './sample.js';
 
 /** A theme variable as resolved at `el` (the page root, or inside a web component's shadow root). */
 export const css = (name, el = document.documentElement) => getComputedStyle(el).getPropertyValue(name).trim();
+export const systemDark = matchMedia('(prefers-color-scheme: dark)');
+/** 'light' or 'dark' for a theme setting ('system' follows the operating system). */
+export const effectiveTheme = (theme) => (theme === 'system' ? (systemDark.matches ? 'dark' : 'light') : theme);
+
 // The page palette is read once per theme (getComputedStyle costs ~0.1 ms a call).
 const paletteCache = new Map();
 export const palette = (el) => {
