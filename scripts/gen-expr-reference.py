@@ -24,9 +24,7 @@ import math
 import os
 import sys
 
-# Pin torch's kernel dispatch (as scripts/gen-reference.py does): the bytes must not depend on
-# the machine's vector extensions.
-os.environ.setdefault("ATEN_CPU_CAPABILITY", "avx2")
+from torch_pinned import cpu_capability  # noqa: E402  (first: pins torch's CPU dispatch)
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -162,13 +160,6 @@ def run_case(text, params, xs):
 
 def s32(v):
     return str(np.float32(v))
-
-
-def cpu_capability():
-    for line in torch.__config__.show().splitlines():
-        if "CPU capability usage:" in line:
-            return line.split(":", 1)[1].strip()
-    return "unknown"
 
 
 def main():

@@ -27,9 +27,7 @@ import struct
 import subprocess
 import sys
 
-# torch's CPU kernels differ between its vectorized body and scalar tail (and between AVX2 and
-# AVX-512 builds of a kernel). Pin the dispatch so the bytes do not depend on the machine.
-os.environ.setdefault("ATEN_CPU_CAPABILITY", "avx2")
+from torch_pinned import cpu_capability  # noqa: E402  (first: pins torch's CPU dispatch)
 
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
@@ -371,13 +369,6 @@ def shape_text(shape):
 
 
 # ----------------------------------------------------------------------------- main
-
-def cpu_capability():
-    for line in torch.__config__.show().splitlines():
-        if "CPU capability usage:" in line:
-            return line.split(":", 1)[1].strip()
-    return "unknown"
-
 
 def main():
     rebuild = "--rebuild" in sys.argv[1:]
