@@ -2,14 +2,17 @@
 // playwright-core), one browser session, one page, one thread for everything:
 //   actlab kernel level  buffers already on the wasm heap (lab.alloc), output into a heap buffer
 //   actlab API level     Float32Array in, new Float32Array out (copy in, kernel, copy out)
-//   plain JS             Math.* loop, Float32Array in, new Float32Array out
+//   actlab API out=      Float32Array in, the caller's Float32Array out ({ out }: copy in, kernel, copy out)
+//   plain JS             Math.* loop, Float32Array in, new Float32Array out (JS out=: into the caller's array)
 //   tfjs wasm            @tensorflow/tfjs-backend-wasm, SIMD binary, no threads:
 //                        tf.tensor(Float32Array) -> op (or tf.grad) -> dataSync(), all disposed
 //   ORT wasm             onnxruntime-web, wasm EP, numThreads = 1: one-node ONNX model built here,
 //                        new ort.Tensor(Float32Array) -> await session.run() -> output data
+//                        (ORT out=: a pre-allocated output tensor passed as the fetch)
 //   heap copy            copyWithin of N floats inside actlab's heap (memmove: bandwidth ceiling)
 //   copy in+out          N floats into the heap and a fresh Float32Array out (floor of a copying API)
-//   fresh output         new Float32Array(N).fill(1) (what every Float32Array-out contender pays)
+//   copy in+out owned    N floats into the heap and out into a kept Float32Array (floor of an out= API)
+//   fresh output         new Float32Array(N).fill(1) (what every new-Float32Array contender pays)
 // For every function (lab.functions), forward and backward, at N = 4,096, 65,536, 1,048,576.
 // Shapes: element-wise [N]; Softmax/Softmin/LogSoftmax rows of 1,000, [round(N/1000), 1000]
 // (4,000 / 66,000 / 1,049,000 elements); Softmax2d [1, 16, s, s] with 16*s*s = N; GLU/SwiGLU
@@ -32,7 +35,8 @@ const configFile = fileURLToPath(new URL('./bench-browser/vite.config.js', impor
 // Cheap = no transcendental call per element (compares, selects, a division at most).
 const CHEAP = new Set(['ReLU', 'ReLU6', 'LeakyReLU', 'RReLU', 'PReLU', 'Threshold', 'Hardtanh', 'Softsign',
   'Hardswish', 'Hardsigmoid', 'Hardshrink', 'Softshrink']);
-const PEERS = ['js', 'tfjs', 'ort'];
+// Every way a peer offers to get the result; the best peer is the fastest valid one (tfjs has no out=).
+const PEERS = ['js', 'jsOut', 'tfjs', 'ort', 'ortOut'];
 const only = process.argv.slice(2);
 const started = performance.now();
 const loadStart = loadavg();
@@ -78,7 +82,7 @@ try {
     const b = {};
     for (const N of SIZES) {
       b[N] = {};
-      for (const which of ['heapCopy', 'inOut', 'fresh']) {
+      for (const which of ['heapCopy', 'inOut', 'inOutOwned', 'fresh']) {
         await gc();
         b[N][which] = await page.evaluate(([w, n]) => window.bench.runBaseline(w, n), [which, N]);
       }
@@ -121,7 +125,7 @@ const badPeer = (name, dir, who) => {
   const c = checks[name]?.[dir]?.[who];
   return !c || c.error || !(c.maxRelErr <= TOL);
 };
-const approx = (name, who) => who === 'ort' && name === 'Threshold';
+const approx = (name, who) => who.startsWith('ort') && name === 'Threshold';
 const ns = (r) => (r && typeof r.ns === 'number' ? r.ns : null);
 // A measurement is flagged noisy (±) when its interquartile range exceeds 25% of its median.
 const NOISY = 0.25;
@@ -147,23 +151,25 @@ for (const name of Object.keys(timings)) {
       const eligible = PEERS.filter((w) => peers[w].valid);
       const best = eligible.length ? eligible.reduce((a, b) => (peers[b].ns < peers[a].ns ? b : a)) : null;
       const bestNs = best ? peers[best].ns : null;
-      const kernel = ns(d.kernel), api = ns(d.api);
+      const kernel = ns(d.kernel), api = ns(d.api), apiOut = ns(d.apiOut);
       const cheap = CHEAP.has(name);
       for (const who of PEERS) if (noisy(d[who])) peers[who].noisy = true;
       const row = {
-        name, N, n: t.n, shape: t.shape, dir, cheap, kernel, api, peers, best, bestNs,
-        kernelNoisy: noisy(d.kernel), apiNoisy: noisy(d.api),
-        heapCopy: ceiling[N], copyInOut: copy.inOut.ns,
+        name, N, n: t.n, shape: t.shape, dir, cheap, kernel, api, apiOut, peers, best, bestNs,
+        kernelNoisy: noisy(d.kernel), apiNoisy: noisy(d.api), apiOutNoisy: noisy(d.apiOut),
+        heapCopy: ceiling[N], copyInOut: copy.inOut.ns, copyInOutOwned: copy.inOutOwned.ns,
         apiVsBest: bestNs && api ? bestNs / api : null,
+        apiOutVsBest: bestNs && apiOut ? bestNs / apiOut : null,
         kernelVsBest: bestNs && kernel ? bestNs / kernel : null,
         kernelVsCopy: kernel ? kernel / ceiling[N] : null,
       };
       // Targets (informative): transcendental API >= 1.5x best peer at 65,536 and 1,048,576;
       // cheap API >= best peer and kernel <= 1.5x heap copy; zero-copy (kernel) >= 3x best peer.
       const mark = (ok) => (ok == null ? '–' : ok ? 'PASS' : 'MISS');
+      const apiTarget = (ratio) => mark(cheap ? (ratio == null ? null : ratio >= 1) : N >= 65536 && ratio != null ? ratio >= 1.5 : null);
       row.targets = {
-        api: mark(cheap ? (row.apiVsBest == null ? null : row.apiVsBest >= 1)
-          : N >= 65536 && row.apiVsBest != null ? row.apiVsBest >= 1.5 : null),
+        api: apiTarget(row.apiVsBest),
+        apiOut: apiTarget(row.apiOutVsBest),
         copy: mark(cheap && row.kernelVsCopy != null ? row.kernelVsCopy <= 1.5 : null),
         zeroCopy: mark(row.kernelVsBest == null ? null : row.kernelVsBest >= 3),
       };
@@ -188,28 +194,30 @@ p(`ns/element (lower is faster): median of ${SAMPLES} samples, each >= ${MIN_MS}
   'every output is read so no call is optimized away. What each timing includes:');
 p('  kernel  actlab, x/gradOutput/out already on the wasm heap (lab.alloc HeapArrays): argument checks + the C++ kernel, no copy');
 p('  API     actlab, Float32Array in -> new Float32Array out: copy in (x, and gradOutput for bwd), kernel, copy out (HEAPF32.slice)');
-p('  JS      plain-JavaScript Math.* loop, Float32Array in -> new Float32Array out (allocation included)');
+p('  API out=  actlab, Float32Array in -> the caller\'s Float32Array ({ out }, torch\'s out=): the same copies, no fresh array');
+p('  JS      plain-JavaScript Math.* loop, Float32Array in -> new Float32Array out (allocation included); JS out=: into the caller\'s array');
 p('  tfjs    @tensorflow/tfjs-backend-wasm, API level: tf.tensor(Float32Array) -> op -> dataSync(), inside tf.tidy (every tensor disposed);');
 p('          bwd = tf.grad(op)(x, dy) the same way (tape + gradient kernels)');
 p('  ORT     onnxruntime-web wasm EP, API level, fwd only: new ort.Tensor(Float32Array) -> await session.run() -> output .data');
-p('          (one-node ONNX model per op built by this script; includes the async run() machinery)');
+p('          (one-node ONNX model per op built by this script; includes the async run() machinery); ORT out=: a pre-allocated output tensor as fetch');
 p('  heap copy  copyWithin of N floats inside actlab\'s heap (memmove, read N + write N: the bandwidth ceiling for kernel level)');
-p('  copy in+out  HEAPF32.set(x) + slice() of N floats (the floor of any copying API)');
+p('  copy in+out  HEAPF32.set(x) + slice() of N floats (the floor of any copying API); owned: set(x) + set() into a kept array (the floor of out=)');
 p('  fresh output  new Float32Array(N).fill(1): allocating and writing a fresh output, which every Float32Array-out contender pays');
 p('A full GC (DevTools HeapProfiler.collectGarbage) runs before every measurement; GCs during a measurement are part of it.');
 p('Inputs: random normals × 3 (gradOutput: normals). Element-wise functions: 1-D [N]. Softmax, Softmin, LogSoftmax: rows of 1,000, shape [round(N/1000), 1000]');
 p('(N = 4,000 / 66,000 / 1,049,000 elements). Softmax2d: [1, 16, s, s], s = sqrt(N/16) (exact N), over the 16 channels. GLU, SwiGLU: [N/1024, 1024] split on the last dim');
 p('(output N/2; ns per input element). Default parameters everywhere (RReLU in eval mode, PReLU one weight 0.25).');
-p('best peer = fastest of JS / tfjs / ORT that computes the same function (checked at N = 4,096: max |err|/(1+|ref|) <= 1e-3 vs actlab);');
+p('best peer = fastest of JS, JS out=, tfjs, ORT, ORT out= that computes the same function (checked at N = 4,096: max |err|/(1+|ref|) <= 1e-3 vs actlab;');
+p('out= contenders must also write the given array). Both actlab API rows are compared with that same best peer.');
 p('ratios are speed ratios, best peer time / actlab time: higher = actlab faster. kernel/copy = kernel time / heap-copy time (lower is better).');
-p('Targets (informative): API: transcendental >= 1.5× best peer at 65,536 and 1,048,576, cheap >= 1× best peer; copy: cheap kernel <= 1.5× heap copy;');
+p('Targets (informative): API and API out=: transcendental >= 1.5× best peer at 65,536 and 1,048,576, cheap >= 1× best peer; copy: cheap kernel <= 1.5× heap copy;');
 p('0-copy: kernel >= 3× best peer. Backward kernels read two arrays and write one; they are held to the same read-N-write-N copy ceiling.');
 p('');
 p('Baselines, ns/element, start of run / end of run (the kernel/copy ratio uses the faster heap copy):');
-p('| N | heap copy | copy in+out | fresh output |');
-p('|---:|---:|---:|---:|');
+p('| N | heap copy | copy in+out | copy in+out owned | fresh output |');
+p('|---:|---:|---:|---:|---:|');
 const bl = (N, k) => `${f2(copiesBefore[N][k].ns)} / ${f2(copiesAfter[N][k].ns)}`;
-for (const N of SIZES) p(`| ${N.toLocaleString('en')} | ${bl(N, 'heapCopy')} | ${bl(N, 'inOut')} | ${bl(N, 'fresh')} |`);
+for (const N of SIZES) p(`| ${N.toLocaleString('en')} | ${bl(N, 'heapCopy')} | ${bl(N, 'inOut')} | ${bl(N, 'inOutOwned')} | ${bl(N, 'fresh')} |`);
 const peerCell = (r, who) => {
   const q = r.peers[who];
   if (q.ns == null) return 'n/a';
@@ -219,12 +227,13 @@ const own = (v, isNoisy) => f2(v) + (isNoisy ? '±' : '');
 for (const N of SIZES) {
   p('');
   p(`N = ${N.toLocaleString('en')}`);
-  p('| function | dir | kernel | API | JS | tfjs | ORT | best peer | API / best | kernel / best | kernel / copy | API tgt | copy tgt | 0-copy tgt |');
-  p('|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---|---|');
+  p('| function | dir | kernel | API | API out= | JS | JS out= | tfjs | ORT | ORT out= | best peer | API / best | out= / best | kernel / best | kernel / copy | API tgt | out= tgt | copy tgt | 0-copy tgt |');
+  p('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|---|---|---|');
   for (const r of rows.filter((q) => q.N === N)) {
-    p(`| ${r.name}${r.cheap ? '' : '*'} | ${r.dir} | ${own(r.kernel, r.kernelNoisy)} | ${own(r.api, r.apiNoisy)} | ${peerCell(r, 'js')} | ${peerCell(r, 'tfjs')} | ${peerCell(r, 'ort')} | ` +
-      `${r.best ? `${r.best} ${f2(r.bestNs)}` : '–'} | ${rx(r.apiVsBest)} | ${rx(r.kernelVsBest)} | ${r.kernelVsCopy == null ? '–' : r.kernelVsCopy.toFixed(2)} | ` +
-      `${r.targets.api} | ${r.targets.copy} | ${r.targets.zeroCopy} |`);
+    p(`| ${r.name}${r.cheap ? '' : '*'} | ${r.dir} | ${own(r.kernel, r.kernelNoisy)} | ${own(r.api, r.apiNoisy)} | ${own(r.apiOut, r.apiOutNoisy)} | ` +
+      `${PEERS.map((w) => peerCell(r, w)).join(' | ')} | ` +
+      `${r.best ? `${r.best} ${f2(r.bestNs)}` : '–'} | ${rx(r.apiVsBest)} | ${rx(r.apiOutVsBest)} | ${rx(r.kernelVsBest)} | ${r.kernelVsCopy == null ? '–' : r.kernelVsCopy.toFixed(2)} | ` +
+      `${r.targets.api} | ${r.targets.apiOut} | ${r.targets.copy} | ${r.targets.zeroCopy} |`);
   }
 }
 p('');
@@ -241,7 +250,7 @@ const count = (k) => {
   for (const r of rows) if (r.targets[k] in c) c[r.targets[k]]++;
   return `${c.PASS} PASS / ${c.MISS} MISS`;
 };
-p(`Targets: API ${count('api')}; copy ${count('copy')}; 0-copy ${count('zeroCopy')}.`);
+p(`Targets: API ${count('api')}; API out= ${count('apiOut')}; copy ${count('copy')}; 0-copy ${count('zeroCopy')}.`);
 const failed = [];
 for (const [name, c] of Object.entries(checks)) {
   for (const dir of ['fwd', 'bwd']) {
@@ -253,7 +262,9 @@ for (const [name, c] of Object.entries(checks)) {
 p(`Correctness check failures: ${failed.length ? `\n  ${failed.join('\n  ')}` : 'none'}`);
 const peerOps = { tfjs: [], ort: [] };
 for (const name of Object.keys(timings)) for (const who of ['tfjs', 'ort']) if (timings[name][SIZES[0]].fwd[who]) peerOps[who].push(name);
+const ortOutOk = Object.keys(timings).filter((n) => checks[n]?.fwd?.ortOut && !badPeer(n, 'fwd', 'ortOut'));
 p(`tfjs covers ${peerOps.tfjs.length} of ${Object.keys(timings).length} functions (fwd and, via tf.grad, bwd): ${peerOps.tfjs.map((n) => `${n} = ${env.tfjs.ops[n]}`).join('; ')}`);
+p(`ORT pre-allocated output (out=) passes the check for ${ortOutOk.length} of ${peerOps.ort.length} ops.`);
 p(`ORT covers ${peerOps.ort.length} of ${Object.keys(timings).length} functions (fwd only): ${peerOps.ort.map((n) => `${n} = ${env.ort.ops[n]}`).join('; ')}`);
 const none = Object.keys(timings).filter((n) => !peerOps.tfjs.includes(n) && !peerOps.ort.includes(n));
 p(`No tfjs or ORT op (JS loop is the only peer): ${none.join(', ') || 'none'}`);

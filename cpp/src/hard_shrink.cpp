@@ -7,7 +7,7 @@ namespace {
 
 template <class V> struct HardswishOp {
   explicit HardswishOp(const Ctx&) {}
-  V f(V x) const { return x * min(max(x + V(3.0f), V(0.0f)), V(6.0f)) / V(6.0f); }
+  V f(V x) const { return x * clamp_max(clamp_min(x + V(3.0f), V(0.0f)), V(6.0f)) / V(6.0f); }
   // torch's vector path: g at x >= 3, 0 below -3, NaN propagates through the middle branch.
   V df(V x, V g) const {
     return select(x >= V(3.0f), g, select(x < V(-3.0f), V(0.0f), g * (x / V(3.0f) + V(0.5f))));
@@ -16,7 +16,7 @@ template <class V> struct HardswishOp {
 
 template <class V> struct HardsigmoidOp {
   explicit HardsigmoidOp(const Ctx&) {}
-  V f(V x) const { return min(max(x + V(3.0f), V(0.0f)), V(6.0f)) / V(6.0f); }
+  V f(V x) const { return clamp_max(clamp_min(x + V(3.0f), V(0.0f)), V(6.0f)) / V(6.0f); }
   V df(V x, V g) const {
     return select((x > V(-3.0f)) & (x < V(3.0f)), g * V(1.0f / 6.0f), V(0.0f));
   }

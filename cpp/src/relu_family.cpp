@@ -8,7 +8,7 @@ namespace {
 
 template <class V> struct ReLUOp {
   explicit ReLUOp(const Ctx&) {}
-  V f(V x) const { return max(x, V(0.0f)); }  // clamp_min: NaN stays NaN
+  V f(V x) const { return clamp_min(x, V(0.0f)); }  // NaN stays NaN, -0 stays -0
   V df(V x, V g) const { return select(f(x) <= V(0.0f), V(0.0f), g); }
 };
 
@@ -17,7 +17,7 @@ template <class V> struct HardtanhOp {
   V lo, hi;
   explicit HardtanhOp(const Ctx& c) : lo(float(c.p[0])), hi(float(c.p[1])) {}
   HardtanhOp(float a, float b) : lo(a), hi(b) {}
-  V f(V x) const { return min(max(x, lo), hi); }
+  V f(V x) const { return clamp_max(clamp_min(x, lo), hi); }
   V df(V x, V g) const { return select((x > lo) & (x < hi), g, V(0.0f)); }  // NaN -> 0, as torch's vector path
 };
 template <class V> struct ReLU6Op : HardtanhOp<V> {

@@ -22,7 +22,7 @@ template <class V> struct TanhOp {
 // log_sigmoid_forward: buffer b = e^-|x|, y = min(x, 0) - log1p(b); backward uses b too.
 template <class V> struct LogSigmoidOp {
   explicit LogSigmoidOp(const Ctx&) {}
-  V f(V x) const { return min(x, V(0.0f)) - vm::log1p_unit(vm::exp(-abs(x))); }
+  V f(V x) const { return clamp_max(x, V(0.0f)) - vm::log1p_unit(vm::exp(-abs(x))); }
   V df(V x, V g) const {
     V b = vm::exp(-abs(x));
     auto neg = x < V(0.0f);

@@ -53,14 +53,14 @@ template <class V> struct MishOp {
   // tanh(log(1 + e)) = n / (n + 2) with n = e (e + 2), e = exp(x): one exp instead of exp, log1p
   // and tanh. exp's argument is capped at 20, where tanh(softplus(x)) is already 1 in float32.
   V f(V x) const {
-    V e = vm::exp(min(x, V(20.0f)));
+    V e = vm::exp(clamp_max(x, V(20.0f)));
     V n = e * (e + V(2.0f));
     return x * (n / (n + V(2.0f)));
   }
   // torch: g * (t + x * sigmoid(x) * (1 - t^2)); 1 - t*t as torch rounds it (0 once t is 1,
   // so huge x gives g, not x * 4/n).
   V df(V x, V g) const {
-    V e = vm::exp(min(x, V(20.0f)));
+    V e = vm::exp(clamp_max(x, V(20.0f)));
     V n = e * (e + V(2.0f));
     V r = V(1.0f) / (n + V(2.0f));
     V t = n * r;
@@ -75,7 +75,7 @@ template <class V> struct SoftplusOp {
   V f(V x) const {
     V bx = x * beta;
     // log1p(exp(bx)) = max(bx, 0) + log1p(exp(-|bx|)): the log1p argument stays in [0, 1].
-    return select(bx > threshold, x, (max(bx, V(0.0f)) + vm::log1p_unit(vm::exp(-abs(bx)))) / beta);
+    return select(bx > threshold, x, (clamp_min(bx, V(0.0f)) + vm::log1p_unit(vm::exp(-abs(bx)))) / beta);
   }
   V df(V x, V g) const {
     V bx = x * beta;

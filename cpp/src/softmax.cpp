@@ -28,8 +28,13 @@ template <class V> void soft_cols(Kind kind, bool backward, const float* x, cons
   auto X = [&](int64_t k) { return V::load(x + k * inner) * sgn; };
   V m(-INFINITY);
   for (int64_t k = 0; k < size; ++k) m = max(m, X(k));
+  const bool keep = kind != Kind::Log && out != g;  // as in soft_row: e^(x - m) kept in out
   V s(0.0f);
-  for (int64_t k = 0; k < size; ++k) s = s + vm::exp(X(k) - m);
+  for (int64_t k = 0; k < size; ++k) {
+    const V e = vm::exp(X(k) - m);
+    if (keep) e.store(out + k * inner);
+    s = s + e;
+  }
   if (kind == Kind::Log) {
     V lse = m + vm::log(s);
     if (!backward) {
@@ -43,14 +48,19 @@ template <class V> void soft_cols(Kind kind, bool backward, const float* x, cons
     return;
   }
   V r = V(1.0f) / s;
+  auto p = [&](int64_t k) { return (keep ? V::load(out + k * inner) : vm::exp(X(k) - m)) * r; };
   if (!backward) {
-    for (int64_t k = 0; k < size; ++k) (vm::exp(X(k) - m) * r).store(out + k * inner);
+    for (int64_t k = 0; k < size; ++k) p(k).store(out + k * inner);
     return;
   }
   V dot(0.0f);
-  for (int64_t k = 0; k < size; ++k) dot = dot + V::load(g + k * inner) * (vm::exp(X(k) - m) * r);
   for (int64_t k = 0; k < size; ++k) {
-    V y = vm::exp(X(k) - m) * r;
+    const V y = p(k);
+    if (keep) y.store(out + k * inner);
+    dot = dot + V::load(g + k * inner) * y;
+  }
+  for (int64_t k = 0; k < size; ++k) {
+    const V y = keep ? V::load(out + k * inner) : p(k);
     ((V::load(g + k * inner) - dot) * y * sgn).store(out + k * inner);
   }
 }
@@ -83,17 +93,30 @@ void soft_row(Kind kind, bool backward, const float* x, const float* g, float* o
     for (; k < size; ++k) ms = max(ms, F1(x[k] * sg));
   }
   const float m = max(F1(hmax(max(mv, mv2))), ms).v;
+  // Softmax keeps e^(x - m) in `out` for the later passes (one exp per element, as torch's
+  // _vec_softmax); not when out is g, which backward still has to read. Same bits either way.
+  const bool keep = kind != Kind::Log && out != g;
   // The exp-sum dominates: two vectors per step on two accumulators overlap their latencies.
   V sv(0.0f), sv2(0.0f); F1 ss(0.0f);
   {
     const V vm_(m), vs(sg);
     int64_t k = 0;
     for (; k + 2 * L <= size; k += 2 * L) {
-      sv = sv + vm::exp(V::load(x + k) * vs - vm_);
-      sv2 = sv2 + vm::exp(V::load(x + k + L) * vs - vm_);
+      const V e = vm::exp(V::load(x + k) * vs - vm_), e2 = vm::exp(V::load(x + k + L) * vs - vm_);
+      if (keep) { e.store(out + k); e2.store(out + k + L); }
+      sv = sv + e;
+      sv2 = sv2 + e2;
     }
-    for (; k + L <= size; k += L) sv = sv + vm::exp(V::load(x + k) * vs - vm_);
-    for (; k < size; ++k) ss = ss + vm::exp(F1(x[k] * sg) - F1(m));
+    for (; k + L <= size; k += L) {
+      const V e = vm::exp(V::load(x + k) * vs - vm_);
+      if (keep) e.store(out + k);
+      sv = sv + e;
+    }
+    for (; k < size; ++k) {
+      const F1 e = vm::exp(F1(x[k] * sg) - F1(m));
+      if (keep) e.store(out + k);
+      ss = ss + e;
+    }
   }
   const float s = hsum(sv + sv2) + ss.v;
   if (kind == Kind::Log) {
@@ -114,20 +137,28 @@ void soft_row(Kind kind, bool backward, const float* x, const float* g, float* o
     return;
   }
   const float r = 1.0f / s;
+  // p_k = e^(x_k - m) / s, from out when kept (then written back as p), else recomputed.
+  auto p = [&](auto v, int64_t k) {
+    using T = decltype(v);
+    return (keep ? T::load(out + k) : vm::exp(v - T(m))) * T(r);
+  };
   if (!backward) {
-    each([&](auto v, int64_t k) { using T = decltype(v); (vm::exp(v - T(m)) * T(r)).store(out + k); });
+    each([&](auto v, int64_t k) { p(v, k).store(out + k); });
     return;
   }
   V dv(0.0f); F1 ds(0.0f);
   each([&](auto v, int64_t k) {
     using T = decltype(v);
-    T t = T::load(g + k) * (vm::exp(v - T(m)) * T(r));
+    const T y = p(v, k);
+    if (keep) y.store(out + k);
+    T t = T::load(g + k) * y;
     if constexpr (T::lanes == L) dv = dv + t; else ds = ds + t;
   });
   const float dot = hsum(dv) + ds.v;
   each([&](auto v, int64_t k) {
     using T = decltype(v);
-    ((T::load(g + k) - T(dot)) * (vm::exp(v - T(m)) * T(r)) * T(sg)).store(out + k);
+    const T y = keep ? T::load(out + k) : p(v, k);
+    ((T::load(g + k) - T(dot)) * y * T(sg)).store(out + k);
   });
 }
 

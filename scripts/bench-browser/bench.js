@@ -203,10 +203,17 @@ function contenders(f, N) {
   c.bwd.kernel = () => lab.backward(f.name, h.x, h.g, { params, shape: labShape, out: h.dx });
   c.fwd.api = () => lab.forward(f.name, x, { params, shape: labShape });
   c.bwd.api = () => lab.backward(f.name, x, g, { params, shape: labShape });
+  // out=: the caller's own Float32Array receives the result (no fresh array per call).
+  const yOut = new Float32Array(nOut), dxOut = new Float32Array(n);
+  c.fwd.apiOut = () => lab.forward(f.name, x, { params, shape: labShape, out: yOut });
+  c.bwd.apiOut = () => lab.backward(f.name, x, g, { params, shape: labShape, out: dxOut });
   const js = jsref[f.name];
   if (js) {
     c.fwd.js = () => js.fwd(x, shape);
     c.bwd.js = () => js.bwd(x, g, shape);
+    const jy = new Float32Array(nOut), jd = new Float32Array(n);
+    c.fwd.jsOut = () => js.fwd(x, shape, jy);
+    c.bwd.jsOut = () => js.bwd(x, g, shape, jd);
   }
   const t = tfOps[f.name];
   if (t) {
@@ -225,12 +232,15 @@ function contenders(f, N) {
       out.y.dispose?.();
       return d;
     };
+    // ORT's pre-allocated output: a CPU tensor passed as the fetch for 'y' (checked like the rest).
+    const oy = new ort.Tensor('float32', new Float32Array(n), ortDims);
+    c.fwd.ortOut = async () => (await sess.run({ x: new ort.Tensor('float32', x, ortDims) }, { y: oy })).y.data;
   }
   c.free = () => { for (const a of Object.values(h)) a.free(); };
   return c;
 }
 
-const ASYNC = new Set(['ort']);
+const ASYNC = new Set(['ort', 'ortOut']);
 
 /** Max error of every contender against actlab's API output (relative to 1 + |reference|). */
 async function check(fn, ref) {
@@ -253,7 +263,15 @@ async function validate(name) {
     for (const dir of ['fwd', 'bwd']) {
       const ref = c[dir].api();
       res[dir] = {};
-      for (const [who, fn] of Object.entries(c[dir])) if (who !== 'api') res[dir][who] = await check(fn, ref);
+      for (const [who, fn] of Object.entries(c[dir])) {
+        if (who === 'api') continue;
+        // out= contenders write into one array: poison it first, so a contender that leaves it
+        // untouched (or returns another array) fails instead of passing on stale results.
+        const owned = who.endsWith('Out') ? await fn() : null;
+        owned?.fill(NaN);
+        res[dir][who] = await check(fn, ref);
+        if (owned && (await fn()) !== owned) res[dir][who] = { error: 'does not write into the given output array' };
+      }
     }
   } finally { c.free(); }
   return res;
@@ -289,6 +307,7 @@ function runBaseline(which, N) {
     const v = both.array;
     if (which === 'heapCopy') return measure(() => { v.copyWithin(N, 0, N); return v; }, N);
     if (which === 'inOut') return measure(() => { one.array.set(x); return one.array.slice(); }, N);
+    if (which === 'inOutOwned') { const o = new Float32Array(N); return measure(() => { one.array.set(x); o.set(one.array); return o; }, N); }
     if (which === 'fresh') return measure(() => new Float32Array(N).fill(1), N);
     throw new Error(`unknown baseline ${which}`);
   } finally { both.free(); one.free(); }

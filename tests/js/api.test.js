@@ -207,6 +207,52 @@ describe('heap hygiene', () => {
   });
 });
 
+describe('out= (caller-owned output arrays)', () => {
+  test('forward/backward/evaluate write into a Float32Array out and return it, for built-ins, GLU and custom', () => {
+    const before = simd.heapInUse();
+    const x = Float32Array.from({ length: 1000 }, (_, i) => i / 50 - 10);
+    const g = Float32Array.from({ length: 1000 }, (_, i) => Math.cos(i));
+    for (const name of ['ReLU', 'GELU', 'Softplus']) {
+      const out = new Float32Array(1000).fill(7);
+      assert.equal(simd.forward(name, x, { out }), out);
+      assert.deepEqual(out, simd.forward(name, x));
+      assert.equal(simd.backward(name, x, g, { out }), out);
+      assert.deepEqual(out, simd.backward(name, x, g));
+    }
+    // In place, like torch.relu(x, out=x): the input is read before the output is written.
+    const y = x.slice();
+    simd.forward('Tanh', y, { out: y });
+    assert.deepEqual(y, simd.forward('Tanh', x));
+    // GLU halves its input: out has half the elements.
+    const half = new Float32Array(500);
+    assert.deepEqual(simd.forward('GLU', x, { out: half, shape: [2, 500], params: { dim: 0 } }), simd.forward('GLU', x, { shape: [2, 500], params: { dim: 0 } }));
+    assert.throws(() => simd.forward('GLU', x, { out: new Float32Array(1000), shape: [2, 500], params: { dim: 0 } }), /out must be a Float32Array or a HeapArray of 500 floats, got 1000 elements/);
+    assert.throws(() => simd.forward('ReLU', x, { out: [] }), /out must be a Float32Array or a HeapArray of 1000 floats, got Array/);
+    assert.throws(() => simd.forward('ReLU', x, { out: new Float64Array(1000) }), /got Float64Array/);
+    assert.equal(simd.heapInUse(), before);
+  });
+});
+
+describe('aliased heap buffers', () => {
+  test('Softmax family: out may be x or gradOutput (in place), with the same bits as separate buffers', () => {
+    const cases = [['Softmax', [6, 50], { dim: 1 }], ['Softmin', [6, 50], { dim: 0 }], ['LogSoftmax', [6, 50], { dim: -1 }], ['Softmax2d', [3, 10, 10], {}]];
+    for (const [name, shape, params] of cases) {
+      const n = shape.reduce((a, b) => a * b);
+      const xv = Float32Array.from({ length: n }, (_, i) => Math.sin(i) * 4), gv = Float32Array.from({ length: n }, (_, i) => Math.cos(3 * i));
+      const f = simd.forward(name, xv, { shape, params }), b = simd.backward(name, xv, gv, { shape, params });
+      const x = simd.alloc(n), g = simd.alloc(n);
+      const reset = () => { x.array.set(xv); g.array.set(gv); };
+      reset();
+      assert.deepEqual(simd.forward(name, x, { shape, params, out: x }), f, `${name} fwd out=x`);
+      reset();
+      assert.deepEqual(simd.backward(name, x, g, { shape, params, out: g }), b, `${name} bwd out=g`);
+      reset();
+      assert.deepEqual(simd.backward(name, x, g, { shape, params, out: x }), b, `${name} bwd out=x`);
+      x.free(); g.free();
+    }
+  });
+});
+
 describe('zero-copy heap arrays', () => {
   test('forward/backward read and write lab.alloc() buffers, survive heap growth, free cleanly', () => {
     const before = simd.heapInUse();
@@ -223,7 +269,7 @@ describe('zero-copy heap arrays', () => {
     assert.deepEqual(x.array.subarray(0, 3), Float32Array.from([-5, -4.99, -4.98]));
     big.free();
     const small = simd.alloc(3);
-    assert.throws(() => simd.forward('GELU', x, { out: small }), /out must be a HeapArray of 1000 floats/);
+    assert.throws(() => simd.forward('GELU', x, { out: small }), /out must be a Float32Array or a HeapArray of 1000 floats, got 3 elements/);
     small.free();
     for (const h of [x, out, g]) h.free();
     assert.throws(() => simd.forward('GELU', x), /freed/);

@@ -49,3 +49,23 @@ test('the small build has no engine and says how to get it', async () => {
   assert.equal(small.hasExpr, false);
   assert.throws(() => small.compile('x'), /loadActlab\(\{ expr: true \}\)/);
 });
+
+test('out=: evaluate/backward write into the caller\'s Float32Arrays and return them', () => {
+  const x = Float32Array.from({ length: 1000 }, (_, i) => i / 50 - 10);
+  const g = Float32Array.from({ length: 1000 }, (_, i) => Math.cos(i));
+  lab.compile('x * torch.sigmoid(x)', { name: 'warm' });  // the engine keeps its block scratch
+  lab.backward('warm', x, g);  // the grow-only scratch block reaches its size for n = 1000
+  lab.release('warm');
+  const before = lab.heapInUse();
+  lab.compile('x * torch.sigmoid(x)', { name: 'fx' });
+  const f = new Float32Array(1000), df = new Float32Array(1000);
+  const r = lab.evaluate('fx', x, { out: f, dout: df });
+  assert.equal(r.f, f);
+  assert.equal(r.df, df);
+  assert.deepEqual({ f, df }, lab.evaluate('fx', x));
+  assert.equal(lab.backward('fx', x, g, { out: f }), f);
+  assert.deepEqual(f, lab.backward('fx', x, g));
+  assert.throws(() => lab.forward('fx', x, { out: new Float32Array(3) }), /got 3 elements/);
+  lab.release('fx');
+  assert.equal(lab.heapInUse(), before);
+});

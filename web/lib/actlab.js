@@ -177,7 +177,9 @@ class Actlab {
     const n = xs ? xs.length : x.length;
     const gs = g == null || onHeap(g) ? g : toF32(g, 'gradOutput');
     if (g != null && gs.length !== n) throw new Error(`Mismatch in shape: grad_output has ${gs.length} elements and output has ${n}.`);
-    for (const o of [out, dout]) if (o != null && (!onHeap(o) || o.length !== n)) throw new TypeError(`out must be a HeapArray of ${n} floats from lab.alloc()`);
+    checkOut(out, n, onHeap);
+    checkOut(dout, n, onHeap);
+    const hp = (o) => o != null && onHeap(o);  // HeapArray outputs are written in place
     const { values } = packParams(spec, params);
     const al = (b) => (b + 15) & ~15;
     const gIn = what === 'df' && !onHeap(gs);
@@ -190,21 +192,22 @@ class Actlab {
     const xPtr = xs ? base + offX : x.ptr;
     if (xs) M.HEAPF32.set(xs, xPtr / 4);
     const view = (p) => M.HEAPF32.subarray(p / 4, p / 4 + n);
+    const result = (o, p) => (o == null ? view(p).slice() : hp(o) ? o.array : (o.set(view(p)), o));
     if (what === 'df') {
       // torch.autograd.grad(f(x), x, g): the reverse sweep multiplies by g itself.
       const gPtr = gIn ? base + offG : gs.ptr;
       if (gIn) M.HEAPF32.set(gs, gPtr / 4);
-      const dPtr = out ? out.ptr : base + offD;
+      const dPtr = hp(out) ? out.ptr : base + offD;
       const err = M.exprBackward(id, xPtr, gPtr, n, base, dPtr);
       if (err) throw new Error(err);
-      return out ? out.array : view(dPtr).slice();
+      return result(out, dPtr);
     }
-    const fPtr = out ? out.ptr : base + offF;
-    const dPtr = what === 'f' ? 0 : dout ? dout.ptr : base + offD;
+    const fPtr = hp(out) ? out.ptr : base + offF;
+    const dPtr = what === 'f' ? 0 : hp(dout) ? dout.ptr : base + offD;
     const err = M.exprEval(id, xPtr, n, base, fPtr, dPtr);
     if (err) throw new Error(err);
-    if (what === 'both') return { f: out ? out.array : view(fPtr).slice(), df: dout ? dout.array : view(dPtr).slice() };
-    return out ? out.array : view(fPtr).slice();
+    if (what === 'both') return { f: result(out, fPtr), df: result(dout, dPtr) };
+    return result(out, fPtr);
   }
 
   #lookup(name) {
@@ -266,9 +269,8 @@ class Actlab {
     const ng = g == null ? 0 : gs ? gs.length : g.length;
     // The output of GLU-like functions is half the input; the C++ side checks the exact shape.
     const nOut = backward ? n : spec.halves ? Math.floor(n / 2) : n;
-    if (out != null && (!onHeap(out) || out.length !== nOut)) {
-      throw new TypeError(`out must be a HeapArray of ${nOut} floats from lab.alloc()`);
-    }
+    checkOut(out, nOut, onHeap);
+    const outJs = out != null && !onHeap(out) ? out : null;  // caller's Float32Array: copied into at the end
     // One grow-only block holds whatever is not already on the heap, 16-byte aligned.
     const al = (bytes) => (bytes + 15) & ~15;
     const offS = 0;
@@ -277,11 +279,12 @@ class Actlab {
     const offX = offW + al(weight.length * 4 + 4);
     const offG = offX + (xs ? al(n * 4) : 0);
     const offO = offG + (gs ? al(ng * 4) : 0);
-    const total = offO + (out ? 0 : al(nOut * 4));
+    const outHeap = out != null && !outJs;
+    const total = offO + (outHeap ? 0 : al(nOut * 4));
     const base = this.#reserve(total);
     const xPtr = xs ? base + offX : x.ptr;
     const gPtr = g == null ? 0 : gs ? base + offG : g.ptr;
-    const oPtr = out ? out.ptr : base + offO;
+    const oPtr = outHeap ? out.ptr : base + offO;
     M.HEAP32.set(shp, (base + offS) / 4);
     M.HEAPF64.set(values, (base + offP) / 8);
     M.HEAPF32.set(weight, (base + offW) / 4);
@@ -289,7 +292,8 @@ class Actlab {
     if (gs) M.HEAPF32.set(gs, gPtr / 4);
     const err = M.run(index, backward, xPtr, gPtr, ng, oPtr, n, base + offS, dims, base + offP, base + offW, weight.length);
     if (err) throw new Error(err);
-    return out ? out.array : M.HEAPF32.slice(oPtr / 4, oPtr / 4 + nOut);
+    if (outJs) outJs.set(M.HEAPF32.subarray(oPtr / 4, oPtr / 4 + nOut));
+    return outHeap ? out.array : outJs ?? M.HEAPF32.slice(oPtr / 4, oPtr / 4 + nOut);
   }
 }
 
@@ -313,6 +317,17 @@ class HeapArray {
     if (!this.freed) this.module._free(this.ptr);
     this.freed = true;
     this.#view = null;
+  }
+}
+
+// `out` (torch's out=): a HeapArray (written in place, zero-copy) or the caller's own
+// Float32Array (written by one copy, so no fresh array per call). Its length must match.
+function checkOut(out, n, onHeap) {
+  if (out == null) return;
+  const ok = onHeap(out) || out instanceof Float32Array;
+  if (!ok || out.length !== n) {
+    const got = ok ? `${out.length} elements` : out instanceof HeapArray ? 'a freed or foreign HeapArray' : Object.prototype.toString.call(out).slice(8, -1);
+    throw new TypeError(`out must be a Float32Array or a HeapArray of ${n} floats, got ${got}`);
   }
 }
 

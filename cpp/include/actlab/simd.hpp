@@ -4,6 +4,9 @@
 //        (so the native Catch2 build runs the same 4-lane code path).
 // Masks (M1/M4) are all-ones/all-zeros lanes, I1/I4 are int32 lanes for exponent tricks.
 // min/max propagate NaN like torch.minimum/maximum; compare ops are IEEE (false on NaN).
+// clamp_min/clamp_max(x, bound) are torch's Vectorized clamp_min/clamp_max (max_ps(bound, x)):
+// x is returned on NaN and on equal zeros, so relu(-0) = -0 as in torch. One instruction each
+// under wasm (pmin/pmax), where f32x4.min/max need a 7-instruction NaN/zero fix-up in V8.
 #pragma once
 #include <cmath>
 #include <cstdint>
@@ -55,6 +58,18 @@ AL_INLINE F1 select(M1 m, F1 a, F1 b) { return m.m ? a : b; }
 AL_INLINE M1 isnan(F1 a) { return mk1(a.v != a.v); }
 AL_INLINE F1 min(F1 a, F1 b) { return (a.v != a.v || b.v != b.v) ? F1(a.v + b.v) : (a.v < b.v ? a : b); }
 AL_INLINE F1 max(F1 a, F1 b) { return (a.v != a.v || b.v != b.v) ? F1(a.v + b.v) : (a.v > b.v ? a : b); }
+#if ACTLAB_WASM_SIMD
+// clang folds `x < 0 ? 0 : x` into f32.max, which turns -0 into +0; the lane op keeps the 4-lane bits.
+AL_INLINE F1 clamp_min(F1 x, F1 lo) {
+  return wasm_f32x4_extract_lane(wasm_f32x4_pmax(wasm_f32x4_splat(x.v), wasm_f32x4_splat(lo.v)), 0);
+}
+AL_INLINE F1 clamp_max(F1 x, F1 hi) {
+  return wasm_f32x4_extract_lane(wasm_f32x4_pmin(wasm_f32x4_splat(x.v), wasm_f32x4_splat(hi.v)), 0);
+}
+#else
+AL_INLINE F1 clamp_min(F1 x, F1 lo) { return x.v < lo.v ? lo : x; }
+AL_INLINE F1 clamp_max(F1 x, F1 hi) { return hi.v < x.v ? hi : x; }
+#endif
 AL_INLINE F1 abs(F1 a) { return bits_to_float(float_to_bits(a.v) & 0x7fffffffu); }
 AL_INLINE F1 sqrt(F1 a) { return std::sqrt(a.v); }
 AL_INLINE F1 nearest(F1 a) { return std::nearbyint(a.v); }
@@ -132,6 +147,8 @@ AL_INLINE F4 select(M4 m, F4 a, F4 b) { return F4(wasm_v128_bitselect(a.r, b.r, 
 AL_INLINE M4 isnan(F4 a) { return M4{wasm_f32x4_ne(a.r, a.r)}; }
 AL_INLINE F4 min(F4 a, F4 b) { return F4(wasm_f32x4_min(a.r, b.r)); }
 AL_INLINE F4 max(F4 a, F4 b) { return F4(wasm_f32x4_max(a.r, b.r)); }
+AL_INLINE F4 clamp_min(F4 x, F4 lo) { return F4(wasm_f32x4_pmax(x.r, lo.r)); }  // x < lo ? lo : x
+AL_INLINE F4 clamp_max(F4 x, F4 hi) { return F4(wasm_f32x4_pmin(x.r, hi.r)); }  // hi < x ? hi : x
 AL_INLINE F4 abs(F4 a) { return F4(wasm_f32x4_abs(a.r)); }
 AL_INLINE F4 sqrt(F4 a) { return F4(wasm_f32x4_sqrt(a.r)); }
 AL_INLINE F4 nearest(F4 a) { return F4(wasm_f32x4_nearest(a.r)); }
@@ -181,6 +198,8 @@ template <class Fn> AL_INLINE F4 map4(F4 a, Fn fn) {
 }
 AL_INLINE F4 min(F4 a, F4 b) { return map4(a, b, [](F1 x, F1 y) { return min(x, y); }); }
 AL_INLINE F4 max(F4 a, F4 b) { return map4(a, b, [](F1 x, F1 y) { return max(x, y); }); }
+AL_INLINE F4 clamp_min(F4 x, F4 lo) { return select(x < lo, lo, x); }
+AL_INLINE F4 clamp_max(F4 x, F4 hi) { return select(hi < x, hi, x); }
 AL_INLINE F4 abs(F4 a) { return F4(a.r & 0x7fffffff); }
 AL_INLINE F4 sqrt(F4 a) { return map4(a, [](F1 x) { return sqrt(x); }); }
 AL_INLINE F4 nearest(F4 a) { return map4(a, [](F1 x) { return nearest(x); }); }

@@ -42,7 +42,7 @@ template <class V> AL_INLINE V exp(V x) {
 
 // Full range: overflow to +inf, gradual underflow to subnormals and 0.
 template <class V> AL_INLINE V exp_full(V x) {
-  x = min(max(x, V(-104.0f)), V(89.0f));  // NaN propagates through min/max
+  x = clamp_max(clamp_min(x, V(-104.0f)), V(89.0f));  // NaN propagates through min/max
   V n = nearest(x * V(kLog2e));
   V r = x - n * V(kLn2Hi);
   r = r - n * V(kLn2Lo);
@@ -58,7 +58,7 @@ template <class V> AL_INLINE V exp_full(V x) {
 
 // e^x - 1 without cancellation: expm1(x) = 2^n * expm1(r) + (2^n - 1).
 template <class V> AL_INLINE V expm1(V x) {
-  V xc = min(max(x, V(-88.0f)), V(88.0f));
+  V xc = clamp_max(clamp_min(x, V(-88.0f)), V(88.0f));
   V n = nearest(xc * V(kLog2e));
   V r = xc - n * V(kLn2Hi);
   r = r - n * V(kLn2Lo);
@@ -136,7 +136,7 @@ template <class V> AL_INLINE V tanh(V x) {
   p = p * z + V(1.33314422036e-1f);
   p = p * z + V(-3.33332819422e-1f);
   V small = p * z * ax + ax;
-  V e = exp(V(2.0f) * min(ax, V(20.0f)));
+  V e = exp(V(2.0f) * clamp_max(ax, V(20.0f)));
   V big = V(1.0f) - V(2.0f) / (e + V(1.0f));
   V r = or_bits(select(ax < V(0.625f), small, big), and_bits(x, 0x80000000u));  // copysign keeps -0
   return select(isnan(x), x, r);
@@ -166,7 +166,7 @@ template <class V> AL_INLINE V erf(V x) {
   q = q * t + V(0.37409196f);
   q = q * t + V(1.00002368f);
   q = q * t + V(-1.26551223f);
-  V erfc = t * vm::exp(q - min(z, V(100.0f)));
+  V erfc = t * vm::exp(q - clamp_max(z, V(100.0f)));
   V big = or_bits(V(1.0f) - erfc, and_bits(x, 0x80000000u));
   return select(ax < V(0.5f), small, select(isnan(x), x, big));
 }
