@@ -17,7 +17,7 @@ template <class V> struct GELUOp {
       V inner = V(kGeluTanhBeta) * (x + V(kKappa) * (x * x * x));
       return V(0.5f) * x * (V(1.0f) + vm::tanh(inner));
     }
-    return x * V(0.5f) * (V(1.0f) + vm::erf(x * V(kSqrt1_2)));
+    return x * V(0.5f) * (V(1.0f) + vm::erf_aten(x * V(kSqrt1_2)));
   }
   V df(V x, V g) const {
     if (tanh_approx) {
@@ -33,7 +33,7 @@ template <class V> struct GELUOp {
       V right_derivative = left * tanh_derivative * inner_derivative;
       return g * (left_derivative + right_derivative);
     }
-    V cdf = V(0.5f) * (V(1.0f) + vm::erf(x * V(kSqrt1_2)));
+    V cdf = V(0.5f) * (V(1.0f) + vm::erf_aten(x * V(kSqrt1_2)));
     V pdf = V(kGeluBeta) * vm::exp(x * x * V(-0.5f));
     return g * (cdf + x * pdf);
   }
