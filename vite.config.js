@@ -15,9 +15,16 @@ export default defineConfig({
     outDir: '../dist',
     emptyOutDir: true,
     target: 'es2022',
+    // Every browser with wasm SIMD supports <link rel="modulepreload">: no polyfill request.
+    modulePreload: { polyfill: false },
     rolldownOptions: {
       input: { main: web('index.html'), embed: web('embed.html'), tutorial: web('tutorial.html'), 'actlab-plot': web('actlab-plot.js') },
       output: {
+        // The modules the playground needs for its first plot go in one chunk (one request
+        // instead of five); what loads later (console, export, KaTeX, notes) stays split.
+        codeSplitting: {
+          groups: [{ name: 'app', test: /node_modules[\\/]uplot[\\/]|[\\/]web[\\/](lib[\\/](actlab|caret|state)|ui[\\/](controls|curves|custom|gallery|i18n|learn|plot|sample|store))\.js$|[\\/]web[\\/](ui[\\/])?[^\\/]+\.css$|uPlot\.min\.css$/ }],
+        },
         entryFileNames: (chunk) => (chunk.name === 'actlab-plot' ? 'actlab-plot.js' : 'assets/[name]-[hash].js'),
         // The kernels keep a fixed name so index.html can start fetching them before any JS runs.
         assetFileNames: (a) => (/^actlab-simd\.wasm$/.test((a.names ?? [a.name])[0] ?? '') ? 'assets/[name][extname]' : 'assets/[name]-[hash][extname]'),

@@ -449,30 +449,46 @@ function render(s, changed) {
   }
   if (changed.has('expr')) galleryBuilt = false;
   if (any('view', 'theme', 'themeTick', 'expr')) renderView(s);
-  // The curve first: it is what the user came for; the list and controls follow in the same task.
+  // The curve first: it is what the user came for.
   if (any('fn', 'params', 'overlays', 'x', 'y', 'show', 'shade', 'vec', 'comp', 'theme', 'themeTick', 'view', 'expr') && s.view !== 'gallery') renderPlot(s);
-  if (any('fn', 'query', 'lang', 'expr')) buildList();
   if (any('fn', 'lang') || (changed.has('expr') && s.fn === CUSTOM)) {
     const spec = specs.get(s.fn);
     $('fn-title').textContent = spec.name;
     $('fn-module').textContent = spec.custom ? 'custom expression' : `${spec.module}.${spec.name}`;
-    renderControls(s);
-  } else if (changed.has('params')) syncControls($('params'), specs.get(s.fn), paramsOf(s, s.fn));
+  }
+  // On the first render everything else (the list, the controls under the plot, the console,
+  // Learn) is built right after the first paint, so the curve is on screen one layout sooner.
+  // Changes before then need no pass of their own: that pass reads the latest state.
+  if (changed.has('init')) {
+    requestAnimationFrame(() => setTimeout(() => {
+      renderRest(store.get(), changed);
+      uiReady = true;
+      performance.mark('actlab:ui-ready');
+    }));
+  } else if (uiReady) renderRest(s, changed);
+}
+let uiReady = false;
+function renderRest(s, changed) {
+  const any = (...k) => k.some((x) => changed.has(x) || changed.has('init'));
+  if (!specs.has(s.fn)) return;
+  if (any('fn', 'query', 'lang', 'expr')) buildList();
+  if (any('fn', 'lang') || (changed.has('expr') && s.fn === CUSTOM)) renderControls(s);
+  else if (changed.has('params')) syncControls($('params'), specs.get(s.fn), paramsOf(s, s.fn));
   if (any('overlays', 'lang', 'theme')) renderOverlays(s);
   if (any('vec', 'comp', 'fn')) renderVector(s);
   if (any('x', 'y', 'show', 'shade', 'fn', 'params', 'vec', 'comp', 'overlays')) renderRanges(s);
   if (any('fn', 'params', 'tensor', 'grad', 'lang', 'view', 'expr') && s.view !== 'gallery') {
     // Off the plot's critical path: a slider drag redraws the curve this frame and the console
     // (a tensor evaluation, prints, a heatmap) right after, once per burst.
-    if (changed.has('init')) requestAnimationFrame(() => setTimeout(renderConsole));
+    if (changed.has('init')) setTimeout(renderConsole);
     else if (!consoleQueued) {
       consoleQueued = true;
       setTimeout(() => { consoleQueued = false; renderConsole(); });
     }
   }
   if (any('fn', 'lang', 'params', 'x', 'vec', 'comp', 'expr')) {
-    // Below the fold: on the first render the Learn panel (KaTeX, notes) waits for the first paint.
-    if (changed.has('init')) requestAnimationFrame(() => setTimeout(() => renderLearn(store.get(), changed)));
+    // Below the fold: on the first render the Learn panel (KaTeX, notes) comes last.
+    if (changed.has('init')) setTimeout(() => renderLearn(store.get(), changed));
     else renderLearn(s, changed);
   }
 }

@@ -43,7 +43,7 @@ export async function newPage(browser, { width = 1280, height = 900, colorScheme
   return { page, errors, context };
 }
 
-/** Wait until the playground has drawn its first curve. */
+/** Wait until the playground has drawn its first curve and built the rest of its UI. */
 export async function ready(page) {
-  await page.waitForFunction(() => window.actlab?.plot?.uplot && performance.getEntriesByName('actlab:first-curve').length > 0);
+  await page.waitForFunction(() => window.actlab?.plot?.uplot && performance.getEntriesByName('actlab:ui-ready').length > 0);
 }
