@@ -21,13 +21,24 @@ template <class V> AL_INLINE V ldexp(V p, V n) {
   return p * s1 * s2;
 }
 
+// n = nearest(x * log2e) and 2^n without float <-> int conversions (V8 lowers
+// i32x4.trunc_sat_f32x4_s and f32x4.nearest to several instructions each): adding 1.5 * 2^23
+// rounds to an integer, ties to even as nearest() does, and leaves n + 2^22 in the low mantissa
+// bits, so (bits + 127) << 23 is 2^n. Valid for n in [-126, 127]; n = -127 gives 0, not 2^-127.
+template <class V> struct Pow2 { V n, scale; };
+template <class V> AL_INLINE Pow2<V> round_log2(V x) {
+  constexpr float kMagic = 12582912.0f;
+  const V t = x * V(kLog2e) + V(kMagic);
+  return {t - V(kMagic), as_float(shl(as_int(t) + ibroadcast<V>(127), 23))};
+}
+
 // e^x, Cephes-style: x = n ln2 + r, |r| ≤ ln2/2, degree-6 polynomial, ≤ 1 ULP (normal range).
 template <class V> AL_INLINE V exp_full(V x);
 template <class V> AL_INLINE V exp(V x) {
   // Fast path: every lane in [-87, 88] (or NaN) needs one exponent factor and no clamping.
   auto edge = (x < V(-87.0f)) | (x > V(88.0f));
   if (any(edge)) return exp_full(x);
-  V n = nearest(x * V(kLog2e));
+  const auto [n, scale] = round_log2(x);
   V r = x - n * V(kLn2Hi);
   r = r - n * V(kLn2Lo);
   V p = V(1.9875691500e-4f);
@@ -37,7 +48,7 @@ template <class V> AL_INLINE V exp(V x) {
   p = p * r + V(1.6666665459e-1f);
   p = p * r + V(5.0000001201e-1f);
   p = p * (r * r) + r + V(1.0f);
-  return p * as_float(shl(to_int(n) + ibroadcast<V>(127), 23));
+  return p * scale;
 }
 
 // Full range: overflow to +inf, gradual underflow to subnormals and 0.
@@ -59,7 +70,7 @@ template <class V> AL_INLINE V exp_full(V x) {
 // e^x - 1 without cancellation: expm1(x) = 2^n * expm1(r) + (2^n - 1).
 template <class V> AL_INLINE V expm1(V x) {
   V xc = clamp_max(clamp_min(x, V(-88.0f)), V(88.0f));
-  V n = nearest(xc * V(kLog2e));
+  const auto [n, s] = round_log2(xc);  // n >= -127: s = 0 there, and so is s * e + (s - 1) = -1
   V r = xc - n * V(kLn2Hi);
   r = r - n * V(kLn2Lo);
   // Taylor to degree 8 on |r| ≤ 0.347: truncation < 2e-9 relative.
@@ -71,7 +82,6 @@ template <class V> AL_INLINE V expm1(V x) {
   p = p * r + V(1.0f / 6.0f);
   p = p * r + V(0.5f);
   V e = p * (r * r) + r;
-  V s = ldexp(V(1.0f), n);  // |n| <= 127 here
   V res = s * e + (s - V(1.0f));
   // Above 88 the "-1" is invisible and exp() carries overflow to +inf.
   auto big = x > V(88.0f);
