@@ -461,6 +461,7 @@ function render(s, changed) {
   // Changes before then need no pass of their own: that pass reads the latest state.
   if (changed.has('init')) {
     requestAnimationFrame(() => setTimeout(() => {
+      document.documentElement.classList.remove('booting');
       renderRest(store.get(), changed);
       uiReady = true;
       performance.mark('actlab:ui-ready');

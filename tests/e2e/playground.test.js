@@ -78,6 +78,33 @@ describe('playground', () => {
     await page.close();
   });
 
+  test('the curve comes first; the list and controls that follow do not move it (phone and desktop)', async () => {
+    for (const width of [375, 1280]) {
+      const { page, errors } = await newPage(chrome.browser, { width, height: 800 });
+      // The plot's box at the moment the first curve is drawn, before anything else is built.
+      await page.addInitScript(() => {
+        const mark = performance.mark.bind(performance);
+        performance.mark = (name, ...rest) => {
+          if (name === 'actlab:first-curve') {
+            const r = document.getElementById('plot').getBoundingClientRect();
+            window.firstBox = [r.top, r.left, r.width, r.height];
+            window.listAtFirst = document.querySelectorAll('#fnlist button').length;
+          }
+          return mark(name, ...rest);
+        };
+      });
+      await page.goto(server.url);
+      await ready(page);
+      const box = () => page.evaluate(() => { const r = document.getElementById('plot').getBoundingClientRect(); return [r.top, r.left, r.width, r.height]; });
+      const first = await page.evaluate(() => window.firstBox);
+      assert.equal(await page.evaluate(() => window.listAtFirst), 0, 'the list is built after the first curve');
+      assert.ok(await page.locator('#fnlist button').count() >= 29);
+      assert.deepEqual(await box(), first, `plot moved at ${width} px`);
+      assert.deepEqual(errors, []);
+      await page.close();
+    }
+  });
+
   test('every function can be selected; f and f\' are drawn and equal lab.forward / lab.backward', async () => {
     const { page, errors } = await open();
     const names = await page.evaluate(() => window.actlab.lab.functions.map((f) => f.name));
