@@ -1,6 +1,7 @@
 // Softmax family along one dim: Softmax, Softmin (= softmax(-x)), LogSoftmax, Softmax2d (dim -3).
 // A tensor is viewed as [outer, size, inner] around the dim. Rows along the last dim (inner == 1)
 // are contiguous and vectorized along the row; otherwise 4 neighbouring columns go together.
+#include <algorithm>
 #include <cmath>
 
 #include "actlab/elementwise.hpp"
@@ -21,48 +22,68 @@ Layout layout_of(const Ctx& c) {
   return l;
 }
 
-// Columns: V::lanes adjacent inner positions starting at p, stride `inner` along the dim.
-template <class V> void soft_cols(Kind kind, bool backward, const float* x, const float* g, float* out,
-                                  int64_t size, int64_t inner) {
-  const V sgn(kind == Kind::Min ? -1.0f : 1.0f);
-  auto X = [&](int64_t k) { return V::load(x + k * inner) * sgn; };
-  V m(-INFINITY);
-  for (int64_t k = 0; k < size; ++k) m = max(m, X(k));
+// Slices along a dim that is not the last: a block of up to kBlock adjacent inner positions
+// (columns) at a time, each pass sweeping the rows k in order over the block's contiguous
+// stretch, with the per-column max/sum/dot in small arrays. Walking one column group down all
+// rows instead strides by `inner` floats: with a power-of-two stride every row lands in the same
+// cache set (Softmax2d ran 1.8x slower). Per column, the same operations in the same order as
+// the row path's scalar form, so 4-lane and 1-lane columns agree.
+constexpr int64_t kBlock = 256;
+void soft_block(Kind kind, bool backward, const float* x, const float* g, float* out, int64_t size,
+                int64_t inner, int64_t w) {
+  constexpr int L = Wide::lanes;
+  const float sg = kind == Kind::Min ? -1.0f : 1.0f;
+  alignas(16) float m[kBlock], s[kBlock], d[kBlock];
   const bool keep = kind != Kind::Log && out != g;  // as in soft_row: e^(x - m) kept in out
-  V s(0.0f);
-  for (int64_t k = 0; k < size; ++k) {
-    const V e = vm::exp(X(k) - m);
-    if (keep) e.store(out + k * inner);
-    s = s + e;
-  }
+  // fn(T{}, j) for every column j of the block: 4 lanes at a time, then one.
+  auto cols = [&](auto fn) {
+    int64_t j = 0;
+    if constexpr (L > 1) for (; j + L <= w; j += L) fn(Wide(0.0f), j);
+    for (; j < w; ++j) fn(F1(0.0f), j);
+  };
+  auto rows = [&](auto fn) { for (int64_t k = 0; k < size; ++k) cols([&](auto v, int64_t j) { fn(v, k * inner + j, j); }); };
+  auto X = [&](auto v, int64_t i) { using T = decltype(v); return T::load(x + i) * T(sg); };
+  cols([&](auto v, int64_t j) { using T = decltype(v); T(-INFINITY).store(m + j); T(0.0f).store(s + j); T(0.0f).store(d + j); });
+  rows([&](auto v, int64_t i, int64_t j) { using T = decltype(v); max(T::load(m + j), X(v, i)).store(m + j); });
+  rows([&](auto v, int64_t i, int64_t j) {
+    using T = decltype(v);
+    const T e = vm::exp(X(v, i) - T::load(m + j));
+    if (keep) e.store(out + i);
+    (T::load(s + j) + e).store(s + j);
+  });
   if (kind == Kind::Log) {
-    V lse = m + vm::log(s);
+    cols([&](auto v, int64_t j) { using T = decltype(v); (T::load(m + j) + vm::log(T::load(s + j))).store(m + j); });  // m := lse
     if (!backward) {
-      for (int64_t k = 0; k < size; ++k) (X(k) - lse).store(out + k * inner);
+      rows([&](auto v, int64_t i, int64_t j) { using T = decltype(v); (X(v, i) - T::load(m + j)).store(out + i); });
       return;
     }
-    V gs(0.0f);
-    for (int64_t k = 0; k < size; ++k) gs = gs + V::load(g + k * inner);
-    for (int64_t k = 0; k < size; ++k)
-      (V::load(g + k * inner) - vm::exp(X(k) - lse) * gs).store(out + k * inner);
+    rows([&](auto v, int64_t i, int64_t j) { using T = decltype(v); (T::load(d + j) + T::load(g + i)).store(d + j); });
+    rows([&](auto v, int64_t i, int64_t j) {
+      using T = decltype(v);
+      (T::load(g + i) - vm::exp(X(v, i) - T::load(m + j)) * T::load(d + j)).store(out + i);
+    });
     return;
   }
-  V r = V(1.0f) / s;
-  auto p = [&](int64_t k) { return (keep ? V::load(out + k * inner) : vm::exp(X(k) - m)) * r; };
+  cols([&](auto v, int64_t j) { using T = decltype(v); (T(1.0f) / T::load(s + j)).store(s + j); });  // s := 1 / s
+  auto p = [&](auto v, int64_t i, int64_t j) {
+    using T = decltype(v);
+    return (keep ? T::load(out + i) : vm::exp(X(v, i) - T::load(m + j))) * T::load(s + j);
+  };
   if (!backward) {
-    for (int64_t k = 0; k < size; ++k) p(k).store(out + k * inner);
+    rows([&](auto v, int64_t i, int64_t j) { p(v, i, j).store(out + i); });
     return;
   }
-  V dot(0.0f);
-  for (int64_t k = 0; k < size; ++k) {
-    const V y = p(k);
-    if (keep) y.store(out + k * inner);
-    dot = dot + V::load(g + k * inner) * y;
-  }
-  for (int64_t k = 0; k < size; ++k) {
-    const V y = keep ? V::load(out + k * inner) : p(k);
-    ((V::load(g + k * inner) - dot) * y * sgn).store(out + k * inner);
-  }
+  rows([&](auto v, int64_t i, int64_t j) {
+    using T = decltype(v);
+    const T y = p(v, i, j);
+    if (keep) y.store(out + i);
+    (T::load(d + j) + T::load(g + i) * y).store(d + j);
+  });
+  rows([&](auto v, int64_t i, int64_t j) {
+    using T = decltype(v);
+    const T y = keep ? T::load(out + i) : p(v, i, j);
+    ((T::load(g + i) - T::load(d + j)) * y * T(sg)).store(out + i);
+  });
 }
 
 [[maybe_unused]] float hsum(F4 v) { return (lane(v, 0) + lane(v, 1)) + (lane(v, 2) + lane(v, 3)); }
@@ -170,12 +191,8 @@ void soft_run(Kind kind, bool backward, const Ctx& c) {
     const float* g = backward ? c.g + base : nullptr;
     float* out = c.out + base;
     if (l.inner == 1) { soft_row(kind, backward, x, g, out, l.size); continue; }
-    int64_t i = 0;
-    constexpr int L = Wide::lanes;
-    for (; i + L <= l.inner; i += L)
-      soft_cols<Wide>(kind, backward, x + i, g ? g + i : nullptr, out + i, l.size, l.inner);
-    for (; i < l.inner; ++i)
-      soft_cols<F1>(kind, backward, x + i, g ? g + i : nullptr, out + i, l.size, l.inner);
+    for (int64_t i = 0; i < l.inner; i += kBlock)
+      soft_block(kind, backward, x + i, g ? g + i : nullptr, out + i, l.size, l.inner, std::min(kBlock, l.inner - i));
   }
 }
 
