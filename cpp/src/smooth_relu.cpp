@@ -12,14 +12,16 @@ constexpr float kKappa = 0.044715f;
 template <class V> struct GELUOp {
   bool tanh_approx;
   explicit GELUOp(const Ctx& c) : tanh_approx(c.p[0] != 0) {}
-  V f(V x) const {
+  // Forced inline: with both approximations the body exceeds clang's inlining budget, and an
+  // out-of-line call re-materializes its ~60 vector constants on every call.
+  AL_INLINE V f(V x) const {
     if (tanh_approx) {
       V inner = V(kGeluTanhBeta) * (x + V(kKappa) * (x * x * x));
       return V(0.5f) * x * (V(1.0f) + vm::tanh(inner));
     }
     return x * V(0.5f) * (V(1.0f) + vm::erf_aten(x * V(kSqrt1_2)));
   }
-  V df(V x, V g) const {
+  AL_INLINE V df(V x, V g) const {
     if (tanh_approx) {
       V x_sq = x * x;
       V x_cube = x_sq * x;

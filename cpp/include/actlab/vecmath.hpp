@@ -34,10 +34,8 @@ template <class V> AL_INLINE Pow2<V> round_log2(V x) {
 
 // e^x, Cephes-style: x = n ln2 + r, |r| ≤ ln2/2, degree-6 polynomial, ≤ 1 ULP (normal range).
 template <class V> AL_INLINE V exp_full(V x);
-template <class V> AL_INLINE V exp(V x) {
-  // Fast path: every lane in [-87, 88] (or NaN) needs one exponent factor and no clamping.
-  auto edge = (x < V(-87.0f)) | (x > V(88.0f));
-  if (any(edge)) return exp_full(x);
+// e^x for x in [-87, 88] or NaN (one exponent factor, no clamping): callers that bound x.
+template <class V> AL_INLINE V exp_in_range(V x) {
   const auto [n, scale] = round_log2(x);
   V r = x - n * V(kLn2Hi);
   r = r - n * V(kLn2Lo);
@@ -49,6 +47,12 @@ template <class V> AL_INLINE V exp(V x) {
   p = p * r + V(5.0000001201e-1f);
   p = p * (r * r) + r + V(1.0f);
   return p * scale;
+}
+template <class V> AL_INLINE V exp(V x) {
+  // Fast path: every lane in [-87, 88] (or NaN).
+  auto edge = (x < V(-87.0f)) | (x > V(88.0f));
+  if (any(edge)) return exp_full(x);
+  return exp_in_range(x);
 }
 
 // Full range: overflow to +inf, gradual underflow to subnormals and 0.
@@ -193,7 +197,9 @@ template <class V> AL_INLINE V erf_aten(V x) {
   r = r * t + V(1.421413741f);
   r = r * t + V(-0.284496736f);
   r = r * t + V(0.254829592f);
-  const V e = -exp(-(x * x));
+  // Below -87 the exponential only meets 1 - t r e, which is 1 for any e < 6e-8: the argument
+  // is clamped there and the range check skipped (same results).
+  const V e = -exp_in_range(clamp_min(-(x * x), V(-87.0f)));
   return xor_bits((e * t) * r + V(1.0f), sign);
 }
 
