@@ -167,29 +167,36 @@ void soft_row(Kind kind, bool backward, const float* x, const float* g, float* o
     return;
   }
   const float r = 1.0f / s;
-  // p_k = e^(x_k - m) / s, from out when kept (then written back as p), else recomputed.
-  auto p = [&](auto v, int64_t k) {
-    using T = decltype(v);
-    return (keep ? T::load(out + k) : vm::exp(v - T(m))) * T(r);
+  // p_k = e^(x_k - m) / s: from out when kept (the passes then never read x), else recomputed.
+  auto pass = [&](auto fn) {
+    if (keep) {
+      int64_t k = 0;
+      for (; k + L <= size; k += L) fn(V::load(out + k) * V(r), k);
+      for (; k < size; ++k) fn(F1::load(out + k) * F1(r), k);
+    } else {
+      each([&](auto v, int64_t k) { using T = decltype(v); fn(vm::exp(v - T(m)) * T(r), k); });
+    }
   };
   if (!backward) {
-    each([&](auto v, int64_t k) { p(v, k).store(out + k); });
+    pass([&](auto y, int64_t k) { y.store(out + k); });
     return;
   }
   V dv(0.0f); F1 ds(0.0f);
-  each([&](auto v, int64_t k) {
-    using T = decltype(v);
-    const T y = p(v, k);
+  pass([&](auto y, int64_t k) {
+    using T = decltype(y);
     if (keep) y.store(out + k);
     T t = T::load(g + k) * y;
     if constexpr (T::lanes == L) dv = dv + t; else ds = ds + t;
   });
   const float dot = hsum(dv) + ds.v;
-  each([&](auto v, int64_t k) {
-    using T = decltype(v);
-    const T y = keep ? T::load(out + k) : p(v, k);
-    ((T::load(g + k) - T(dot)) * y * T(sg)).store(out + k);
-  });
+  auto last = [&](auto y, int64_t k) { using T = decltype(y); ((T::load(g + k) - T(dot)) * y * T(sg)).store(out + k); };
+  if (keep) {  // out holds p now
+    int64_t k = 0;
+    for (; k + L <= size; k += L) last(V::load(out + k), k);
+    for (; k < size; ++k) last(F1::load(out + k), k);
+  } else {
+    pass(last);
+  }
 }
 
 void soft_run(Kind kind, bool backward, const Ctx& c) {
