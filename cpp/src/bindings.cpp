@@ -1,5 +1,5 @@
-// embind surface: pointers into the wasm heap in, error strings out ("" = ok). No maths here;
-// web/lib/actlab.js turns a non-empty string into a thrown Error.
+// embind surface: pointers into the wasm heap in, error strings out ("" = ok; run() returns a
+// code and keeps its message for lastError()). No maths here; web/lib/actlab.js throws them as Errors.
 #include <emscripten/bind.h>
 #include <malloc.h>
 
@@ -14,15 +14,23 @@ namespace {
 
 template <class T> T* ptr(uintptr_t p) { return reinterpret_cast<T*>(p); }
 
-std::string run_js(int fn, bool backward, uintptr_t x, uintptr_t g, double ng, uintptr_t out, double n,
-                   uintptr_t shape, int ndim, uintptr_t params, uintptr_t weight, double nweight) {
+// run() returns 0, or 1 with the message in lastError(): a std::string result would cost a
+// malloc, a free and a JS string on every call, which dominates calls on small arrays.
+std::string last_error;
+int run_js(int fn, bool backward, uintptr_t x, uintptr_t g, double ng, uintptr_t out, double n,
+           uintptr_t shape, int ndim, uintptr_t params, uintptr_t weight, double nweight) {
   const auto& t = registry();
-  if (fn < 0 || fn >= int(t.size())) return "Unknown function index " + std::to_string(fn);
-  std::vector<int64_t> s(ndim > 0 ? ndim : 0);
+  if (fn < 0 || fn >= int(t.size())) { last_error = "Unknown function index " + std::to_string(fn); return 1; }
+  int64_t small[8];
+  std::vector<int64_t> big;
+  int64_t* s = small;
+  if (ndim > 8) { big.resize(size_t(ndim)); s = big.data(); }
   for (int i = 0; i < ndim; ++i) s[i] = ptr<const int32_t>(shape)[i];
-  return run(t[fn], backward, ptr<const float>(x), ptr<const float>(g), int64_t(ng), ptr<float>(out),
-             int64_t(n), s.data(), ndim, ptr<const double>(params), ptr<const float>(weight), int64_t(nweight));
+  last_error = run(t[fn], backward, ptr<const float>(x), ptr<const float>(g), int64_t(ng), ptr<float>(out),
+                   int64_t(n), s, ndim, ptr<const double>(params), ptr<const float>(weight), int64_t(nweight));
+  return last_error.empty() ? 0 : 1;
 }
+std::string last_error_js() { return last_error; }
 
 double out_numel_js(int fn, double n, uintptr_t shape, int ndim, uintptr_t params) {
   std::vector<int64_t> s(ndim > 0 ? ndim : 0);
@@ -110,6 +118,7 @@ EMSCRIPTEN_BINDINGS(actlab) {
 #endif
   emscripten::function("functionsJson", &functions_json);
   emscripten::function("run", &run_js);
+  emscripten::function("lastError", &last_error_js);
   emscripten::function("outNumel", &out_numel_js);
   emscripten::function("kinks", &kinks_js);
   emscripten::function("simd", &simd_build);

@@ -288,8 +288,7 @@ class Actlab {
     M.HEAPF32.set(weight, (base + offW) / 4);
     if (xs) M.HEAPF32.set(xs, xPtr / 4);
     if (gs) M.HEAPF32.set(gs, gPtr / 4);
-    const err = M.run(index, backward, xPtr, gPtr, ng, oPtr, n, base + offS, dims, base + offP, base + offW, weight.length);
-    if (err) throw new Error(err);
+    if (M.run(index, backward, xPtr, gPtr, ng, oPtr, n, base + offS, dims, base + offP, base + offW, weight.length)) throw new Error(M.lastError());
     if (outJs) outJs.set(M.HEAPF32.subarray(oPtr / 4, oPtr / 4 + nOut));
     return outHeap ? out.array : outJs ?? M.HEAPF32.slice(oPtr / 4, oPtr / 4 + nOut);
   }
