@@ -436,8 +436,10 @@ function renderView(s) {
 
 // ---- one render pass per flushed batch of changes ----
 let consoleQueued = false;
+// Whether a render pass must redo a piece that depends on these state keys.
+const anyOf = (changed) => (...keys) => changed.has('init') || keys.some((k) => changed.has(k));
 function render(s, changed) {
-  const any = (...k) => k.some((x) => changed.has(x) || changed.has('init'));
+  const any = anyOf(changed);
   if (any('expr')) syncCustom(s);
   if (!specs.has(s.fn)) return;  // fn=Custom while its source does not compile: syncCustom fixes fn
   if (any('theme')) applyTheme(s);
@@ -470,7 +472,7 @@ function render(s, changed) {
 }
 let uiReady = false;
 function renderRest(s, changed) {
-  const any = (...k) => k.some((x) => changed.has(x) || changed.has('init'));
+  const any = anyOf(changed);
   if (!specs.has(s.fn)) return;
   if (any('fn', 'query', 'lang', 'expr')) buildList();
   if (any('fn', 'lang') || (changed.has('expr') && s.fn === CUSTOM)) renderControls(s);

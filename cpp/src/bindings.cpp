@@ -14,6 +14,18 @@ namespace {
 
 template <class T> T* ptr(uintptr_t p) { return reinterpret_cast<T*>(p); }
 
+// The int32 shape JS writes, widened to int64; up to 8 dims without a heap allocation.
+struct Shape64 {
+  int64_t small[8];
+  std::vector<int64_t> big;
+  int64_t* data = small;
+  Shape64(uintptr_t shape, int ndim) {
+    if (ndim > 8) { big.resize(size_t(ndim)); data = big.data(); }
+    for (int i = 0; i < ndim; ++i) data[i] = ptr<const int32_t>(shape)[i];
+  }
+  Shape64(const Shape64&) = delete;  // `data` may point into this object
+};
+
 // run() returns 0, or 1 with the message in lastError(): a std::string result would cost a
 // malloc, a free and a JS string on every call, which dominates calls on small arrays.
 std::string last_error;
@@ -21,21 +33,16 @@ int run_js(int fn, bool backward, uintptr_t x, uintptr_t g, double ng, uintptr_t
            uintptr_t shape, int ndim, uintptr_t params, uintptr_t weight, double nweight) {
   const auto& t = registry();
   if (fn < 0 || fn >= int(t.size())) { last_error = "Unknown function index " + std::to_string(fn); return 1; }
-  int64_t small[8];
-  std::vector<int64_t> big;
-  int64_t* s = small;
-  if (ndim > 8) { big.resize(size_t(ndim)); s = big.data(); }
-  for (int i = 0; i < ndim; ++i) s[i] = ptr<const int32_t>(shape)[i];
+  const Shape64 s(shape, ndim);
   last_error = run(t[fn], backward, ptr<const float>(x), ptr<const float>(g), int64_t(ng), ptr<float>(out),
-                   int64_t(n), s, ndim, ptr<const double>(params), ptr<const float>(weight), int64_t(nweight));
+                   int64_t(n), s.data, ndim, ptr<const double>(params), ptr<const float>(weight), int64_t(nweight));
   return last_error.empty() ? 0 : 1;
 }
 std::string last_error_js() { return last_error; }
 
 double out_numel_js(int fn, double n, uintptr_t shape, int ndim, uintptr_t params) {
-  std::vector<int64_t> s(ndim > 0 ? ndim : 0);
-  for (int i = 0; i < ndim; ++i) s[i] = ptr<const int32_t>(shape)[i];
-  return double(out_numel(registry().at(fn), int64_t(n), s.data(), ndim, ptr<const double>(params)));
+  const Shape64 s(shape, ndim);
+  return double(out_numel(registry().at(fn), int64_t(n), s.data, ndim, ptr<const double>(params)));
 }
 
 // Writes up to `cap` kink positions to `out`, returns how many there are.

@@ -462,31 +462,29 @@ std::string eval_impl(const Expr& e, const float* x, const float* seed, int64_t 
   return "";
 }
 
-}  // namespace
-
-std::string expr_eval(const Expr& e, const float* x, int64_t n, const double* params, float* f, float* df) {
+// eval_impl with any exception (std::bad_alloc) turned into an error message.
+std::string guarded_eval(const Expr& e, const float* x, const float* g, int64_t n, const double* params,
+                         float* f, float* df) {
 #if defined(__cpp_exceptions)
   try {
-    return eval_impl(e, x, nullptr, n, params, f, df);
+    return eval_impl(e, x, g, n, params, f, df);
   } catch (...) {
     return "internal error while evaluating the expression";
   }
 #else
-  return eval_impl(e, x, nullptr, n, params, f, df);
+  return eval_impl(e, x, g, n, params, f, df);
 #endif
+}
+
+}  // namespace
+
+std::string expr_eval(const Expr& e, const float* x, int64_t n, const double* params, float* f, float* df) {
+  return guarded_eval(e, x, nullptr, n, params, f, df);
 }
 
 std::string expr_backward(const Expr& e, const float* x, const float* g, int64_t n, const double* params, float* dx) {
   if (n > 0 && !g) return "expr_backward: grad_output is null";
-#if defined(__cpp_exceptions)
-  try {
-    return eval_impl(e, x, g, n, params, nullptr, dx);
-  } catch (...) {
-    return "internal error while evaluating the expression";
-  }
-#else
-  return eval_impl(e, x, g, n, params, nullptr, dx);
-#endif
+  return guarded_eval(e, x, g, n, params, nullptr, dx);
 }
 
 }  // namespace actlab

@@ -1,6 +1,7 @@
 // Softmax family along one dim: Softmax, Softmin (= softmax(-x)), LogSoftmax, Softmax2d (dim -3).
 // A tensor is viewed as [outer, size, inner] around the dim. Rows along the last dim (inner == 1)
-// are contiguous and vectorized along the row; otherwise 4 neighbouring columns go together.
+// are contiguous and vectorized along the row; otherwise blocks of adjacent columns (inner
+// positions) are swept row by row, vectorized across the block.
 #include <algorithm>
 #include <cmath>
 
@@ -167,12 +168,16 @@ void soft_row(Kind kind, bool backward, const float* x, const float* g, float* o
     return;
   }
   const float r = 1.0f / s;
+  // fn(value of out at k, k) over the row, 4-wide then scalar.
+  auto each_out = [&](auto fn) {
+    int64_t k = 0;
+    for (; k + L <= size; k += L) fn(V::load(out + k), k);
+    for (; k < size; ++k) fn(F1::load(out + k), k);
+  };
   // p_k = e^(x_k - m) / s: from out when kept (the passes then never read x), else recomputed.
   auto pass = [&](auto fn) {
     if (keep) {
-      int64_t k = 0;
-      for (; k + L <= size; k += L) fn(V::load(out + k) * V(r), k);
-      for (; k < size; ++k) fn(F1::load(out + k) * F1(r), k);
+      each_out([&](auto e, int64_t k) { using T = decltype(e); fn(e * T(r), k); });
     } else {
       each([&](auto v, int64_t k) { using T = decltype(v); fn(vm::exp(v - T(m)) * T(r), k); });
     }
@@ -190,13 +195,8 @@ void soft_row(Kind kind, bool backward, const float* x, const float* g, float* o
   });
   const float dot = hsum(dv) + ds.v;
   auto last = [&](auto y, int64_t k) { using T = decltype(y); ((T::load(g + k) - T(dot)) * y * T(sg)).store(out + k); };
-  if (keep) {  // out holds p now
-    int64_t k = 0;
-    for (; k + L <= size; k += L) last(V::load(out + k), k);
-    for (; k < size; ++k) last(F1::load(out + k), k);
-  } else {
-    pass(last);
-  }
+  if (keep) each_out(last);  // out holds p now
+  else pass(last);
 }
 
 void soft_run(Kind kind, bool backward, const Ctx& c) {

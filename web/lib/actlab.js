@@ -182,9 +182,8 @@ class Actlab {
     checkOut(dout, n, onHeap);
     const hp = (o) => o != null && onHeap(o);  // HeapArray outputs are written in place
     const { values } = packParams(spec, params);
-    const al = (b) => (b + 15) & ~15;
     const gIn = what === 'df' && !onHeap(gs);
-    const [offX, offG, offF, offD, end] = staggered(al(values.length * 8 + 8), [xs ? n * 4 : 0, gIn ? n * 4 : 0, n * 4, n * 4]);
+    const [offX, offG, offF, offD, end] = staggered(align16(values.length * 8 + 8), [xs ? n * 4 : 0, gIn ? n * 4 : 0, n * 4, n * 4]);
     const base = this.#reserve(end);
     M.HEAPF64.set(values, base / 8);
     const xPtr = xs ? base + offX : x.ptr;
@@ -244,8 +243,8 @@ class Actlab {
     // Successive buffers start a quarter page apart modulo 4 KiB (see staggered()).
     const raw = this.#M._malloc(Math.max(n, 1) * 4 + 4096 + 16);
     if (!raw) throw new RangeError(`actlab: out of memory (alloc of ${n} floats)`);
-    const aligned = (raw + 15) & ~15;
-    const ptr = aligned + ((this.#allocs++ % 4) * QUARTER_PAGE - aligned % 4096 + 4096) % 4096;
+    const aligned = align16(raw);
+    const ptr = aligned + toPageOffset(aligned, (this.#allocs++ % 4) * QUARTER_PAGE);
     return new HeapArray(this.#M, ptr, n, raw);
   }
 
@@ -273,12 +272,11 @@ class Actlab {
     checkOut(out, nOut, onHeap);
     const outJs = out != null && !onHeap(out) ? out : null;  // caller's Float32Array: copied into at the end
     // One grow-only block holds whatever is not already on the heap, 16-byte aligned.
-    const al = (bytes) => (bytes + 15) & ~15;
     const offS = 0;
-    const offP = offS + al(shp.length * 4 + 4);
-    const offW = offP + al(values.length * 8 + 8);
+    const offP = offS + align16(shp.length * 4 + 4);
+    const offW = offP + align16(values.length * 8 + 8);
     const outHeap = out != null && !outJs;
-    const [offX, offG, offO, total] = staggered(offW + al(weight.length * 4 + 4), [xs ? n * 4 : 0, gs ? ng * 4 : 0, outHeap ? 0 : nOut * 4]);
+    const [offX, offG, offO, total] = staggered(offW + align16(weight.length * 4 + 4), [xs ? n * 4 : 0, gs ? ng * 4 : 0, outHeap ? 0 : nOut * 4]);
     const base = this.#reserve(total);
     const xPtr = xs ? base + offX : x.ptr;
     const gPtr = g == null ? 0 : gs ? base + offG : g.ptr;
@@ -325,14 +323,17 @@ class HeapArray {
 // page apart modulo 4 KiB. staggered(start, byteSizes) -> [offset per buffer..., end]; a size
 // of 0 is an absent buffer. `start` is 16-byte aligned, and so is every offset.
 const QUARTER_PAGE = 1024;
+const align16 = (bytes) => (bytes + 15) & ~15;
+/** Bytes to add to `off` so that it lands on `target` modulo 4 KiB. */
+const toPageOffset = (off, target) => ((target - off) % 4096 + 4096) % 4096;
 function staggered(start, sizes) {
   const offsets = [];
   let off = start, k = 0;
   for (const bytes of sizes) {
     if (bytes > 0) {
-      off += ((start + k++ * QUARTER_PAGE - off) % 4096 + 4096) % 4096;
+      off += toPageOffset(off, start + k++ * QUARTER_PAGE);
       offsets.push(off);
-      off += (bytes + 15) & ~15;
+      off += align16(bytes);
     } else offsets.push(off);
   }
   offsets.push(off);

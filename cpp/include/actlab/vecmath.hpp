@@ -57,7 +57,7 @@ template <class V> AL_INLINE V exp(V x) {
 
 // Full range: overflow to +inf, gradual underflow to subnormals and 0.
 template <class V> AL_INLINE V exp_full(V x) {
-  x = clamp_max(clamp_min(x, V(-104.0f)), V(89.0f));  // NaN propagates through min/max
+  x = clamp_max(clamp_min(x, V(-104.0f)), V(89.0f));  // NaN passes through the clamps
   V n = nearest(x * V(kLog2e));
   V r = x - n * V(kLn2Hi);
   r = r - n * V(kLn2Lo);
