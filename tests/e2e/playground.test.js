@@ -175,6 +175,32 @@ describe('playground', () => {
     await page.close();
   });
 
+  test('hovering reads out x, f(x) and f\'(x) in the legend, equal to the kernels at that x', async () => {
+    const { page } = await open();  // GELU on [-6, 6]
+    const box = await page.locator('#plot .u-over').boundingBox();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
+    await page.waitForFunction(() => document.querySelector('.u-legend .u-series .u-value')?.textContent !== '—');
+    const r = await page.evaluate(() => {
+      const u = window.actlab.plot.uplot;
+      const i = u.cursor.idx;
+      const x = u.data[0][i];
+      const lab = window.actlab.lab;
+      return {
+        values: [...document.querySelectorAll('.u-legend .u-series .u-value')].map((e) => e.textContent),
+        x, f: u.data[1][i], df: u.data[2][i],
+        kf: lab.forward('GELU', Float32Array.of(x))[0], kdf: lab.backward('GELU', Float32Array.of(x), Float32Array.of(1))[0],
+      };
+    });
+    assert.ok(r.x > 0 && r.x < 6, `cursor at x = ${r.x}`);
+    assert.equal(r.f, r.kf);
+    assert.equal(r.df, r.kdf);
+    const [vx, vf, vdf] = r.values.map(Number);
+    assert.ok(Math.abs(vx - r.x) < 1e-3 * Math.max(1, Math.abs(r.x)), `legend x ${r.values[0]} vs ${r.x}`);
+    assert.ok(Math.abs(vf - r.f) < 1e-3 * Math.max(1, Math.abs(r.f)), `legend f ${r.values[1]} vs ${r.f}`);
+    assert.ok(Math.abs(vdf - r.df) < 1e-3 * Math.max(1, Math.abs(r.df)), `legend f' ${r.values[2]} vs ${r.df}`);
+    await page.close();
+  });
+
   test('x range box and drag-zoom resample the curve; double-click resets', async () => {
     const { page } = await open();
     await page.fill('#x-lo', '-2');
