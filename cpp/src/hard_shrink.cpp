@@ -18,22 +18,22 @@ template <class V> struct HardsigmoidOp {
   explicit HardsigmoidOp(const Ctx&) {}
   V f(V x) const { return clamp_max(clamp_min(x + V(3.0f), V(0.0f)), V(6.0f)) / V(6.0f); }
   V df(V x, V g) const {
-    return select((x > V(-3.0f)) & (x < V(3.0f)), g * V(1.0f / 6.0f), V(0.0f));
+    return keep_where((x > V(-3.0f)) & (x < V(3.0f)), g * V(1.0f / 6.0f));
   }
 };
 
 template <class V> struct HardshrinkOp {
   V l;
   explicit HardshrinkOp(const Ctx& c) : l(float(c.p[0])) {}
-  V f(V x) const { return select((x >= -l) & (x <= l), V(0.0f), x); }
-  V df(V x, V g) const { return select((x > l) | (x < -l), g, V(0.0f)); }  // NaN -> 0
+  V f(V x) const { return zero_where((x >= -l) & (x <= l), x); }
+  V df(V x, V g) const { return keep_where((x > l) | (x < -l), g); }  // NaN -> 0
 };
 
 template <class V> struct SoftshrinkOp {
   V l;
   explicit SoftshrinkOp(const Ctx& c) : l(float(c.p[0])) {}
   V f(V x) const { return select(x > l, x - l, select(x < -l, x + l, V(0.0f))); }  // NaN -> 0
-  V df(V x, V g) const { return select((x > l) | (x < -l), g, V(0.0f)); }
+  V df(V x, V g) const { return keep_where((x > l) | (x < -l), g); }
 };
 
 // F.tanhshrink is x - tanh(x) at Python level; autograd sums g and -g (1 - tanh^2).

@@ -50,36 +50,37 @@ std::string fmt_num(double v) {
   return buf;
 }
 
-std::string shape_str(const std::vector<int64_t>& s) {
+std::string shape_str(const Dims& s) {
   std::string r = "[";
   for (size_t i = 0; i < s.size(); ++i) r += (i ? ", " : "") + std::to_string(s[i]);
   return r + "]";
 }
 
 std::string check_param(const Fn& f, const Param& p, double v) {
-  const std::string who = f.name + ": " + p.name;
+  // Built only on error: this runs for every param of every call.
+  auto who = [&] { return f.name + ": " + p.name; };
   switch (p.kind) {
     case PKind::Weight: return "";
     case PKind::Dim:
       if (std::isnan(v) && std::isnan(p.def)) return "";  // None
-      if (!std::isfinite(v) || v != std::floor(v)) return who + " must be an integer, got " + fmt_num(v);
+      if (!std::isfinite(v) || v != std::floor(v)) return who() + " must be an integer, got " + fmt_num(v);
       return "";
     case PKind::Bool:
-      if (v != 0 && v != 1) return who + " must be True or False, got " + fmt_num(v);
+      if (v != 0 && v != 1) return who() + " must be True or False, got " + fmt_num(v);
       return "";
     case PKind::Choice:
       if (!(v >= 0 && v < double(p.choices.size())) || v != std::floor(v))
-        return who + " must be one of the choices, got index " + fmt_num(v);
+        return who() + " must be one of the choices, got index " + fmt_num(v);
       return "";
     case PKind::Int:
-      if (!std::isfinite(v) || v != std::floor(v)) return who + " must be an integer, got " + fmt_num(v);
+      if (!std::isfinite(v) || v != std::floor(v)) return who() + " must be an integer, got " + fmt_num(v);
       break;
     case PKind::Number:
-      if (!std::isfinite(v)) return who + " must be a finite number, got " + fmt_num(v);
+      if (!std::isfinite(v)) return who() + " must be a finite number, got " + fmt_num(v);
       break;
   }
   if (v < p.min || v > p.max)
-    return who + " must be in [" + fmt_num(p.min) + ", " + fmt_num(p.max) + "], got " + fmt_num(v);
+    return who() + " must be in [" + fmt_num(p.min) + ", " + fmt_num(p.max) + "], got " + fmt_num(v);
   return "";
 }
 
@@ -109,9 +110,9 @@ std::string prepare(const Fn& f, Ctx& c, const int64_t* shape, int ndim, const d
   c.p = params;
   if (ndim < 0) {
     if (f.dimwise) return f.name + " is dim-wise: pass the input's shape, e.g. { shape: [2, 3] }";
-    c.shape = {c.n};
+    c.shape.one(c.n);
   } else {
-    if (ndim > 16) return "shape has " + std::to_string(ndim) + " dims; at most 16 are supported";
+    if (ndim > kMaxDims) return "shape has " + std::to_string(ndim) + " dims; at most 16 are supported";
     c.shape.assign(shape, shape + ndim);
     int64_t prod = 1;
     for (int64_t s : c.shape) {
@@ -133,7 +134,7 @@ std::string prepare(const Fn& f, Ctx& c, const int64_t* shape, int ndim, const d
     std::string e = wrap_dim(f.fixed_dim, nd, c.dim);
     if (!e.empty()) return e;
   }
-  if (nd == 0) c.shape = {1};  // a 0-d tensor computes like one element along dim 0
+  if (nd == 0) c.shape.one(1);  // a 0-d tensor computes like one element along dim 0
   return "";
 }
 
@@ -157,7 +158,7 @@ std::string run(const Fn& f, bool backward, const float* x, const float* g, int6
   if (backward) {
     const int64_t want = f.halves ? n / 2 : n;
     if (ng != want) {
-      std::vector<int64_t> os = c.shape;
+      Dims os = c.shape;
       if (f.halves && !os.empty()) os[c.dim] /= 2;
       return "Mismatch in shape: grad_output[0] has a shape of torch.Size([" + std::to_string(ng) +
              "]) and output[0] has a shape of torch.Size(" + shape_str(os) + ").";

@@ -9,7 +9,7 @@ namespace {
 template <class V> struct ReLUOp {
   explicit ReLUOp(const Ctx&) {}
   V f(V x) const { return clamp_min(x, V(0.0f)); }  // NaN stays NaN, -0 stays -0
-  V df(V x, V g) const { return select(f(x) <= V(0.0f), V(0.0f), g); }
+  V df(V x, V g) const { return select(x <= V(0.0f), V(0.0f), g); }  // = (f(x) <= 0), -0 and NaN included
 };
 
 // hardtanh / ReLU6: clamp forward; backward 0 where x <= min or x >= max.
@@ -18,7 +18,7 @@ template <class V> struct HardtanhOp {
   explicit HardtanhOp(const Ctx& c) : lo(float(c.p[0])), hi(float(c.p[1])) {}
   HardtanhOp(float a, float b) : lo(a), hi(b) {}
   V f(V x) const { return clamp_max(clamp_min(x, lo), hi); }
-  V df(V x, V g) const { return select((x > lo) & (x < hi), g, V(0.0f)); }  // NaN -> 0, as torch's vector path
+  V df(V x, V g) const { return keep_where((x > lo) & (x < hi), g); }  // NaN -> 0, as torch's vector path
 };
 template <class V> struct ReLU6Op : HardtanhOp<V> {
   explicit ReLU6Op(const Ctx&) : HardtanhOp<V>(0.0f, 6.0f) {}

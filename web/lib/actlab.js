@@ -178,12 +178,12 @@ class Actlab {
     const n = xs ? xs.length : x.length;
     const gs = g == null || onHeap(g) ? g : toF32(g, 'gradOutput');
     if (g != null && gs.length !== n) throw new Error(`Mismatch in shape: grad_output has ${gs.length} elements and output has ${n}.`);
-    checkOut(out, n, onHeap);
-    checkOut(dout, n, onHeap);
+    checkOut(out, n, onHeap(out));
+    checkOut(dout, n, onHeap(dout));
     const hp = (o) => o != null && onHeap(o);  // HeapArray outputs are written in place
     const { values } = packParams(spec, params);
     const gIn = what === 'df' && !onHeap(gs);
-    const [offX, offG, offF, offD, end] = staggered(align16(values.length * 8 + 8), [xs ? n * 4 : 0, gIn ? n * 4 : 0, n * 4, n * 4]);
+    const [offX, offG, offF, offD, end] = staggered(align16(values.length * 8 + 8), xs ? n * 4 : 0, gIn ? n * 4 : 0, n * 4, n * 4);
     const base = this.#reserve(end);
     M.HEAPF64.set(values, base / 8);
     const xPtr = xs ? base + offX : x.ptr;
@@ -248,47 +248,53 @@ class Actlab {
     return new HeapArray(this.#M, ptr, n, raw);
   }
 
-  #call(name, backward, x, g, { params = {}, shape, out } = {}) {
+  // Every lab.forward/backward on a built-in. Called per slider step and per benchmark sample, so
+  // it allocates nothing on the zero-copy path (a small call's cost was mostly this function).
+  #call(name, backward, x, g, options) {
     const { index, spec } = this.#lookup(name);
     const M = this.#M;
-    const onHeap = (a) => a instanceof HeapArray && a.module === M;
-    for (const a of [x, g, out]) if (a instanceof HeapArray && (a.module !== M || a.freed)) throw new Error('HeapArray is freed or belongs to another actlab instance');
-    const xs = onHeap(x) ? null : toF32(x, 'x');
-    const gs = g == null || onHeap(g) ? null : toF32(g, 'gradOutput');
+    const params = options?.params ?? NO_PARAMS, shape = options?.shape, out = options?.out;
+    const xh = this.#heapArg(x), gh = this.#heapArg(g), oh = this.#heapArg(out);
+    const xs = xh ? null : toF32(x, 'x');
+    const gs = g == null || gh ? null : toF32(g, 'gradOutput');
     const { values, weight } = packParams(spec, params);
     let dims = -1;
-    let shp = [];
     if (shape != null) {
       if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && Math.abs(d) < 2 ** 31)) {
         throw new TypeError(`shape must be an array of integers, got ${JSON.stringify(shape)}`);
       }
-      shp = shape;
       dims = shape.length;
     }
     const n = xs ? xs.length : x.length;
     const ng = g == null ? 0 : gs ? gs.length : g.length;
     // The output of GLU-like functions is half the input; the C++ side checks the exact shape.
     const nOut = backward ? n : spec.halves ? Math.floor(n / 2) : n;
-    checkOut(out, nOut, onHeap);
-    const outJs = out != null && !onHeap(out) ? out : null;  // caller's Float32Array: copied into at the end
-    // One grow-only block holds whatever is not already on the heap, 16-byte aligned.
-    const offS = 0;
-    const offP = offS + align16(shp.length * 4 + 4);
+    if (out != null) checkOut(out, nOut, oh);
+    // One grow-only block holds whatever is not already on the heap, 16-byte aligned: shape,
+    // params, weight, then x, gradOutput and out a quarter page apart (see staggered()).
+    const offP = align16(Math.max(dims, 0) * 4 + 4);
     const offW = offP + align16(values.length * 8 + 8);
-    const outHeap = out != null && !outJs;
-    const [offX, offG, offO, total] = staggered(offW + align16(weight.length * 4 + 4), [xs ? n * 4 : 0, gs ? ng * 4 : 0, outHeap ? 0 : nOut * 4]);
-    const base = this.#reserve(total);
-    const xPtr = xs ? base + offX : x.ptr;
-    const gPtr = g == null ? 0 : gs ? base + offG : g.ptr;
-    const oPtr = outHeap ? out.ptr : base + offO;
-    M.HEAP32.set(shp, (base + offS) / 4);
+    const offs = staggered(offW + align16(weight.length * 4 + 4), xs ? n * 4 : 0, gs ? ng * 4 : 0, oh ? 0 : nOut * 4);
+    const base = this.#reserve(offs[3]);
+    const xPtr = xs ? base + offs[0] : x.ptr;
+    const gPtr = g == null ? 0 : gs ? base + offs[1] : g.ptr;
+    const oPtr = oh ? out.ptr : base + offs[2];
+    if (dims > 0) M.HEAP32.set(shape, base / 4);
     M.HEAPF64.set(values, (base + offP) / 8);
-    M.HEAPF32.set(weight, (base + offW) / 4);
+    if (weight.length) M.HEAPF32.set(weight, (base + offW) / 4);
     if (xs) M.HEAPF32.set(xs, xPtr / 4);
     if (gs) M.HEAPF32.set(gs, gPtr / 4);
-    if (M.run(index, backward, xPtr, gPtr, ng, oPtr, n, base + offS, dims, base + offP, base + offW, weight.length)) throw new Error(M.lastError());
-    if (outJs) outJs.set(M.HEAPF32.subarray(oPtr / 4, oPtr / 4 + nOut));
-    return outHeap ? out.array : outJs ?? M.HEAPF32.slice(oPtr / 4, oPtr / 4 + nOut);
+    if (M.run(index, backward, xPtr, gPtr, ng, oPtr, n, base, dims, base + offP, base + offW, weight.length)) throw new Error(M.lastError());
+    if (oh) return out.array;
+    const result = M.HEAPF32.subarray(oPtr / 4, oPtr / 4 + nOut);
+    return out != null ? (out.set(result), out) : result.slice();
+  }
+
+  // true: `a` is this instance's live HeapArray (passed without a copy); false: anything else.
+  #heapArg(a) {
+    if (!(a instanceof HeapArray)) return false;
+    if (a.module !== this.#M || a.freed) throw new Error('HeapArray is freed or belongs to another actlab instance');
+    return true;
   }
 }
 
@@ -306,8 +312,11 @@ class HeapArray {
   /** A Float32Array view; re-created when the heap has grown (old views detach). */
   get array() {
     if (this.freed) throw new Error('HeapArray was freed');
-    const buf = this.module.HEAPF32.buffer;
-    if (!this.#view || this.#view.buffer !== buf) this.#view = new Float32Array(buf, this.ptr, this.length);
+    // Heap growth detaches the old buffer, and a detached view has length 0 (cheaper to test
+    // than comparing .buffer, which showed in profiles of small calls).
+    if (!this.#view || (this.#view.length === 0 && this.length > 0)) {
+      this.#view = new Float32Array(this.module.HEAPF32.buffer, this.ptr, this.length);
+    }
     return this.#view;
   }
   free() {
@@ -320,31 +329,30 @@ class HeapArray {
 // Kernels stream from one buffer into another. On x86 a load whose address equals, in its low
 // 12 bits, a store still in flight waits for it ("4K aliasing"): ReLU ran 2.8x slower with x and
 // out 16 KiB apart. So the buffers actlab lays out (scratch blocks, lab.alloc) start a quarter
-// page apart modulo 4 KiB. staggered(start, byteSizes) -> [offset per buffer..., end]; a size
+// page apart modulo 4 KiB. staggered(start, ...3 or 4 byteSizes) -> [offset per buffer..., end]; a size
 // of 0 is an absent buffer. `start` is 16-byte aligned, and so is every offset.
 const QUARTER_PAGE = 1024;
 const align16 = (bytes) => (bytes + 15) & ~15;
 /** Bytes to add to `off` so that it lands on `target` modulo 4 KiB. */
 const toPageOffset = (off, target) => ((target - off) % 4096 + 4096) % 4096;
-function staggered(start, sizes) {
-  const offsets = [];
+const OFFSETS = [0, 0, 0, 0, 0];  // staggered()'s result, reused: read it before the next call
+function staggered(start, s0, s1, s2, s3 = -1) {
   let off = start, k = 0;
-  for (const bytes of sizes) {
-    if (bytes > 0) {
-      off += toPageOffset(off, start + k++ * QUARTER_PAGE);
-      offsets.push(off);
-      off += align16(bytes);
-    } else offsets.push(off);
+  for (let i = 0; i < 4; i++) {
+    const bytes = i === 0 ? s0 : i === 1 ? s1 : i === 2 ? s2 : s3;
+    if (bytes < 0) break;
+    OFFSETS[i] = off += bytes > 0 ? toPageOffset(off, start + k++ * QUARTER_PAGE) : 0;
+    off += align16(bytes);
+    OFFSETS[i + 1] = off;
   }
-  offsets.push(off);
-  return offsets;
+  return OFFSETS;
 }
 
 // `out` (torch's out=): a HeapArray (written in place, zero-copy) or the caller's own
 // Float32Array (written by one copy, so no fresh array per call). Its length must match.
-function checkOut(out, n, onHeap) {
+function checkOut(out, n, isHeap) {
   if (out == null) return;
-  const ok = onHeap(out) || out instanceof Float32Array;
+  const ok = isHeap || out instanceof Float32Array;
   if (!ok || out.length !== n) {
     const got = ok ? `${out.length} elements` : out instanceof HeapArray ? 'a freed or foreign HeapArray' : Object.prototype.toString.call(out).slice(8, -1);
     throw new TypeError(`out must be a Float32Array or a HeapArray of ${n} floats, got ${got}`);
@@ -358,45 +366,68 @@ function toF32(a, what) {
 }
 
 // Params object -> one double per declared param (C++ validates ranges), plus PReLU weights.
+// A call without params (the common case) reuses the packed defaults of its spec.
+const NO_PARAMS = Object.freeze({});
+const packedDefaults = new WeakMap();  // spec -> { values, weight }
 function packParams(spec, params) {
   if (params == null || typeof params !== 'object') throw new TypeError('params must be an object');
-  for (const key of Object.keys(params)) {
+  let any = false;
+  for (const key in params) {
+    any = true;
     if (!spec.params.some((p) => p.name === key)) {
       const allowed = spec.params.map((p) => p.name).join(', ') || 'none';
       throw new Error(`${spec.name}.__init__() got an unexpected keyword argument '${key}' (parameters: ${allowed})`);
     }
   }
-  let weight = [];
-  const values = spec.params.map((p) => {
-    const v = Object.prototype.hasOwnProperty.call(params, p.name) ? params[p.name] : p.default;
+  if (!any) {
+    let d = packedDefaults.get(spec);
+    if (!d) packedDefaults.set(spec, (d = pack(spec, NO_PARAMS, new Float64Array(spec.params.length))));
+    return d;
+  }
+  return pack(spec, params);
+}
+
+const NO_WEIGHT = new Float32Array(0);
+// Writes into one Float64Array per spec, reused: callers copy it to the heap right away.
+const packedValues = new WeakMap();  // spec -> Float64Array
+function pack(spec, params, values = packedValues.get(spec)) {
+  if (!values) packedValues.set(spec, (values = new Float64Array(spec.params.length)));
+  let weight = NO_WEIGHT;
+  for (let i = 0; i < spec.params.length; i++) {
+    const p = spec.params[i];
+    const v = Object.hasOwn(params, p.name) ? params[p.name] : p.default;
     const bad = (what) => new TypeError(`${spec.name}: ${p.name} must be ${what}, got ${JSON.stringify(v) ?? String(v)}`);
     switch (p.kind) {
       case 'choice': {
-        const i = p.choices.indexOf(v);
+        const k = p.choices.indexOf(v);
         // PyTorch's wording (GELU: "approximate argument must be either none or tanh.").
-        if (i < 0) throw new Error(`${p.name} argument must be either ${p.choices.join(' or ')}. (${spec.name} got ${JSON.stringify(v) ?? String(v)})`);
-        return i;
+        if (k < 0) throw new Error(`${p.name} argument must be either ${p.choices.join(' or ')}. (${spec.name} got ${JSON.stringify(v) ?? String(v)})`);
+        values[i] = k;
+        break;
       }
       case 'bool':
         if (typeof v !== 'boolean') throw bad('true or false');
-        return v ? 1 : 0;
+        values[i] = v ? 1 : 0;
+        break;
       case 'dim':
-        if (v === null && p.default === null) return NaN;
-        if (!Number.isInteger(v)) throw bad('an integer');
-        return v;
+        if (v === null && p.default === null) values[i] = NaN;
+        else if (!Number.isInteger(v)) throw bad('an integer');
+        else values[i] = v;
+        break;
       case 'weight': {
         const w = typeof v === 'number' ? [v] : Array.isArray(v) || ArrayBuffer.isView(v) ? Array.from(v) : null;
         if (!w || w.length === 0 || !w.every((u) => typeof u === 'number' && Number.isFinite(u))) {
           throw bad('a finite number or a non-empty array of finite numbers');
         }
-        weight = w;
-        return w[0];
+        weight = new Float32Array(w);
+        values[i] = w[0];
+        break;
       }
       default:
         if (typeof v !== 'number') throw bad('a number');
-        return v;
+        values[i] = v;
     }
-  });
+  }
   return { values, weight };
 }
 

@@ -3,6 +3,8 @@
 // The wide loop (2 x F4, or F1 in the scalar wasm build) and the remainder loop (F1)
 // instantiate the same source, so every lane count computes the same formula.
 #pragma once
+#include <cstddef>
+
 #include "registry.hpp"
 #include "simd.hpp"
 #include "vecmath.hpp"
@@ -14,16 +16,19 @@ template <template <class> class Op> void ew_forward(const Ctx& c) {
   const Op<F1> s(c);
   const float* x = c.x;
   float* y = c.out;
-  int64_t i = 0;
+  // Locals, pointer-sized: stores through y could alias c (c.n was reloaded every pass), and an
+  // int64 index cost a wrap and extra adds per pass in wasm32.
+  const std::ptrdiff_t n = std::ptrdiff_t(c.n);
+  std::ptrdiff_t i = 0;
   constexpr int L = Wide::lanes;
   if constexpr (L > 1) {
-    for (; i + 2 * L <= c.n; i += 2 * L) {
+    for (; i + 2 * L <= n; i += 2 * L) {
       Wide a = Wide::load(x + i), b = Wide::load(x + i + L);
       w.f(a).store(y + i);
       w.f(b).store(y + i + L);
     }
   }
-  for (; i < c.n; ++i) s.f(F1::load(x + i)).store(y + i);
+  for (; i < n; ++i) s.f(F1::load(x + i)).store(y + i);
 }
 
 template <template <class> class Op> void ew_backward(const Ctx& c) {
@@ -32,17 +37,20 @@ template <template <class> class Op> void ew_backward(const Ctx& c) {
   const float* x = c.x;
   const float* g = c.g;
   float* y = c.out;
-  int64_t i = 0;
+  // Locals, pointer-sized: stores through y could alias c (c.n was reloaded every pass), and an
+  // int64 index cost a wrap and extra adds per pass in wasm32.
+  const std::ptrdiff_t n = std::ptrdiff_t(c.n);
+  std::ptrdiff_t i = 0;
   constexpr int L = Wide::lanes;
   if constexpr (L > 1) {
-    for (; i + 2 * L <= c.n; i += 2 * L) {
+    for (; i + 2 * L <= n; i += 2 * L) {
       Wide a = Wide::load(x + i), b = Wide::load(x + i + L);
       Wide ga = Wide::load(g + i), gb = Wide::load(g + i + L);
       w.df(a, ga).store(y + i);
       w.df(b, gb).store(y + i + L);
     }
   }
-  for (; i < c.n; ++i) s.df(F1::load(x + i), F1::load(g + i)).store(y + i);
+  for (; i < n; ++i) s.df(F1::load(x + i), F1::load(g + i)).store(y + i);
 }
 
 // Attach an op's kernels to a declaration.

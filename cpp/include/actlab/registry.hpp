@@ -1,6 +1,7 @@
 // The function table: every activation declared once. lab.functions, the URL schema,
 // the docs table, the fixture generator and the tests all iterate over registry().
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -23,13 +24,30 @@ struct Param {
   std::string doc;
 };
 
+constexpr int kMaxDims = 16;
+
+// A resolved shape, held inline: run() fills one per call, and a heap allocation there was a
+// measurable part of a small call's cost.
+struct Dims {
+  int64_t d[kMaxDims] = {};
+  int nd = 0;
+  size_t size() const { return size_t(nd); }
+  bool empty() const { return nd == 0; }
+  int64_t& operator[](size_t i) { return d[i]; }
+  int64_t operator[](size_t i) const { return d[i]; }
+  const int64_t* begin() const { return d; }
+  const int64_t* end() const { return d + nd; }
+  void assign(const int64_t* b, const int64_t* e) { nd = int(e - b); std::copy(b, e, d); }
+  void one(int64_t v) { nd = 1; d[0] = v; }
+};
+
 // Everything a kernel sees. Buffers live on the wasm heap (or anywhere natively).
 struct Ctx {
   const float* x = nullptr;   // input, n elements
   const float* g = nullptr;   // grad_output (backward only), out_n elements
   float* out = nullptr;       // forward: out_n elements; backward: n elements
   int64_t n = 0;
-  std::vector<int64_t> shape; // resolved shape (elementwise: {n} when not given)
+  Dims shape;                 // resolved shape (elementwise: {n} when not given)
   const double* p = nullptr;  // parameter values in declaration order
   int dim = 0;                // wrapped dim for dim-wise functions
   const float* weight = nullptr;  // PReLU weight values

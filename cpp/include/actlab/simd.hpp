@@ -55,6 +55,8 @@ AL_INLINE M1 operator|(M1 a, M1 b) { return M1{a.m | b.m}; }
 AL_INLINE M1 operator~(M1 a) { return M1{~a.m}; }
 AL_INLINE bool any(M1 a) { return a.m != 0; }
 AL_INLINE F1 select(M1 m, F1 a, F1 b) { return m.m ? a : b; }
+AL_INLINE F1 keep_where(M1 m, F1 a) { return m.m ? a : F1(0.0f); }  // a where m, else +0
+AL_INLINE F1 zero_where(M1 m, F1 a) { return m.m ? F1(0.0f) : a; }  // +0 where m, else a
 AL_INLINE M1 isnan(F1 a) { return mk1(a.v != a.v); }
 AL_INLINE F1 min(F1 a, F1 b) { return (a.v != a.v || b.v != b.v) ? F1(a.v + b.v) : (a.v < b.v ? a : b); }
 AL_INLINE F1 max(F1 a, F1 b) { return (a.v != a.v || b.v != b.v) ? F1(a.v + b.v) : (a.v > b.v ? a : b); }
@@ -144,6 +146,12 @@ AL_INLINE M4 operator|(M4 a, M4 b) { return M4{wasm_v128_or(a.r, b.r)}; }
 AL_INLINE M4 operator~(M4 a) { return M4{wasm_v128_not(a.r)}; }
 AL_INLINE bool any(M4 a) { return wasm_v128_any_true(a.r); }
 AL_INLINE F4 select(M4 m, F4 a, F4 b) { return F4(wasm_v128_bitselect(a.r, b.r, m.r)); }
+// select(m, a, 0) and select(m, 0, a) as one v128.and / v128.andnot. LLVM turns an and with a
+// compare mask back into a bitselect against zero (3-4 instructions in V8); the empty asm hides
+// where the mask came from and costs nothing (a local.set/get).
+AL_INLINE v128_t opaque(v128_t m) { __asm__("" : "+r"(m)); return m; }
+AL_INLINE F4 keep_where(M4 m, F4 a) { return F4(wasm_v128_and(a.r, opaque(m.r))); }
+AL_INLINE F4 zero_where(M4 m, F4 a) { return F4(wasm_v128_andnot(a.r, opaque(m.r))); }
 AL_INLINE M4 isnan(F4 a) { return M4{wasm_f32x4_ne(a.r, a.r)}; }
 AL_INLINE F4 min(F4 a, F4 b) { return F4(wasm_f32x4_min(a.r, b.r)); }
 AL_INLINE F4 max(F4 a, F4 b) { return F4(wasm_f32x4_max(a.r, b.r)); }
@@ -185,6 +193,8 @@ AL_INLINE M4 operator|(M4 a, M4 b) { return M4{a.r | b.r}; }
 AL_INLINE M4 operator~(M4 a) { return M4{~a.r}; }
 AL_INLINE bool any(M4 a) { return (a.r[0] | a.r[1] | a.r[2] | a.r[3]) != 0; }
 AL_INLINE F4 select(M4 m, F4 a, F4 b) { return F4((a.r & m.r) | (b.r & ~m.r)); }
+AL_INLINE F4 keep_where(M4 m, F4 a) { return F4(a.r & m.r); }
+AL_INLINE F4 zero_where(M4 m, F4 a) { return F4(a.r & ~m.r); }
 AL_INLINE M4 isnan(F4 a) { return M4{F(a.r) != F(a.r)}; }
 template <class Fn> AL_INLINE F4 map4(F4 a, F4 b, Fn fn) {
   float x[4], y[4], z[4]; a.store(x); b.store(y);
