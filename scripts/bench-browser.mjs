@@ -207,6 +207,8 @@ p('A full GC (DevTools HeapProfiler.collectGarbage) runs before every measuremen
 p('Inputs: random normals × 3 (gradOutput: normals). Element-wise functions: 1-D [N]. Softmax, Softmin, LogSoftmax: rows of 1,000, shape [round(N/1000), 1000]');
 p('(N = 4,000 / 66,000 / 1,049,000 elements). Softmax2d: [1, 16, s, s], s = sqrt(N/16) (exact N), over the 16 channels. GLU, SwiGLU: [N/1024, 1024] split on the last dim');
 p('(output N/2; ns per input element). Default parameters everywhere (RReLU in eval mode, PReLU one weight 0.25).');
+p('Every contender (and the copy baselines) cycles through ceil(131,072 / N) different inputs: 32 at 4K, 2 at 64K, 1 at 1M. Replaying one');
+p('small input lets the CPU learn its branches: a JS ReLU loop ran 4x faster on one replayed 4K input than on data it had not seen.');
 p('best peer = fastest of JS, JS out=, tfjs, ORT, ORT out= that computes the same function (checked at N = 4,096: max |err|/(1+|ref|) <= 1e-3 vs actlab;');
 p('out= contenders must also write the given array). Both actlab API rows are compared with that same best peer.');
 p('ratios are speed ratios, best peer time / actlab time: higher = actlab faster. kernel/copy = kernel time / heap-copy time (lower is better).');
