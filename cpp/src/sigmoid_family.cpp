@@ -22,7 +22,9 @@ template <class V> struct TanhOp {
 // log_sigmoid_forward: buffer b = e^-|x|, y = min(x, 0) - log1p(b); backward uses b too.
 template <class V> struct LogSigmoidOp {
   explicit LogSigmoidOp(const Ctx&) {}
-  V f(V x) const { return clamp_max(x, V(0.0f)) - vm::log1p_unit(vm::exp(-abs(x))); }
+  V pre(V x) const { return vm::exp(-abs(x)); }
+  V post(V x, V b) const { return clamp_max(x, V(0.0f)) - vm::log1p_unit(b); }
+  V f(V x) const { return post(x, pre(x)); }
   V df(V x, V g) const {
     V b = vm::exp(-abs(x));
     auto neg = x < V(0.0f);
@@ -66,7 +68,7 @@ void register_sigmoid_family(std::vector<Fn>& t) {
   f.functional = "logsigmoid";
   f.latex = R"(\log \sigma(x) = -\log(1 + e^{-x}))"; f.dlatex = R"(1 - \sigma(x))";
   f.range = "(-\\infty, 0)"; f.kinks = no_kinks;
-  t.push_back(elementwise<LogSigmoidOp>(f));
+  t.push_back(elementwise_staged<LogSigmoidOp>(f));
 
   f = {}; f.name = "Softsign"; f.family = "sigmoid";
   f.functional = "softsign";

@@ -74,11 +74,13 @@ template <class V> struct MishOp {
 template <class V> struct SoftplusOp {
   V beta, threshold;
   explicit SoftplusOp(const Ctx& c) : beta(float(c.p[0])), threshold(float(c.p[1])) {}
-  V f(V x) const {
+  // log1p(exp(bx)) = max(bx, 0) + log1p(exp(-|bx|)): the log1p argument stays in [0, 1].
+  V pre(V x) const { return vm::exp(-abs(x * beta)); }
+  V post(V x, V e) const {
     V bx = x * beta;
-    // log1p(exp(bx)) = max(bx, 0) + log1p(exp(-|bx|)): the log1p argument stays in [0, 1].
-    return select(bx > threshold, x, (clamp_min(bx, V(0.0f)) + vm::log1p_unit(vm::exp(-abs(bx)))) / beta);
+    return select(bx > threshold, x, (clamp_min(bx, V(0.0f)) + vm::log1p_unit(e)) / beta);
   }
+  V f(V x) const { return post(x, pre(x)); }
   V df(V x, V g) const {
     V bx = x * beta;
     V z = vm::exp(bx);
@@ -129,7 +131,7 @@ void register_smooth_relu(std::vector<Fn>& t) {
   f.range = "(0, \\infty)";
   f.kinks = [](const double* p) { return std::vector<double>{p[1] / p[0]}; };
   f.check = softplus_check;
-  t.push_back(elementwise<SoftplusOp>(f));
+  t.push_back(elementwise_staged<SoftplusOp>(f));
 }
 
 }  // namespace actlab

@@ -251,6 +251,22 @@ describe('aliased heap buffers', () => {
       x.free(); g.free();
     }
   });
+
+  test('elementwise functions: out = x in place gives the bits of separate buffers (block edges of the two-pass kernels too)', () => {
+    for (const spec of simd.functions.filter((s) => !s.dimwise)) {
+      for (const n of [3, 255, 256, 257, 1029]) {
+        const xv = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.7) * 12);
+        const gv = Float32Array.from({ length: n }, (_, i) => Math.cos(3 * i));
+        const f = simd.forward(spec.name, xv), b = simd.backward(spec.name, xv, gv);
+        const x = simd.alloc(n), g = simd.alloc(n);
+        x.array.set(xv);
+        assert.deepEqual(simd.forward(spec.name, x, { out: x }), f, `${spec.name} fwd out=x, n=${n}`);
+        x.array.set(xv); g.array.set(gv);
+        assert.deepEqual(simd.backward(spec.name, x, g, { out: g }), b, `${spec.name} bwd out=g, n=${n}`);
+        x.free(); g.free();
+      }
+    }
+  });
 });
 
 describe('zero-copy heap arrays', () => {
