@@ -26,6 +26,31 @@ template <class V> struct SwiGLUOp {
   }
 };
 
+// One slab: forward out[i] = f(a[i], b[i]); backward out[i] = ga, out[h + i] = gb. Pointers and
+// the direction are fixed per loop (read through Ctx, they were reloaded after every store).
+template <template <class> class Op, bool kBackward>
+void gate_slab(const float* a, const float* b, const float* g, float* out, std::ptrdiff_t h) {
+  auto step = [&](auto tag, std::ptrdiff_t i) {
+    using V = decltype(tag);
+    const V av = V::load(a + i), bv = V::load(b + i);
+    if constexpr (!kBackward) {
+      Op<V>::f(av, bv).store(out + i);
+    } else {
+      V ga, gb;
+      Op<V>::df(av, bv, V::load(g + i), ga, gb);
+      ga.store(out + i);
+      gb.store(out + h + i);
+    }
+  };
+  constexpr int L = Wide::lanes;
+  std::ptrdiff_t i = 0;
+  if constexpr (L > 1) {
+    for (; i + 2 * L <= h; i += 2 * L) { step(Wide(0.0f), i); step(Wide(0.0f), i + L); }
+    if (i + L <= h) { step(Wide(0.0f), i); i += L; }
+  }
+  for (; i < h; ++i) step(F1(0.0f), i);
+}
+
 template <template <class> class Op> void gate_run(const Ctx& c, bool backward) {
   int64_t outer = 1, size = 1, inner = 1;
   for (int d = 0; d < int(c.shape.size()); ++d) {
@@ -33,23 +58,11 @@ template <template <class> class Op> void gate_run(const Ctx& c, bool backward) 
     else if (d == c.dim) size = c.shape[d];
     else inner *= c.shape[d];
   }
-  const int64_t h = size / 2 * inner;  // elements per half-slab
-  constexpr int L = Wide::lanes;
+  const std::ptrdiff_t h = std::ptrdiff_t(size / 2 * inner);  // elements per half-slab
   for (int64_t o = 0; o < outer; ++o) {
     const float* a = c.x + o * 2 * h;
-    const float* b = a + h;
-    auto step = [&](auto tag, int64_t i) {
-      using V = decltype(tag);
-      V av = V::load(a + i), bv = V::load(b + i);
-      if (!backward) { Op<V>::f(av, bv).store(c.out + o * h + i); return; }
-      V ga, gb;
-      Op<V>::df(av, bv, V::load(c.g + o * h + i), ga, gb);
-      ga.store(c.out + o * 2 * h + i);
-      gb.store(c.out + o * 2 * h + h + i);
-    };
-    int64_t i = 0;
-    for (; i + L <= h; i += L) step(Wide(0.0f), i);
-    for (; i < h; ++i) step(F1(0.0f), i);
+    if (backward) gate_slab<Op, true>(a, a + h, c.g + o * h, c.out + o * 2 * h, h);
+    else gate_slab<Op, false>(a, a + h, nullptr, c.out + o * h, h);
   }
 }
 
