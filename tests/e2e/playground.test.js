@@ -267,6 +267,12 @@ describe('playground', () => {
     const n = await page.evaluate(() => window.actlab.lab.functions.length);
     assert.equal(await page.locator('#gallery .card').count(), n);
     assert.equal(await page.locator('#gallery .card canvas').count(), n);
+    // Each chart fits inside its card's padding box (a fixed-width chart overflowed and was clipped).
+    const overflow = await page.evaluate(() => [...document.querySelectorAll('#gallery .card')].filter((card) => {
+      const c = card.getBoundingClientRect(), k = card.querySelector('canvas').getBoundingClientRect();
+      return k.right > c.right - parseFloat(getComputedStyle(card).paddingRight) + 0.5;
+    }).map((card) => card.dataset.fn));
+    assert.deepEqual(overflow, []);
     await page.screenshot({ path: `${OUT}/gallery.png`, fullPage: true });
     await page.click('#gallery .card[data-fn="Mish"]');
     await page.waitForFunction(() => document.getElementById('fn-title').textContent === 'Mish' && !document.getElementById('view-plot').hidden);

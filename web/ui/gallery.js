@@ -27,7 +27,7 @@ export function buildGallery(root, functions, sampler, familyLabel, onOpen) {
     const c = sampler.curve(spec, {}, [-5, 5]);
     const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { show: false }, size: 28, font: '10px system-ui', values: (u, v) => v.map(num) };
     charts.push(new uPlot({
-      width: 200, height: 120,
+      width: box.clientWidth || 200, height: 120,  // the card's width (max 200 px): a fixed 200 overflowed narrow cards
       legend: { show: false },
       cursor: { show: false },
       scales: { x: { time: false } },
