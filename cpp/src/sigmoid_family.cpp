@@ -68,7 +68,7 @@ void register_sigmoid_family(std::vector<Fn>& t) {
   f.functional = "logsigmoid";
   f.latex = R"(\log \sigma(x) = -\log(1 + e^{-x}))"; f.dlatex = R"(1 - \sigma(x))";
   f.range = "(-\\infty, 0)"; f.kinks = no_kinks;
-  t.push_back(elementwise_staged<LogSigmoidOp>(f));
+  t.push_back(elementwise<LogSigmoidOp>(f));
 
   f = {}; f.name = "Softsign"; f.family = "sigmoid";
   f.functional = "softsign";

@@ -131,7 +131,7 @@ void register_smooth_relu(std::vector<Fn>& t) {
   f.range = "(0, \\infty)";
   f.kinks = [](const double* p) { return std::vector<double>{p[1] / p[0]}; };
   f.check = softplus_check;
-  t.push_back(elementwise_staged<SoftplusOp>(f));
+  t.push_back(elementwise<SoftplusOp>(f));
 }
 
 }  // namespace actlab

@@ -5,6 +5,7 @@
 #pragma once
 #include <algorithm>
 #include <cstddef>
+#include <type_traits>
 
 #include "registry.hpp"
 #include "simd.hpp"
@@ -12,24 +13,46 @@
 
 namespace actlab {
 
+// Ops whose f(x) is post(x, pre(x)) (Softplus, LogSigmoid: an exp, then a log1p of it) declare
+// pre/post, and the forward runs them in two passes over blocks of kStageBlock elements. Fused
+// in one loop V8 ran them ~1.4x slower: together they hold more constants than x64 has vector
+// registers, and the spills sit on the critical path. A block of pre(x) stays in L1.
+template <class T, class = void> struct staged : std::false_type {};
+template <class T> struct staged<T, std::void_t<decltype(&T::pre), decltype(&T::post)>> : std::true_type {};
+constexpr std::ptrdiff_t kStageBlock = 256;
+
+// Loop bounds and indices are pointer-sized locals: stores through the output could alias c
+// (c.n was reloaded every pass), and an int64 index cost a wrap and extra adds per pass in wasm32.
 template <template <class> class Op> void ew_forward(const Ctx& c) {
   const Op<Wide> w(c);
   const Op<F1> s(c);
   const float* x = c.x;
   float* y = c.out;
-  // Locals, pointer-sized: stores through y could alias c (c.n was reloaded every pass), and an
-  // int64 index cost a wrap and extra adds per pass in wasm32.
   const std::ptrdiff_t n = std::ptrdiff_t(c.n);
   std::ptrdiff_t i = 0;
   constexpr int L = Wide::lanes;
-  if constexpr (L > 1) {
+  if constexpr (L > 1 && staged<Op<Wide>>::value) {
+    alignas(16) float t[kStageBlock];
+    while (n - i >= 2 * L) {
+      const std::ptrdiff_t m = std::min<std::ptrdiff_t>(kStageBlock, (n - i) / (2 * L) * (2 * L));
+      for (std::ptrdiff_t j = 0; j < m; j += 2 * L) {
+        w.pre(Wide::load(x + i + j)).store(t + j);
+        w.pre(Wide::load(x + i + j + L)).store(t + j + L);
+      }
+      for (std::ptrdiff_t j = 0; j < m; j += 2 * L) {  // reads x[k] before writing y[k]: y may be x
+        w.post(Wide::load(x + i + j), Wide::load(t + j)).store(y + i + j);
+        w.post(Wide::load(x + i + j + L), Wide::load(t + j + L)).store(y + i + j + L);
+      }
+      i += m;
+    }
+  } else if constexpr (L > 1) {
     for (; i + 2 * L <= n; i += 2 * L) {
       Wide a = Wide::load(x + i), b = Wide::load(x + i + L);
       w.f(a).store(y + i);
       w.f(b).store(y + i + L);
     }
   }
-  for (; i < n; ++i) s.f(F1::load(x + i)).store(y + i);
+  for (; i < n; ++i) s.f(F1::load(x + i)).store(y + i);  // staged ops define f = post(x, pre(x))
 }
 
 template <template <class> class Op> void ew_backward(const Ctx& c) {
@@ -38,8 +61,6 @@ template <template <class> class Op> void ew_backward(const Ctx& c) {
   const float* x = c.x;
   const float* g = c.g;
   float* y = c.out;
-  // Locals, pointer-sized: stores through y could alias c (c.n was reloaded every pass), and an
-  // int64 index cost a wrap and extra adds per pass in wasm32.
   const std::ptrdiff_t n = std::ptrdiff_t(c.n);
   std::ptrdiff_t i = 0;
   constexpr int L = Wide::lanes;
@@ -54,49 +75,9 @@ template <template <class> class Op> void ew_backward(const Ctx& c) {
   for (; i < n; ++i) s.df(F1::load(x + i), F1::load(g + i)).store(y + i);
 }
 
-// Forward in two passes over blocks, for ops whose f(x) is post(x, pre(x)) (Softplus and
-// LogSigmoid: an exp, then a log1p of it). Fused in one loop, V8 runs them ~1.4x slower than as
-// two loops: together they hold more constants than x64 has vector registers, and the spills
-// sit on the critical path. A block of pre(x) stays in L1 for the second pass.
-template <template <class> class Op> void ew_forward_staged(const Ctx& c) {
-  const Op<Wide> w(c);
-  const Op<F1> s(c);
-  const float* x = c.x;
-  float* y = c.out;
-  const std::ptrdiff_t n = std::ptrdiff_t(c.n);
-  std::ptrdiff_t i = 0;
-  constexpr int L = Wide::lanes;
-  if constexpr (L > 1) {
-    constexpr std::ptrdiff_t kBlock = 256;
-    alignas(16) float t[kBlock];
-    while (n - i >= 2 * L) {
-      const std::ptrdiff_t m = std::min<std::ptrdiff_t>(kBlock, (n - i) / (2 * L) * (2 * L));
-      for (std::ptrdiff_t j = 0; j < m; j += 2 * L) {
-        w.pre(Wide::load(x + i + j)).store(t + j);
-        w.pre(Wide::load(x + i + j + L)).store(t + j + L);
-      }
-      for (std::ptrdiff_t j = 0; j < m; j += 2 * L) {  // reads x[k] before writing y[k]: y may be x
-        w.post(Wide::load(x + i + j), Wide::load(t + j)).store(y + i + j);
-        w.post(Wide::load(x + i + j + L), Wide::load(t + j + L)).store(y + i + j + L);
-      }
-      i += m;
-    }
-  }
-  for (; i < n; ++i) {
-    const F1 v = F1::load(x + i);
-    s.post(v, s.pre(v)).store(y + i);
-  }
-}
-
 // Attach an op's kernels to a declaration.
 template <template <class> class Op> Fn elementwise(Fn f) {
   f.forward = ew_forward<Op>;
-  f.backward = ew_backward<Op>;
-  return f;
-}
-
-template <template <class> class Op> Fn elementwise_staged(Fn f) {
-  f.forward = ew_forward_staged<Op>;
   f.backward = ew_backward<Op>;
   return f;
 }
