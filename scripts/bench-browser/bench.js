@@ -41,8 +41,8 @@ export function shapeFor(name, N) {
 // Real inputs do not repeat; branch-free kernels gain nothing from it either way.
 const POOL = 1 << 17;
 export const variants = (n) => Math.max(1, Math.ceil(POOL / n));
-// () => the next of `list`, round robin; one counter per contender.
-const cycle = (list) => { let k = 0; return () => list[(k = k + 1 === list.length ? 0 : k + 1)]; };
+// () => the next index in 0..K-1, round robin; one counter per contender.
+const cycle = (K) => { let k = 0; return () => (k = k + 1 === K ? 0 : k + 1); };
 const paramsFor = (name) => (['Softmax', 'Softmin', 'LogSoftmax'].includes(name) ? { dim: -1 } : {});
 
 // ---------------------------------------------------------------- timing
@@ -210,7 +210,7 @@ function contenders(f, N, rotate = true) {
   const hy = lab.alloc(nOut), hdx = lab.alloc(n);
   c.heap = [...hx, ...hg, hy, hdx];
   // Forward takes x_k; backward takes (x_k, g_k) from one counter, so pairs stay fixed.
-  const fx = (make) => { const next = cycle(xs.map((_, k) => k)); return () => make(next()); };
+  const fx = (make) => { const next = cycle(K); return () => make(next()); };
   c.fwd.kernel = fx((k) => lab.forward(f.name, hx[k], { params, shape: labShape, out: hy }));
   c.bwd.kernel = fx((k) => lab.backward(f.name, hx[k], hg[k], { params, shape: labShape, out: hdx }));
   c.fwd.api = fx((k) => lab.forward(f.name, xs[k], { params, shape: labShape }));
@@ -318,7 +318,7 @@ function runBaseline(which, N) {
   const K = variants(N);
   const both = lab.alloc((K + 1) * N), one = lab.alloc(N);
   const xs = Array.from({ length: K }, (_, k) => X.slice(k * N, (k + 1) * N));
-  const src = cycle(xs.map((_, k) => k));
+  const src = cycle(K);
   try {
     const v = both.array;
     v.set(X.subarray(0, K * N));
