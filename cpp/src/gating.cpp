@@ -7,9 +7,9 @@ namespace actlab {
 namespace {
 
 template <class V> struct GLUOp {
-  static V f(V a, V b) { return a * (V(1.0f) / (V(1.0f) + vm::exp(-b))); }
+  static V f(V a, V b) { return a * (V(1.0f) / vm::one_plus_exp_neg(b)); }
   static void df(V a, V b, V g, V& ga, V& gb) {
-    V s = V(1.0f) / (V(1.0f) + vm::exp(-b));
+    V s = V(1.0f) / vm::one_plus_exp_neg(b);
     ga = s * g;
     gb = (V(1.0f) - s) * s * a * g;
   }
@@ -17,12 +17,12 @@ template <class V> struct GLUOp {
 
 // a, b = x.chunk(2, dim); silu(a) * b
 template <class V> struct SwiGLUOp {
-  static V f(V a, V b) { return a / (V(1.0f) + vm::exp(-a)) * b; }
+  static V f(V a, V b) { return a / vm::one_plus_exp_neg(a) * b; }
   static void df(V a, V b, V g, V& ga, V& gb) {
-    V s = V(1.0f) / (V(1.0f) + vm::exp(-a));
+    V s = V(1.0f) / vm::one_plus_exp_neg(a);
     V gs = g * b;                                   // grad reaching silu(a)
     ga = gs * s * (V(1.0f) + a * (V(1.0f) - s));    // silu_backward
-    gb = g * (a / (V(1.0f) + vm::exp(-a)));
+    gb = g * (a / vm::one_plus_exp_neg(a));
   }
 };
 

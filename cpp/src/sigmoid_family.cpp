@@ -22,11 +22,11 @@ template <class V> struct TanhOp {
 // log_sigmoid_forward: buffer b = e^-|x|, y = min(x, 0) - log1p(b); backward uses b too.
 template <class V> struct LogSigmoidOp {
   explicit LogSigmoidOp(const Ctx&) {}
-  V pre(V x) const { return vm::exp(-abs(x)); }
+  V pre(V x) const { return vm::exp_nonpos(-abs(x)); }
   V post(V x, V b) const { return clamp_max(x, V(0.0f)) - vm::log1p_unit(b); }
   V f(V x) const { return post(x, pre(x)); }
   V df(V x, V g) const {
-    V b = vm::exp(-abs(x));
+    V b = vm::exp_nonpos(-abs(x));
     auto neg = x < V(0.0f);
     V max_deriv = select(neg, V(1.0f), V(0.0f));
     V sign = select(neg, V(1.0f), V(-1.0f));

@@ -43,9 +43,9 @@ template <class V> struct GELUOp {
 
 template <class V> struct SiLUOp {
   explicit SiLUOp(const Ctx&) {}
-  V f(V x) const { return x / (V(1.0f) + vm::exp(-x)); }
+  V f(V x) const { return x / vm::one_plus_exp_neg(x); }
   V df(V x, V g) const {
-    V s = V(1.0f) / (V(1.0f) + vm::exp(-x));
+    V s = V(1.0f) / vm::one_plus_exp_neg(x);
     return g * s * (V(1.0f) + x * (V(1.0f) - s));
   }
 };
@@ -75,7 +75,7 @@ template <class V> struct SoftplusOp {
   V beta, threshold;
   explicit SoftplusOp(const Ctx& c) : beta(float(c.p[0])), threshold(float(c.p[1])) {}
   // log1p(exp(bx)) = max(bx, 0) + log1p(exp(-|bx|)): the log1p argument stays in [0, 1].
-  V pre(V x) const { return vm::exp(-abs(x * beta)); }
+  V pre(V x) const { return vm::exp_nonpos(-abs(x * beta)); }
   V post(V x, V e) const {
     V bx = x * beta;
     return select(bx > threshold, x, (clamp_min(bx, V(0.0f)) + vm::log1p_unit(e)) / beta);

@@ -48,7 +48,7 @@ void soft_block(Kind kind, bool backward, const float* x, const float* g, float*
   rows([&](auto v, int64_t i, int64_t j) { using T = decltype(v); max(T::load(m + j), X(v, i)).store(m + j); });
   rows([&](auto v, int64_t i, int64_t j) {
     using T = decltype(v);
-    const T e = vm::exp(X(v, i) - T::load(m + j));
+    const T e = vm::exp_nonpos(X(v, i) - T::load(m + j));
     if (keep) e.store(out + i);
     (T::load(s + j) + e).store(s + j);
   });
@@ -61,14 +61,14 @@ void soft_block(Kind kind, bool backward, const float* x, const float* g, float*
     rows([&](auto v, int64_t i, int64_t j) { using T = decltype(v); (T::load(d + j) + T::load(g + i)).store(d + j); });
     rows([&](auto v, int64_t i, int64_t j) {
       using T = decltype(v);
-      (T::load(g + i) - vm::exp(X(v, i) - T::load(m + j)) * T::load(d + j)).store(out + i);
+      (T::load(g + i) - vm::exp_nonpos(X(v, i) - T::load(m + j)) * T::load(d + j)).store(out + i);
     });
     return;
   }
   cols([&](auto v, int64_t j) { using T = decltype(v); (T(1.0f) / T::load(s + j)).store(s + j); });  // s := 1 / s
   auto p = [&](auto v, int64_t i, int64_t j) {
     using T = decltype(v);
-    return (keep ? T::load(out + i) : vm::exp(X(v, i) - T::load(m + j))) * T::load(s + j);
+    return (keep ? T::load(out + i) : vm::exp_nonpos(X(v, i) - T::load(m + j))) * T::load(s + j);
   };
   if (!backward) {
     rows([&](auto v, int64_t i, int64_t j) { p(v, i, j).store(out + i); });
@@ -133,18 +133,18 @@ void soft_row(Kind kind, bool backward, const float* x, const float* g, float* o
     const V vm_(m), vs(sg);
     int64_t k = 0;
     for (; k + 2 * L <= size; k += 2 * L) {
-      const V e = vm::exp(V::load(x + k) * vs - vm_), e2 = vm::exp(V::load(x + k + L) * vs - vm_);
+      const V e = vm::exp_nonpos(V::load(x + k) * vs - vm_), e2 = vm::exp_nonpos(V::load(x + k + L) * vs - vm_);
       if (keep) { e.store(out + k); e2.store(out + k + L); }
       sv = sv + e;
       sv2 = sv2 + e2;
     }
     for (; k + L <= size; k += L) {
-      const V e = vm::exp(V::load(x + k) * vs - vm_);
+      const V e = vm::exp_nonpos(V::load(x + k) * vs - vm_);
       if (keep) e.store(out + k);
       sv = sv + e;
     }
     for (; k < size; ++k) {
-      const F1 e = vm::exp(F1(x[k] * sg) - F1(m));
+      const F1 e = vm::exp_nonpos(F1(x[k] * sg) - F1(m));
       if (keep) e.store(out + k);
       ss = ss + e;
     }
@@ -163,7 +163,7 @@ void soft_row(Kind kind, bool backward, const float* x, const float* g, float* o
     const float gs = hsum(gv) + gsc.v;
     each([&](auto v, int64_t k) {
       using T = decltype(v);
-      (T::load(g + k) - vm::exp(v - T(lse)) * T(gs)).store(out + k);
+      (T::load(g + k) - vm::exp_nonpos(v - T(lse)) * T(gs)).store(out + k);
     });
     return;
   }
@@ -179,7 +179,7 @@ void soft_row(Kind kind, bool backward, const float* x, const float* g, float* o
     if (keep) {
       each_out([&](auto e, int64_t k) { using T = decltype(e); fn(e * T(r), k); });
     } else {
-      each([&](auto v, int64_t k) { using T = decltype(v); fn(vm::exp(v - T(m)) * T(r), k); });
+      each([&](auto v, int64_t k) { using T = decltype(v); fn(vm::exp_nonpos(v - T(m)) * T(r), k); });
     }
   };
   if (!backward) {

@@ -103,3 +103,35 @@ TEST_CASE("special values", "[vecmath]") {
   CHECK(std::isnan(vm::erf(F1(NAN)).v));
   CHECK(std::signbit(vm::erf(F1(-0.0f)).v));
 }
+
+// one_plus_exp_neg and exp_nonpos skip exp()'s range branch; they must give exp()'s bits on
+// every input (exhaustively checked once over all 2^32 floats; here a strided sweep + the edges).
+TEST_CASE("branch-free exp variants give exp()'s bits", "[vecmath]") {
+  auto same = [](float a, float b) { return (std::isnan(a) && std::isnan(b)) || ulp_distance(a, b) == 0; };
+  std::vector<float> xs;
+  for (uint64_t bits = 0; bits < (1ull << 32); bits += 997) { uint32_t b = uint32_t(bits); float x; std::memcpy(&x, &b, 4); xs.push_back(x); }
+  for (float e : {17.3f, 86.9f, 87.0f, 88.0f, 88.72f, 89.0f, 104.0f})  // 200 floats either side
+    for (float s : {-1.0f, 1.0f}) {
+      float lo = s * e, hi = s * e;
+      for (int k = 0; k < 200; ++k) xs.push_back(lo = std::nextafter(lo, -INFINITY)), xs.push_back(hi = std::nextafter(hi, INFINITY));
+    }
+  for (float x : {0.0f, -0.0f, INFINITY, -INFINITY, NAN}) xs.push_back(x);
+  while (xs.size() % 4) xs.push_back(0.0f);
+  int64_t bad = 0;
+  for (size_t i = 0; i < xs.size(); i += 4) {
+    const F4 x = F4::load(&xs[i]), nx = -abs(x);
+    float a[4], b[4], c[4], d[4];
+    (F4(1.0f) + vm::exp(-x)).store(a);
+    vm::one_plus_exp_neg(x).store(b);
+    vm::exp(nx).store(c);
+    vm::exp_nonpos(nx).store(d);
+    for (int k = 0; k < 4; ++k) {
+      const F1 x1(xs[i + k]);
+      bad += !same(a[k], b[k]) + !same(c[k], d[k]);
+      bad += !same((F1(1.0f) + vm::exp(-x1)).v, vm::one_plus_exp_neg(x1).v);
+      bad += !same(vm::exp(-abs(x1)).v, vm::exp_nonpos(-abs(x1)).v);
+    }
+  }
+  INFO(xs.size() << " inputs");
+  CHECK(bad == 0);
+}

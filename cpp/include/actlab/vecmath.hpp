@@ -25,11 +25,22 @@ template <class V> AL_INLINE V ldexp(V p, V n) {
 // i32x4.trunc_sat_f32x4_s and f32x4.nearest to several instructions each): adding 1.5 * 2^23
 // rounds to an integer, ties to even as nearest() does, and leaves n + 2^22 in the low mantissa
 // bits, so (bits + 127) << 23 is 2^n. Valid for n in [-126, 127]; n = -127 gives 0, not 2^-127.
+constexpr float kMagic = 12582912.0f;
 template <class V> struct Pow2 { V n, scale; };
 template <class V> AL_INLINE Pow2<V> round_log2(V x) {
-  constexpr float kMagic = 12582912.0f;
   const V t = x * V(kLog2e) + V(kMagic);
   return {t - V(kMagic), as_float(shl(as_int(t) + ibroadcast<V>(127), 23))};
+}
+
+// e^r for the reduced argument |r| ≤ ln2/2 (Cephes expf's polynomial).
+template <class V> AL_INLINE V exp_reduced(V r) {
+  V p = V(1.9875691500e-4f);
+  p = p * r + V(1.3981999507e-3f);
+  p = p * r + V(8.3334519073e-3f);
+  p = p * r + V(4.1665795894e-2f);
+  p = p * r + V(1.6666665459e-1f);
+  p = p * r + V(5.0000001201e-1f);
+  return p * (r * r) + r + V(1.0f);
 }
 
 // e^x, Cephes-style: x = n ln2 + r, |r| ≤ ln2/2, degree-6 polynomial, ≤ 1 ULP (normal range).
@@ -39,19 +50,18 @@ template <class V> AL_INLINE V exp_in_range(V x) {
   const auto [n, scale] = round_log2(x);
   V r = x - n * V(kLn2Hi);
   r = r - n * V(kLn2Lo);
-  V p = V(1.9875691500e-4f);
-  p = p * r + V(1.3981999507e-3f);
-  p = p * r + V(8.3334519073e-3f);
-  p = p * r + V(4.1665795894e-2f);
-  p = p * r + V(1.6666665459e-1f);
-  p = p * r + V(5.0000001201e-1f);
-  p = p * (r * r) + r + V(1.0f);
-  return p * scale;
+  return exp_reduced(r) * scale;
 }
 template <class V> AL_INLINE V exp(V x) {
   // Fast path: every lane in [-87, 88] (or NaN).
   auto edge = (x < V(-87.0f)) | (x > V(88.0f));
   if (any(edge)) return exp_full(x);
+  return exp_in_range(x);
+}
+
+// e^x for x <= 0 (or NaN), as exp(): softmax's x - max, -|x|. Only the underflow edge is checked.
+template <class V> AL_INLINE V exp_nonpos(V x) {
+  if (any(x < V(-87.0f))) return exp_full(x);
   return exp_in_range(x);
 }
 
@@ -61,13 +71,7 @@ template <class V> AL_INLINE V exp_full(V x) {
   V n = nearest(x * V(kLog2e));
   V r = x - n * V(kLn2Hi);
   r = r - n * V(kLn2Lo);
-  V p = V(1.9875691500e-4f);
-  p = p * r + V(1.3981999507e-3f);
-  p = p * r + V(8.3334519073e-3f);
-  p = p * r + V(4.1665795894e-2f);
-  p = p * r + V(1.6666665459e-1f);
-  p = p * r + V(5.0000001201e-1f);
-  p = p * (r * r) + r + V(1.0f);
+  const V p = exp_reduced(r);
   return ldexp(p, n);  // to_int maps a NaN n to 0; p carries the NaN
 }
 
@@ -140,7 +144,7 @@ template <class V> AL_INLINE V log1p(V x) {
 }
 
 // tanh, Cephes tanhf: odd polynomial below |x| = 0.625, else 1 - 2 / (e^{2|x|} + 1) with the
-// argument capped at 20 (tanh is 1 in float32 beyond 9.01), so exp() stays on its fast path.
+// argument capped at 20 (tanh is 1 in float32 beyond 9.01), inside exp_in_range's range.
 template <class V> AL_INLINE V tanh(V x) {
   V ax = abs(x);
   V z = x * x;
@@ -150,7 +154,7 @@ template <class V> AL_INLINE V tanh(V x) {
   p = p * z + V(1.33314422036e-1f);
   p = p * z + V(-3.33332819422e-1f);
   V small = p * z * ax + ax;
-  V e = exp(V(2.0f) * clamp_max(ax, V(20.0f)));
+  V e = exp_in_range(V(2.0f) * clamp_max(ax, V(20.0f)));
   V big = V(1.0f) - V(2.0f) / (e + V(1.0f));
   V r = or_bits(select(ax < V(0.625f), small, big), and_bits(x, 0x80000000u));  // copysign keeps -0
   return select(isnan(x), x, r);
@@ -215,7 +219,23 @@ template <class V> AL_INLINE V log1p_unit(V t) {
   return log_core(m, e) + c;
 }
 
-template <class V> AL_INLINE V sigmoid(V x) { return V(1.0f) / (V(1.0f) + exp(-x)); }
+// 1 + e^-x, the denominator of sigmoid, SiLU, GLU and SwiGLU: the bits of V(1) + exp(-x) for every
+// x, without exp's range branch. Where e^-x < 2^-25 (x > 17.3) adding it to 1 gives 1 exactly, so
+// the argument is clamped to -x >= -87 and 2^n built as 2^(n-1) * 2, which makes n = 128 (-x up
+// to the clamp at 89) overflow to +inf as exp() does; the one n it loses (-126) lies in the
+// absorbed range. x's negation is folded into the constants (rounding is symmetric).
+template <class V> AL_INLINE V one_plus_exp_neg(V x) {
+  const V y = clamp_max(clamp_min(x, V(-89.0f)), V(87.0f));  // NaN passes through
+  const V t = y * V(-kLog2e) + V(kMagic);
+  const V n = t - V(kMagic);
+  V r = n * V(-kLn2Hi) - y;  // -y - n ln2hi
+  r = r - n * V(kLn2Lo);
+  const V p = exp_reduced(r);
+  const V half_scale = as_float(shl(as_int(t) + ibroadcast<V>(126), 23));  // 2^(n-1)
+  return V(1.0f) + (p + p) * half_scale;
+}
+
+template <class V> AL_INLINE V sigmoid(V x) { return V(1.0f) / one_plus_exp_neg(x); }
 
 // sin / cos share one reduction x = q·(π/2) + r, |r| <= π/4 (+ rounding), then Cephes' sinf/cosf
 // polynomials; the quadrant q mod 4 picks the polynomial and the sign. π/2 is split in three
