@@ -330,10 +330,11 @@ function runBaseline(which, N) {
   } finally { both.free(); one.free(); }
 }
 
-// A fixed workload, ~2 ms here: actlab Tanh on 4,096 heap floats, then a JS Math.exp loop. The driver
-// runs it before every measurement and waits until it is back at its best speed: Chromium's
-// background work (e.g. tier-up compiles of the peers' big wasm modules) slowed the page's
-// thread here by up to 3x for seconds at a time, and such stretches outlast a whole measurement.
+// A fixed workload, ~15 ms here (one timing: Chromium's clock ticks in 0.1 ms): actlab Tanh on
+// 4,096 heap floats, then a JS Math.exp loop. The driver runs it before every measurement and waits
+// until it runs at its usual speed: Chromium's background work (e.g. tier-up compiles of the
+// peers' big wasm modules) slowed the page's thread by up to 3x for seconds at a time, stretches
+// that outlast a whole measurement.
 let probeBufs = null;
 function probe() {
   if (!probeBufs) {
@@ -342,15 +343,11 @@ function probe() {
   }
   const { x, y, o } = probeBufs;
   const xs = X.subarray(0, 4096);
-  const per = [];
-  for (let r = 0; r < 3; r++) {
-    const t0 = performance.now();
-    for (let k = 0; k < 200; k++) lab.forward('Tanh', x, { out: y });
-    for (let k = 0; k < 20; k++) { for (let i = 0; i < 4096; i++) o[i] = Math.exp(-Math.abs(xs[i])); consume(o); }
-    per.push(performance.now() - t0);
-  }
+  const t0 = performance.now();
+  for (let k = 0; k < 800; k++) lab.forward('Tanh', x, { out: y });
+  for (let k = 0; k < 80; k++) { for (let i = 0; i < 4096; i++) o[i] = Math.exp(-Math.abs(xs[i])); consume(o); }
   consume(y.array);
-  return median(per);
+  return performance.now() - t0;
 }
 
 window.bench = {
