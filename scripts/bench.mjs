@@ -8,10 +8,15 @@ import { loadActlab } from '../web/lib/actlab.js';
 const N = 1 << 20;
 const SAMPLES = 7;
 const MIN_MS = 30;
+const WARM_MS = 300;
 
 function median(a) { const s = [...a].sort((p, q) => p - q); return s[s.length >> 1]; }
 function timeIt(fn) {
-  fn(); fn();  // warm-up
+  // Warm up for 300 ms: V8 tiers a hot wasm function up to TurboFan in the background, and a big
+  // one (the expression evaluator) took long enough that two warm-up calls left most samples on
+  // baseline code (custom ELU measured 6.6 or 10.2 ns/element from run to run).
+  const w0 = performance.now();
+  do fn(); while (performance.now() - w0 < WARM_MS);
   const per = [];
   for (let s = 0; s < SAMPLES; s++) {
     let reps = 0;

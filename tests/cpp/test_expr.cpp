@@ -725,7 +725,7 @@ TEST_CASE("expression front end fuzz: an Expr or a positioned error, nothing els
   std::vector<ExprCase> fcases;
   load_expr_fixtures(fx, fcases);
   std::vector<float> x{0.0f, -0.0f, 1.0f, -1.0f, 2.5f, -3.0f, 1e30f, -1e30f, INFINITY, -INFINITY, NAN, 1e-40f};
-  for (int i = 0; i < 270; ++i) x.push_back(-10.0f + 0.075f * float(i));  // more than one block
+  for (int i = 0; i < 1100; ++i) x.push_back(-10.0f + 0.018f * float(i));  // more than one block (<= 1024 floats)
   Rng r{20240611};
   int n_inputs = 0, n_ok = 0, n_err = 0, n_canon = 0;
   double worst = 0, total = 0;
