@@ -1,7 +1,7 @@
 // npm run bench: ns/element of every function, forward and backward, at 1M float32 elements in
 // node — SIMD128 build vs scalar build of the same source, at kernel level (buffers already on
 // the wasm heap, lab.alloc) and at API level (Float32Array in, new Float32Array out: two copies).
-// Each figure: median of 7 samples, each sample repeats the call for >= 30 ms.
+// Each figure: median of 7 samples, each sample repeats the call for >= 30 ms, after 300 ms of warm-up.
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { loadActlab } from '../web/lib/actlab.js';
 
