@@ -216,6 +216,18 @@ describe('playground', () => {
     assert.ok(zoomed.x[1] < 3 && zoomed.y != null);
     await page.dblclick('#plot .u-over');
     await page.waitForFunction(() => window.actlab.store.get().x[0] === -6 && window.actlab.store.get().y === null);
+    // The boxes show whole values (Softmax's auto y range starts at -0.0786: clipped at 5.5rem).
+    await page.click('#fnlist button[data-fn="Softmax"]');
+    for (const width of [1280, 375]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.waitForFunction(() => window.actlab.store.get().fn === 'Softmax' && document.getElementById('y-lo').value === '-0.0786');
+      for (const v of [null, '-0.000123', '-1.23e+10']) {
+        if (v != null) for (const id of ['#x-lo', '#y-lo']) await page.fill(id, v);
+        const clipped = await page.$$eval('.range input[type="number"]', (els) => els.filter((e) => e.scrollWidth > e.clientWidth).map((e) => `${e.id}=${e.value}`));
+        assert.deepEqual(clipped, [], `width ${width}`);
+      }
+      await page.click('#reset-view');
+    }
     await page.close();
   });
 
