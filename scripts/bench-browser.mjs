@@ -219,7 +219,8 @@ p('');
 p(`ns/element (lower is faster): median of ${SAMPLES} samples, each >= ${MIN_MS} ms of back-to-back calls, after >= ${WARM_MS} ms of warm-up; ` +
   'every output is read so no call is optimized away. What each timing includes:');
 p('  kernel  actlab, x/gradOutput/out already on the wasm heap (lab.alloc HeapArrays): argument checks + the C++ kernel, no copy');
-p('  API     actlab, Float32Array in -> new Float32Array out: copy in (x, and gradOutput for bwd), kernel, copy out (HEAPF32.slice)');
+p('  API     actlab, Float32Array in -> new Float32Array out: copy in (x, and gradOutput for bwd), kernel, copy out (HEAPF32.slice;');
+p('          element-wise calls above 131,072 elements: a new Float32Array filled in pieces of 65,536 elements, each copied in and out)');
 p('  API out=  actlab, Float32Array in -> the caller\'s Float32Array ({ out }, torch\'s out=): the same copies, no fresh array');
 p('  JS      plain-JavaScript Math.* loop, Float32Array in -> new Float32Array out (allocation included); JS out=: into the caller\'s array');
 p('  tfjs    @tensorflow/tfjs-backend-wasm, API level: tf.tensor(Float32Array) -> op -> dataSync(), inside tf.tidy (every tensor disposed);');

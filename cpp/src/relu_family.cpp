@@ -147,6 +147,7 @@ void register_relu_family(std::vector<Fn>& t) {
   f.dlatex = R"(\begin{cases}1 & x > 0\\ a & x \le 0\end{cases})";
   f.range = "(-\\infty, \\infty)";
   f.dimwise = false;
+  f.index_keyed = true;  // training noise is keyed by the element's index
   f.kinks = [](const double*) { return std::vector<double>{0}; };
   f.check = rrelu_check;
   f.forward = [](const Ctx& c) { rrelu_run(c, false); };

@@ -269,6 +269,62 @@ describe('aliased heap buffers', () => {
   });
 });
 
+describe('large calls through copies run in pieces', () => {
+  // Above 2 x 65,536 elements an element-wise call is computed piece by piece (#chunked); the
+  // heap path is never split, so it is the reference.
+  const n = 3 * 65536 + 1234;
+  const xv = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37) * 9 + (i % 5) * 1e-3);
+  const gv = Float32Array.from({ length: n }, (_, i) => Math.cos(i * 1.3));
+  const onHeap = (lab, name, backward, params) => {
+    const x = lab.alloc(n), g = lab.alloc(n), o = lab.alloc(n);
+    x.array.set(xv); g.array.set(gv);
+    const r = (backward ? lab.backward(name, x, g, { params, out: o }) : lab.forward(name, x, { params, out: o })).slice();
+    for (const h of [x, g, o]) h.free();
+    return r;
+  };
+
+  test('every element-wise function: new array, out=, out = x, and a 2-D shape give the heap path\'s bits', () => {
+    for (const spec of simd.functions.filter((s) => !s.dimwise && !s.halves)) {
+      for (const backward of [false, true]) {
+        const want = onHeap(simd, spec.name, backward);
+        const call = (opts, x = xv) => (backward ? simd.backward(spec.name, x, gv, opts) : simd.forward(spec.name, x, opts));
+        assert.deepEqual(call({}), want, `${spec.name} ${backward} new array`);
+        const out = new Float32Array(n);
+        assert.equal(call({ out }), out);
+        assert.deepEqual(out, want, `${spec.name} ${backward} out=`);
+        const inPlace = xv.slice();
+        assert.deepEqual(call({ out: inPlace }, inPlace), want, `${spec.name} ${backward} out = x`);
+        assert.deepEqual(call({ shape: [2, n / 2] }), want, `${spec.name} ${backward} shape`);
+      }
+    }
+  });
+
+  test('RReLU in training mode, per-channel PReLU and a partly overlapping out run whole and stay right', () => {
+    const params = { training: true, seed: 7 };
+    assert.deepEqual(simd.forward('RReLU', xv, { params }), onHeap(simd, 'RReLU', false, params));
+    const buf = new Float32Array(n + 1);
+    buf.set(xv, 1);
+    const want = simd.forward('Tanh', xv);
+    assert.deepEqual(simd.forward('Tanh', buf.subarray(1), { out: buf.subarray(0, n) }), want);  // out one element ahead of x
+    const w = Float32Array.from([0.1, 0.2]);
+    const r = simd.forward('PReLU', xv, { shape: [1, 2, n / 2], params: { weight: w } });
+    assert.equal(r[0], xv[0] < 0 ? Math.fround(xv[0] * Math.fround(0.1)) : xv[0]);
+    assert.equal(r[n - 1], xv[n - 1] < 0 ? Math.fround(xv[n - 1] * Math.fround(0.2)) : xv[n - 1]);
+  });
+
+  test('errors are the whole call\'s and leave out untouched; the scratch stays one piece', () => {
+    const out = new Float32Array(n).fill(7);
+    assert.throws(() => simd.forward('ELU', xv, { params: { alpha: NaN }, out }), /alpha/);
+    assert.ok(out.every((v) => v === 7));
+    assert.throws(() => simd.forward('Tanh', xv, { shape: [5, 7] }), new RegExp(`shape '\\[5, 7\\]' is invalid for input of size ${n}`));
+    assert.throws(() => simd.backward('Tanh', xv, gv.subarray(1)), /Mismatch in shape/);
+    const lab = scalar;
+    const before = lab.heapSize;
+    lab.forward('ReLU', new Float32Array(4 << 20));
+    assert.ok(lab.heapSize - before < 4 << 20, `heap grew ${lab.heapSize - before} bytes for a 16 MiB call`);
+  });
+});
+
 describe('zero-copy heap arrays', () => {
   test('forward/backward read and write lab.alloc() buffers, survive heap growth, free cleanly', () => {
     const before = simd.heapInUse();
