@@ -41,7 +41,7 @@ const only = process.argv.slice(2);
 const started = performance.now();
 const loadStart = loadavg();
 const log = (s) => process.stderr.write(s);
-const quiet = { ref: 0, waits: 0, waitedMs: 0, gaveUp: 0, retaken: 0 };
+const quiet = { ref: 0, waits: 0, waitedMs: 0, gaveUp: 0 };
 
 log('bench:browser: building the page (vite) ...\n');
 await build({ configFile, logLevel: 'warn' });
@@ -80,27 +80,17 @@ try {
   const cdp = await context.newCDPSession(page);
   // ... and then waits until the page's thread is quiet: the probe (bench.js) within 20% of its
   // usual time (the lower quartile of 30 calibration runs), polled every 250 ms, at most 20 s.
-  const isQuiet = async () => (await page.evaluate(() => window.bench.probe())) <= 1.2 * quiet.ref;
   const gc = async () => {
     await cdp.send('HeapProfiler.collectGarbage');
     const t0 = performance.now();
     for (;;) {
-      if (await isQuiet()) break;
+      const ms = await page.evaluate(() => window.bench.probe());
+      if (ms <= 1.2 * quiet.ref) break;
       if (performance.now() - t0 > 20000) { quiet.gaveUp++; break; }
       await new Promise((r) => setTimeout(r, 250));
     }
     const waited = performance.now() - t0;
     if (waited > 100) { quiet.waits++; quiet.waitedMs += waited; }
-  };
-  // One measurement, quiet before and after: when the probe right after it is slow, the
-  // disturbance may have begun during it, and it is taken again (at most twice more).
-  const measured = async (run) => {
-    for (let attempt = 0; ; attempt++) {
-      await gc();
-      const r = await run();
-      if (attempt === 2 || (await isQuiet())) return r;
-      quiet.retaken++;
-    }
   };
   const cal = [];
   for (let i = 0; i < 30; i++) {
@@ -113,7 +103,8 @@ try {
     for (const N of SIZES) {
       b[N] = {};
       for (const which of ['heapCopy', 'inOut', 'inOutOwned', 'fresh']) {
-        b[N][which] = await measured(() => page.evaluate(([w, n]) => window.bench.runBaseline(w, n), [which, N]));
+        await gc();
+        b[N][which] = await page.evaluate(([w, n]) => window.bench.runBaseline(w, n), [which, N]);
       }
     }
     return b;
@@ -129,7 +120,8 @@ try {
       const r = { n: info.n, shape: info.shape, fwd: {}, bwd: {} };
       for (const dir of ['fwd', 'bwd']) {
         for (const who of info[dir]) {
-          r[dir][who] = await measured(() => page.evaluate(([d, w]) => window.bench.measureOne(d, w), [dir, who]));
+          await gc();
+          r[dir][who] = await page.evaluate(([d, w]) => window.bench.measureOne(d, w), [dir, who]);
         }
       }
       await page.evaluate(() => window.bench.release());
@@ -241,8 +233,7 @@ p('  fresh output  new Float32Array(N).fill(1): allocating and writing a fresh o
 p('A full GC (DevTools HeapProfiler.collectGarbage) runs before every measurement; GCs during a measurement are part of it. Then the driver waits');
 p(`until the page's thread is quiet: a fixed probe (actlab Tanh + a JS exp loop on 4,096 floats) must run within 20% of its usual time`);
 p(`(${quiet.ref.toFixed(1)} ms, lower quartile of 30 runs). Chromium's background work (e.g. tier-up compiles of the peers' large wasm modules) slowed this`);
-p(`thread up to 3x for seconds at a time. The probe runs again right after each measurement; if it is slow, the measurement is taken again (at most`);
-p(`twice more). This run waited ${quiet.waits} times, ${(quiet.waitedMs / 1000).toFixed(1)} s in all (gave up after 20 s ${quiet.gaveUp} times), and retook ${quiet.retaken} measurements.`);
+p(`thread up to 3x for seconds at a time. This run waited ${quiet.waits} times, ${(quiet.waitedMs / 1000).toFixed(1)} s in all; gave up after 20 s ${quiet.gaveUp} times.`);
 p('Inputs: random normals × 3 (gradOutput: normals). Element-wise functions: 1-D [N]. Softmax, Softmin, LogSoftmax: rows of 1,000, shape [round(N/1000), 1000]');
 p('(N = 4,000 / 66,000 / 1,049,000 elements). Softmax2d: [1, 16, s, s], s = sqrt(N/16) (exact N), over the 16 channels. GLU, SwiGLU: [N/1024, 1024] split on the last dim');
 p('(output N/2; ns per input element). Default parameters everywhere (RReLU in eval mode, PReLU one weight 0.25).');
