@@ -38,7 +38,8 @@ int run_js(int fn, bool backward, uintptr_t x, uintptr_t g, double ng, uintptr_t
                    int64_t(n), s.data, ndim, ptr<const double>(params), ptr<const float>(weight), int64_t(nweight));
   return last_error.empty() ? 0 : 1;
 }
-std::string last_error_js() { return last_error; }
+// Handing the message over empties it, so an error leaves no heap behind once it is thrown.
+std::string last_error_js() { std::string e; e.swap(last_error); return e; }
 
 double out_numel_js(int fn, double n, uintptr_t shape, int ndim, uintptr_t params) {
   const Shape64 s(shape, ndim);

@@ -314,10 +314,17 @@ describe('large calls through copies run in pieces', () => {
 
   test('errors are the whole call\'s and leave out untouched; the scratch stays one piece', () => {
     const out = new Float32Array(n).fill(7);
-    assert.throws(() => simd.forward('ELU', xv, { params: { alpha: NaN }, out }), /alpha/);
+    const failing = () => {
+      assert.throws(() => simd.forward('ELU', xv, { params: { alpha: NaN }, out }), /alpha/);
+      assert.throws(() => simd.forward('Tanh', xv, { shape: [5, 7] }), new RegExp(`shape '\\[5, 7\\]' is invalid for input of size ${n}`));
+      assert.throws(() => simd.backward('Tanh', xv, gv.subarray(1)), /Mismatch in shape/);
+    };
+    failing();  // grows the scratch block to these calls' size
+    simd.forward('Tanh', [1]);
+    const inUse = simd.heapInUse();
+    failing();
+    assert.equal(simd.heapInUse(), inUse, 'a thrown error leaves nothing on the heap (its message included)');
     assert.ok(out.every((v) => v === 7));
-    assert.throws(() => simd.forward('Tanh', xv, { shape: [5, 7] }), new RegExp(`shape '\\[5, 7\\]' is invalid for input of size ${n}`));
-    assert.throws(() => simd.backward('Tanh', xv, gv.subarray(1)), /Mismatch in shape/);
     const lab = scalar;
     const before = lab.heapSize;
     lab.forward('ReLU', new Float32Array(4 << 20));
