@@ -25,11 +25,12 @@ template <class V> AL_INLINE V ldexp(V p, V n) {
 // i32x4.trunc_sat_f32x4_s and f32x4.nearest to several instructions each): adding 1.5 * 2^23
 // rounds to an integer, ties to even as nearest() does, and leaves n + 2^22 in the low mantissa
 // bits, so (bits + 127) << 23 is 2^n. Valid for n in [-126, 127]; n = -127 gives 0, not 2^-127.
-constexpr float kMagic = 12582912.0f;
+// A bias of 126 instead gives 2^(n-1) (valid for n in [-125, 128]).
 template <class V> struct Pow2 { V n, scale; };
-template <class V> AL_INLINE Pow2<V> round_log2(V x) {
+template <class V> AL_INLINE Pow2<V> round_log2(V x, int bias = 127) {
+  constexpr float kMagic = 12582912.0f;
   const V t = x * V(kLog2e) + V(kMagic);
-  return {t - V(kMagic), as_float(shl(as_int(t) + ibroadcast<V>(127), 23))};
+  return {t - V(kMagic), as_float(shl(as_int(t) + ibroadcast<V>(bias), 23))};
 }
 
 // e^r for the reduced argument |r| ≤ ln2/2: Cephes expf's polynomial, evaluated Estrin-style
@@ -226,12 +227,10 @@ template <class V> AL_INLINE V log1p_unit(V t) {
 // absorbed range. x's negation is folded into the constants (rounding is symmetric).
 template <class V> AL_INLINE V one_plus_exp_neg(V x) {
   const V y = clamp_max(clamp_min(x, V(-89.0f)), V(87.0f));  // NaN passes through
-  const V t = y * V(-kLog2e) + V(kMagic);
-  const V n = t - V(kMagic);
+  const auto [n, half_scale] = round_log2(-y, 126);           // n = nearest(-y log2e), 2^(n-1)
   V r = n * V(-kLn2Hi) - y;  // -y - n ln2hi
   r = r - n * V(kLn2Lo);
   const V p = exp_reduced(r);
-  const V half_scale = as_float(shl(as_int(t) + ibroadcast<V>(126), 23));  // 2^(n-1)
   return V(1.0f) + (p + p) * half_scale;
 }
 
