@@ -330,8 +330,8 @@ function splittable(spec, weight, shape, xs, gs, out) {
       shape.reduce((a, d) => a * d, 1) === n)) return false;
   if (out != null) {
     if (!(out instanceof Float32Array) || out.length !== n) return false;
-    const same = (a) => a.buffer !== out.buffer || (a.byteOffset === out.byteOffset && a.length === n);
-    if (!same(xs) || (gs && !same(gs))) return false;
+    const apartOrSame = (a) => a.buffer !== out.buffer || (a.byteOffset === out.byteOffset && a.length === n);
+    if (!apartOrSame(xs) || (gs && !apartOrSame(gs))) return false;
   }
   return true;
 }
