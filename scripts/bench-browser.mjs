@@ -80,7 +80,7 @@ try {
   const cdp = await context.newCDPSession(page);
   // ... and then waits until the page's thread is quiet: the probe (bench.js) within 20% of its
   // usual time (the lower quartile of 30 calibration runs), polled every 250 ms, at most 20 s.
-  const gc = async () => {
+  const settle = async () => {
     await cdp.send('HeapProfiler.collectGarbage');
     const t0 = performance.now();
     for (;;) {
@@ -103,7 +103,7 @@ try {
     for (const N of SIZES) {
       b[N] = {};
       for (const which of ['heapCopy', 'inOut', 'inOutOwned', 'fresh']) {
-        await gc();
+        await settle();
         b[N][which] = await page.evaluate(([w, n]) => window.bench.runBaseline(w, n), [which, N]);
       }
     }
@@ -120,7 +120,7 @@ try {
       const r = { n: info.n, shape: info.shape, fwd: {}, bwd: {} };
       for (const dir of ['fwd', 'bwd']) {
         for (const who of info[dir]) {
-          await gc();
+          await settle();
           r[dir][who] = await page.evaluate(([d, w]) => window.bench.measureOne(d, w), [dir, who]);
         }
       }
@@ -130,6 +130,7 @@ try {
     log(`  ${name} ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   }
   const copiesAfter = await baselines();
+  await page.evaluate(() => window.bench.freeProbe());
   const leaks = await page.evaluate(() => ({ tfTensors: window.bench.tfTensors(), actlabHeapInUse: window.bench.heapInUse(), sink: window.bench.sink() }));
   result = { env, checks, copiesBefore, copiesAfter, timings, leaks, errors, offsite };
   await context.close();

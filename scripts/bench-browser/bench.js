@@ -349,9 +349,13 @@ function probe() {
   consume(y.array);
   return performance.now() - t0;
 }
+function freeProbe() {
+  if (probeBufs) { probeBufs.x.free(); probeBufs.y.free(); }
+  probeBufs = null;
+}
 
 window.bench = {
-  init, validate, prepare, measureOne, release, runBaseline, probe,
+  init, validate, prepare, measureOne, release, runBaseline, probe, freeProbe,
   config: (c) => Object.assign(cfg, c),
   tfTensors: () => tf.memory().numTensors,
   heapInUse: () => lab.heapInUse(),
