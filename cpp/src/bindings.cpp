@@ -3,6 +3,7 @@
 #include <emscripten/bind.h>
 #include <malloc.h>
 
+#include "actlab/elementwise.hpp"
 #include "actlab/registry.hpp"
 #if ACTLAB_WITH_EXPR
 #include "actlab/expr.hpp"
@@ -51,6 +52,19 @@ int kinks_js(int fn, uintptr_t params, uintptr_t out, int cap) {
   std::vector<double> k = kinks_of(registry().at(fn), ptr<const double>(params));
   for (int i = 0; i < int(k.size()) && i < cap; ++i) ptr<double>(out)[i] = k[i];
   return int(k.size());
+}
+
+// The bandwidth ceiling bench:browser holds kernels to: the element-wise loop driver with no
+// maths, so the same 128-bit loads and stores as every kernel (memmove, which copyWithin
+// runs, uses the CPU's widest vectors), and none of run()'s checks.
+template <class V> struct CopyOp {
+  explicit CopyOp(const Ctx&) {}
+  V f(V x) const { return x; }
+};
+void copy_kernel_js(uintptr_t src, uintptr_t dst, double n) {
+  Ctx c;
+  c.x = ptr<const float>(src); c.out = ptr<float>(dst); c.n = int64_t(n);
+  ew_forward<CopyOp>(c);
 }
 
 bool simd_build() {
@@ -131,4 +145,5 @@ EMSCRIPTEN_BINDINGS(actlab) {
   emscripten::function("kinks", &kinks_js);
   emscripten::function("simd", &simd_build);
   emscripten::function("heapInUse", &heap_in_use);
+  emscripten::function("copyKernel", &copy_kernel_js);
 }

@@ -354,4 +354,16 @@ describe('zero-copy heap arrays', () => {
     assert.throws(() => simd.forward('GELU', x), /freed/);
     assert.equal(simd.heapInUse(), before);
   });
+
+  test('copyKernel (bench:browser\'s bandwidth ceiling) copies exactly n floats, vector body and tail', () => {
+    for (const n of [0, 3, 8, 1003]) {
+      const src = simd.alloc(n + 1), dst = simd.alloc(n + 1);
+      src.array.set(Float32Array.from({ length: n + 1 }, (_, i) => i + 0.5));
+      dst.array.fill(-1);
+      src.module.copyKernel(src.ptr, dst.ptr, n);
+      assert.deepEqual(dst.array.subarray(0, n), src.array.subarray(0, n));
+      assert.equal(dst.array[n], -1, 'nothing past n');
+      src.free(); dst.free();
+    }
+  });
 });
