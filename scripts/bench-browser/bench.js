@@ -312,7 +312,7 @@ function release() {
   current = null;
 }
 
-/** Baselines at size N: memmove inside actlab's heap, a copy in + copy out, a fresh written output.
+/** Baselines at size N: memmove inside actlab's heap, the same copy as a wasm SIMD kernel, a copy in + copy out, a fresh written output.
  * Sources cycle through variants(N) inputs like the contenders' (the copy ceiling reads as they do). */
 function runBaseline(which, N) {
   const K = variants(N);
@@ -323,6 +323,9 @@ function runBaseline(which, N) {
     const v = both.array;
     v.set(X.subarray(0, K * N));
     if (which === 'heapCopy') return measure(() => { const k = src(); v.copyWithin(K * N, k * N, (k + 1) * N); return v; }, N);
+    // The same copy as a wasm kernel: actlab's element-wise loop with no maths (128-bit vectors).
+    const M = both.module;
+    if (which === 'wasmCopy') return measure(() => { const k = src(); M.copyKernel(both.ptr + k * N * 4, both.ptr + K * N * 4, N); return v; }, N);
     if (which === 'inOut') return measure(() => { one.array.set(xs[src()]); return one.array.slice(); }, N);
     if (which === 'inOutOwned') { const o = new Float32Array(N); return measure(() => { one.array.set(xs[src()]); o.set(one.array); return o; }, N); }
     if (which === 'fresh') return measure(() => new Float32Array(N).fill(1), N);
