@@ -153,6 +153,24 @@ describe('shapes', () => {
     assert.ok(Math.abs(y[2] + y[3] - 1) < 1e-6);
   });
 
+  test('per-channel PReLU: every channel layout gives x > 0 ? x : w·x (and g, w·g backward)', () => {
+    // inner = 1 and 2..15 run rows with a slope per lane, >= 16 (or rows over 4,096) a block per
+    // channel; torch's formula is one float multiply, so Math.fround(w * x) is its exact value.
+    for (const shape of [[5, 7], [3, 4, 2], [2, 3, 5], [2, 3, 17], [1, 2100, 2], [2, 6, 3, 3]]) {
+      const C = shape[1], n = shape.reduce((a, b) => a * b), inner = n / shape[0] / C;
+      const weight = Float32Array.from({ length: C }, (_, i) => 0.37 - 0.013 * i);
+      const x = Float32Array.from({ length: n }, (_, i) => (i % 5 === 0 ? -0 : Math.sin(i * 1.3) * 4));
+      const g = Float32Array.from({ length: n }, (_, i) => Math.cos(i * 0.7));
+      const w = (i) => weight[Math.floor(i / inner) % C];
+      const fwd = x.map((v, i) => (v > 0 ? v : Math.fround(w(i) * v)));
+      const bwd = g.map((v, i) => (x[i] > 0 ? v : Math.fround(w(i) * v)));
+      for (const lab of [simd, scalar]) {
+        assert.deepEqual(lab.forward('PReLU', x, { shape, params: { weight } }), fwd, `fwd ${shape}`);
+        assert.deepEqual(lab.backward('PReLU', x, g, { shape, params: { weight } }), bwd, `bwd ${shape}`);
+      }
+    }
+  });
+
   test('empty input gives empty output', () => {
     assert.equal(simd.forward('Tanh', new Float32Array(0)).length, 0);
   });
