@@ -15,16 +15,13 @@ namespace {
 
 template <class T> T* ptr(uintptr_t p) { return reinterpret_cast<T*>(p); }
 
-// The int32 shape JS writes, widened to int64; up to 8 dims without a heap allocation.
+// The int32 shape JS writes, widened to int64. prepare() rejects ndim > kMaxDims before it
+// reads the shape, so no more are copied (and nothing is allocated per call).
 struct Shape64 {
-  int64_t small[8];
-  std::vector<int64_t> big;
-  int64_t* data = small;
+  int64_t data[kMaxDims];
   Shape64(uintptr_t shape, int ndim) {
-    if (ndim > 8) { big.resize(size_t(ndim)); data = big.data(); }
-    for (int i = 0; i < ndim; ++i) data[i] = ptr<const int32_t>(shape)[i];
+    for (int i = 0; i < ndim && i < kMaxDims; ++i) data[i] = ptr<const int32_t>(shape)[i];
   }
-  Shape64(const Shape64&) = delete;  // `data` may point into this object
 };
 
 // run() returns 0, or 1 with the message in lastError(): a std::string result would cost a

@@ -132,17 +132,21 @@ class Actlab {
 
   /** Forward: y = f(x). */
   forward(name, x, options = {}) {
+    const f = this.#fns.get(name);  // built-ins first: a custom function cannot take their names
+    if (f) return this.#call(f, false, x, null, options);
     const c = this.#custom.get(name);
     if (c) return this.#callCustom(c, 'f', x, null, options);
-    return this.#call(name, false, x, null, options);
+    return this.#call(this.#lookup(name), false, x, null, options);
   }
 
   /** Backward: torch.autograd.grad(f(x), x, gradOutput). */
   backward(name, x, gradOutput, options = {}) {
     if (gradOutput == null) throw new TypeError('backward(): gradOutput is required (use ones for the derivative)');
+    const f = this.#fns.get(name);
+    if (f) return this.#call(f, true, x, gradOutput, options);
     const c = this.#custom.get(name);
     if (c) return this.#callCustom(c, 'df', x, gradOutput, options);
-    return this.#call(name, true, x, gradOutput, options);
+    return this.#call(this.#lookup(name), true, x, gradOutput, options);
   }
 
   /** x positions where PyTorch uses a one-sided derivative, for these params. */
@@ -250,8 +254,8 @@ class Actlab {
 
   // Every lab.forward/backward on a built-in. Called per slider step and per benchmark sample, so
   // it allocates nothing on the zero-copy path (a small call's cost was mostly this function).
-  #call(name, backward, x, g, options) {
-    const { index, spec } = this.#lookup(name);
+  #call(fn, backward, x, g, options) {
+    const { index, spec } = fn;
     const M = this.#M;
     const params = options?.params ?? NO_PARAMS, shape = options?.shape, out = options?.out;
     const xh = this.#heapArg(x), gh = this.#heapArg(g), oh = this.#heapArg(out);
@@ -259,7 +263,7 @@ class Actlab {
     const gs = g == null || gh ? null : toF32(g, 'gradOutput');
     const { values, weight } = packParams(spec, params);
     if (xs && xs.length > 2 * CHUNK && !gh && !oh && splittable(spec, weight, shape, xs, gs, out)) {
-      return this.#chunked(name, backward, xs, gs, params, out);
+      return this.#chunked(fn, backward, xs, gs, params, out);
     }
     let dims = -1;
     if (shape != null) {
@@ -283,7 +287,7 @@ class Actlab {
     const gPtr = g == null ? 0 : gs ? base + offs[1] : g.ptr;
     const oPtr = oh ? out.ptr : base + offs[2];
     if (dims > 0) M.HEAP32.set(shape, base / 4);
-    M.HEAPF64.set(values, (base + offP) / 8);
+    if (values.length) M.HEAPF64.set(values, (base + offP) / 8);
     if (weight.length) M.HEAPF32.set(weight, (base + offW) / 4);
     if (xs) M.HEAPF32.set(xs, xPtr / 4);
     if (gs) M.HEAPF32.set(gs, gPtr / 4);
@@ -297,14 +301,14 @@ class Actlab {
   // gradOutput and the result stays in L2 from the copy in through the kernel to the copy out
   // (ReLU backward at 1M in node: 0.62 -> 0.42 ns/element), and the scratch block stays small.
   // The first piece validates the parameters; an error there leaves `out` untouched.
-  #chunked(name, backward, xs, gs, params, out) {
+  #chunked(fn, backward, xs, gs, params, out) {
     const n = xs.length;
     const result = out ?? new Float32Array(n);
     const opts = { params, out: null };
     for (let i = 0; i < n; i += CHUNK) {
       const j = Math.min(n, i + CHUNK);
       opts.out = result.subarray(i, j);
-      this.#call(name, backward, xs.subarray(i, j), gs ? gs.subarray(i, j) : null, opts);
+      this.#call(fn, backward, xs.subarray(i, j), gs ? gs.subarray(i, j) : null, opts);
     }
     return result;
   }
@@ -404,37 +408,47 @@ function toF32(a, what) {
 }
 
 // Params object -> one double per declared param (C++ validates ranges), plus PReLU weights.
-// A call without params (the common case) reuses the packed defaults of its spec.
+// Called on every forward/backward, so it allocates nothing for number, bool, choice and dim
+// params (a LeakyReLU call with { negative_slope } spent half its 300 ns here).
 const NO_PARAMS = Object.freeze({});
-const packedDefaults = new WeakMap();  // spec -> { values, weight }
+const NO_WEIGHT = new Float32Array(0);
+// spec -> { names, defaults, packed }: built once per spec. `packed` is rewritten by every call
+// that passes params; callers copy it to the heap right away.
+const packing = new WeakMap();
+function packingOf(spec) {
+  let k = packing.get(spec);
+  if (!k) {
+    const n = spec.params.length;
+    k = { names: new Set(spec.params.map((p) => p.name)), defaults: null, packed: { values: new Float64Array(n), weight: NO_WEIGHT } };
+    k.defaults = pack(spec, NO_PARAMS, { values: new Float64Array(n), weight: NO_WEIGHT });
+    packing.set(spec, k);
+  }
+  return k;
+}
 function packParams(spec, params) {
   if (params == null || typeof params !== 'object') throw new TypeError('params must be an object');
+  const k = packingOf(spec);
   let any = false;
   for (const key in params) {
     any = true;
-    if (!spec.params.some((p) => p.name === key)) {
+    if (!k.names.has(key)) {
       const allowed = spec.params.map((p) => p.name).join(', ') || 'none';
       throw new Error(`${spec.name}.__init__() got an unexpected keyword argument '${key}' (parameters: ${allowed})`);
     }
   }
-  if (!any) {
-    let d = packedDefaults.get(spec);
-    if (!d) packedDefaults.set(spec, (d = pack(spec, NO_PARAMS, new Float64Array(spec.params.length))));
-    return d;
-  }
-  return pack(spec, params);
+  return any ? pack(spec, params, k.packed) : k.defaults;
 }
 
-const NO_WEIGHT = new Float32Array(0);
-// Writes into one Float64Array per spec, reused: callers copy it to the heap right away.
-const packedValues = new WeakMap();  // spec -> Float64Array
-function pack(spec, params, values = packedValues.get(spec)) {
-  if (!values) packedValues.set(spec, (values = new Float64Array(spec.params.length)));
-  let weight = NO_WEIGHT;
+function badParam(spec, p, v, what) {
+  return new TypeError(`${spec.name}: ${p.name} must be ${what}, got ${JSON.stringify(v) ?? String(v)}`);
+}
+// Fills `into` ({ values, weight }) and returns it.
+function pack(spec, params, into) {
+  const values = into.values;
+  into.weight = NO_WEIGHT;
   for (let i = 0; i < spec.params.length; i++) {
     const p = spec.params[i];
     const v = Object.hasOwn(params, p.name) ? params[p.name] : p.default;
-    const bad = (what) => new TypeError(`${spec.name}: ${p.name} must be ${what}, got ${JSON.stringify(v) ?? String(v)}`);
     switch (p.kind) {
       case 'choice': {
         const k = p.choices.indexOf(v);
@@ -444,29 +458,29 @@ function pack(spec, params, values = packedValues.get(spec)) {
         break;
       }
       case 'bool':
-        if (typeof v !== 'boolean') throw bad('true or false');
+        if (typeof v !== 'boolean') throw badParam(spec, p, v, 'true or false');
         values[i] = v ? 1 : 0;
         break;
       case 'dim':
         if (v === null && p.default === null) values[i] = NaN;
-        else if (!Number.isInteger(v)) throw bad('an integer');
+        else if (!Number.isInteger(v)) throw badParam(spec, p, v, 'an integer');
         else values[i] = v;
         break;
       case 'weight': {
         const w = typeof v === 'number' ? [v] : Array.isArray(v) || ArrayBuffer.isView(v) ? Array.from(v) : null;
         if (!w || w.length === 0 || !w.every((u) => typeof u === 'number' && Number.isFinite(u))) {
-          throw bad('a finite number or a non-empty array of finite numbers');
+          throw badParam(spec, p, v, 'a finite number or a non-empty array of finite numbers');
         }
-        weight = new Float32Array(w);
+        into.weight = new Float32Array(w);
         values[i] = w[0];
         break;
       }
       default:
-        if (typeof v !== 'number') throw bad('a number');
+        if (typeof v !== 'number') throw badParam(spec, p, v, 'a number');
         values[i] = v;
     }
   }
-  return { values, weight };
+  return into;
 }
 
 function deepFreeze(o) {
