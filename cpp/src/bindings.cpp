@@ -51,17 +51,25 @@ int kinks_js(int fn, uintptr_t params, uintptr_t out, int cap) {
   return int(k.size());
 }
 
-// The bandwidth ceiling bench:browser holds kernels to: the element-wise loop driver with no
-// maths, so the same 128-bit loads and stores as every kernel (memmove, which copyWithin
-// runs, uses the CPU's widest vectors), and none of run()'s checks.
+// The bandwidth ceilings bench:browser holds kernels to: the element-wise loop drivers with no
+// maths, so the same 128-bit loads and stores as every kernel (memmove, which copyWithin runs,
+// uses the CPU's widest vectors), and none of run()'s checks. A backward reads two arrays
+// (x and gradOutput) and writes one; its ceiling does the same with the least work that uses
+// both inputs, one v128.or per vector.
 template <class V> struct CopyOp {
   explicit CopyOp(const Ctx&) {}
   V f(V x) const { return x; }
+  V df(V x, V g) const { return or_bits(x, g); }
 };
 void copy_kernel_js(uintptr_t src, uintptr_t dst, double n) {
   Ctx c;
   c.x = ptr<const float>(src); c.out = ptr<float>(dst); c.n = int64_t(n);
   ew_forward<CopyOp>(c);
+}
+void copy2_kernel_js(uintptr_t a, uintptr_t b, uintptr_t dst, double n) {
+  Ctx c;
+  c.x = ptr<const float>(a); c.g = ptr<const float>(b); c.out = ptr<float>(dst); c.n = int64_t(n);
+  ew_backward<CopyOp>(c);
 }
 
 bool simd_build() {
@@ -143,4 +151,5 @@ EMSCRIPTEN_BINDINGS(actlab) {
   emscripten::function("simd", &simd_build);
   emscripten::function("heapInUse", &heap_in_use);
   emscripten::function("copyKernel", &copy_kernel_js);
+  emscripten::function("copy2Kernel", &copy2_kernel_js);
 }
