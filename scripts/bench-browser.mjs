@@ -11,7 +11,9 @@
 //                        (ORT out=: a pre-allocated output tensor passed as the fetch)
 //   heap copy            copyWithin of N floats inside actlab's heap (memmove, the CPU's widest vectors)
 //   wasm copy kernel     the same copy by actlab's element-wise loop with no maths (128-bit wasm
-//                        vectors, like every kernel): the bandwidth ceiling for kernel level
+//                        vectors, like every kernel): the bandwidth ceiling for forward kernels
+//   wasm 2-input copy    actlab's backward loop with no maths: out = x | g (one v128.or), two
+//                        arrays read and one written, as every backward: the ceiling for backward
 //   copy in+out          N floats into the heap and a fresh Float32Array out (floor of a copying API)
 //   copy in+out owned    N floats into the heap and out into a kept Float32Array (floor of an out= API)
 //   fresh output         new Float32Array(N).fill(1) (what every new-Float32Array contender pays)
@@ -106,7 +108,7 @@ try {
     const b = {};
     for (const N of SIZES) {
       b[N] = {};
-      for (const which of ['heapCopy', 'wasmCopy', 'inOut', 'inOutOwned', 'fresh']) {
+      for (const which of ['heapCopy', 'wasmCopy', 'wasmCopy2', 'inOut', 'inOutOwned', 'fresh']) {
         await settle();
         b[N][which] = await page.evaluate(([w, n]) => window.bench.runBaseline(w, n), [which, N]);
       }
@@ -159,9 +161,10 @@ const f2 = (v) => (v == null ? 'n/a' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toF
 const rx = (v) => (v == null ? '–' : `${v.toFixed(2)}×`);
 
 // The bandwidth ceilings: the better of the two runs (start and end of the session) of the wasm
-// copy kernel (the target's) and of memmove (shown beside it).
+// copy kernels (the target's: one input for forward, two for backward) and of memmove (shown beside it).
 const best2 = (N, k) => Math.min(copiesBefore[N][k].ns, copiesAfter[N][k].ns);
 const ceiling = Object.fromEntries(SIZES.map((N) => [N, best2(N, 'wasmCopy')]));
+const ceiling2 = Object.fromEntries(SIZES.map((N) => [N, best2(N, 'wasmCopy2')]));
 const memmove = Object.fromEntries(SIZES.map((N) => [N, best2(N, 'heapCopy')]));
 const rows = [];
 for (const name of Object.keys(timings)) {
@@ -188,11 +191,13 @@ for (const name of Object.keys(timings)) {
       const row = {
         name, N, n: t.n, shape: t.shape, dir, cheap, kernel, api, apiOut, peers, best, bestNs, bestNew, bestNewNs,
         kernelNoisy: noisy(d.kernel), apiNoisy: noisy(d.api), apiOutNoisy: noisy(d.apiOut),
-        wasmCopy: ceiling[N], heapCopy: memmove[N], copyInOut: copy.inOut.ns, copyInOutOwned: copy.inOutOwned.ns,
+        wasmCopy: ceiling[N], wasmCopy2: ceiling2[N], heapCopy: memmove[N], copyInOut: copy.inOut.ns, copyInOutOwned: copy.inOutOwned.ns,
         apiVsBestNew: bestNewNs && api ? bestNewNs / api : null,
         apiOutVsBest: bestNs && apiOut ? bestNs / apiOut : null,
         kernelVsBest: bestNs && kernel ? bestNs / kernel : null,
-        kernelVsCopy: kernel ? kernel / ceiling[N] : null,
+        // against the copy that moves what this direction moves (backward: two inputs, one output)
+        kernelVsCopy: kernel ? kernel / (dir === 'bwd' ? ceiling2[N] : ceiling[N]) : null,
+        kernelVsCopy1: kernel ? kernel / ceiling[N] : null,
         kernelVsMemmove: kernel ? kernel / memmove[N] : null,
         // like for like against the plain JS loop: new array vs new array, out= vs out=
         apiVsJs: peers.js.ns && api ? peers.js.ns / api : null,
@@ -208,6 +213,7 @@ for (const name of Object.keys(timings)) {
         api: apiTarget(row.apiVsBestNew),
         apiOut: apiTarget(row.apiOutVsBest),
         copy: mark(cheap && row.kernelVsCopy != null ? row.kernelVsCopy <= 1.5 : null),
+        copy1: mark(cheap && row.kernelVsCopy1 != null ? row.kernelVsCopy1 <= 1.5 : null),
         memmove: mark(cheap && row.kernelVsMemmove != null ? row.kernelVsMemmove <= 1.5 : null),
         zeroCopy: mark(row.kernelVsBest == null ? null : row.kernelVsBest >= 3),
         js: mark(!cheap && N >= 65536 && row.apiVsJs != null ? row.apiVsJs >= 4 : null),
@@ -242,7 +248,9 @@ p('          bwd = tf.grad(op)(x, dy) the same way (tape + gradient kernels)');
 p('  ORT     onnxruntime-web wasm EP, API level, fwd only: new ort.Tensor(Float32Array) -> await session.run() -> output .data');
 p('          (one-node ONNX model per op built by this script; includes the async run() machinery); ORT out=: a pre-allocated output tensor as fetch');
 p('  wasm copy  the same N floats copied by actlab\'s element-wise loop with no maths (128-bit wasm loads and stores, as every kernel;');
-p('          one JS -> wasm call, no argument checks): the bandwidth ceiling for kernel level');
+p('          one JS -> wasm call, no argument checks): the bandwidth ceiling for forward kernels');
+p('  wasm 2-input copy  actlab\'s backward loop with no maths, out = x | g (one v128.or per vector): two arrays in, one out, as every');
+p('          backward: the bandwidth ceiling for backward kernels (in C on this machine too, any two-input loop takes 1.6-1.7x a copy)');
 p('  heap copy  copyWithin of N floats inside actlab\'s heap (V8 runs memmove: the CPU\'s widest vectors, AVX2 here; shown beside it)');
 p('  copy in+out  HEAPF32.set(x) + slice() of N floats (the floor of any copying API); owned: set(x) + set() into a kept array (the floor of out=)');
 p('  fresh output  new Float32Array(N).fill(1): allocating and writing a fresh output, which every Float32Array-out contender pays');
@@ -258,17 +266,17 @@ p('small input lets the CPU learn its branches: a JS ReLU loop ran 4x faster on 
 p('best peer = fastest of JS, JS out=, tfjs, ORT, ORT out= that computes the same function (checked at N = 4,096: max |err|/(1+|ref|) <= 1e-3 vs actlab;');
 p('out= contenders must also write the given array). Like for like: API (new array) is compared with the best new-array peer (JS, tfjs, ORT: each');
 p('pays for a fresh array), API out= and kernel with the best peer of all forms.');
-p('ratios are speed ratios, peer time / actlab time: higher = actlab faster. kernel/copy = kernel time / wasm-copy time (lower is better).');
-p('Targets (informative): API and API out=: transcendental >= 1.5× their best peer at 65,536 and 1,048,576, cheap >= 1×; copy: cheap kernel <= 1.5× wasm copy');
-p('(memmove: counted separately);');
+p('ratios are speed ratios, peer time / actlab time: higher = actlab faster. kernel/copy = kernel time / the wasm copy of the same direction (fwd: one input,');
+p('bwd: two inputs; lower is better).');
+p('Targets (informative): API and API out=: transcendental >= 1.5× their best peer at 65,536 and 1,048,576, cheap >= 1×; copy: cheap kernel <= 1.5× the wasm copy');
+p('of its direction (counted separately: every kernel against the one-input copy, and against memmove);');
 p('0-copy: kernel >= 3× best peer; vs JS: transcendental API >= 4× the JS loop at 65,536 and 1,048,576, like for like (API vs JS, API out= vs JS out=).');
-p('Backward kernels read two arrays and write one; they are held to the same read-N-write-N copy ceiling.');
 p('');
-p('Baselines, ns/element, start of run / end of run (the kernel/copy ratio uses the faster wasm copy):');
-p('| N | wasm copy | heap copy (memmove) | copy in+out | copy in+out owned | fresh output |');
-p('|---:|---:|---:|---:|---:|---:|');
+p('Baselines, ns/element, start of run / end of run (the kernel/copy ratio uses the faster run):');
+p('| N | wasm copy | wasm 2-input copy | heap copy (memmove) | copy in+out | copy in+out owned | fresh output |');
+p('|---:|---:|---:|---:|---:|---:|---:|');
 const bl = (N, k) => `${f2(copiesBefore[N][k].ns)} / ${f2(copiesAfter[N][k].ns)}`;
-for (const N of SIZES) p(`| ${N.toLocaleString('en')} | ${bl(N, 'wasmCopy')} | ${bl(N, 'heapCopy')} | ${bl(N, 'inOut')} | ${bl(N, 'inOutOwned')} | ${bl(N, 'fresh')} |`);
+for (const N of SIZES) p(`| ${N.toLocaleString('en')} | ${bl(N, 'wasmCopy')} | ${bl(N, 'wasmCopy2')} | ${bl(N, 'heapCopy')} | ${bl(N, 'inOut')} | ${bl(N, 'inOutOwned')} | ${bl(N, 'fresh')} |`);
 const peerCell = (r, who) => {
   const q = r.peers[who];
   if (q.ns == null) return 'n/a';
@@ -309,7 +317,7 @@ const count = (k) => {
   for (const r of rows) if (r.targets[k] in c) c[r.targets[k]]++;
   return `${c.PASS} PASS / ${c.MISS} MISS`;
 };
-p(`Targets: API ${count('api')}; API out= ${count('apiOut')}; copy ${count('copy')} (against memmove: ${count('memmove')}); 0-copy ${count('zeroCopy')}; ` +
+p(`Targets: API ${count('api')}; API out= ${count('apiOut')}; copy ${count('copy')} (every kernel against the one-input copy: ${count('copy1')}; against memmove: ${count('memmove')}); 0-copy ${count('zeroCopy')}; ` +
   `vs JS: API ${count('js')}, API out= ${count('jsOut')}.`);
 const failed = [];
 for (const [name, c] of Object.entries(checks)) {

@@ -1,6 +1,8 @@
-// embind surface: pointers into the wasm heap in, error strings out ("" = ok; run() returns a
-// code and keeps its message for lastError()). No maths here; web/lib/actlab.js throws them as Errors.
+// The JS surface: pointers into the wasm heap in, error strings out ("" = ok; actlab_run returns a
+// code and keeps its message for lastError()). embind for all but actlab_run, the per-call entry.
+// No maths here; web/lib/actlab.js throws the messages as Errors.
 #include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
 #include <malloc.h>
 
 #include "actlab/elementwise.hpp"
@@ -24,11 +26,16 @@ struct Shape64 {
   }
 };
 
-// run() returns 0, or 1 with the message in lastError(): a std::string result would cost a
-// malloc, a free and a JS string on every call, which dominates calls on small arrays.
 std::string last_error;
-int run_js(int fn, bool backward, uintptr_t x, uintptr_t g, double ng, uintptr_t out, double n,
-           uintptr_t shape, int ndim, uintptr_t params, uintptr_t weight, double nweight) {
+}  // namespace
+
+// Every lab.forward/backward on a built-in lands here: 0, or 1 with the message in lastError()
+// (a std::string result would cost a malloc, a free and a JS string on every call). A plain wasm
+// export (Module._actlab_run), not embind: embind's invoker converted each of the 12 arguments
+// through a JS call, ~25 of the ~115 ns a small call cost.
+extern "C" EMSCRIPTEN_KEEPALIVE int actlab_run(int fn, int backward, uintptr_t x, uintptr_t g, double ng,
+                                               uintptr_t out, double n, uintptr_t shape, int ndim,
+                                               uintptr_t params, uintptr_t weight, double nweight) {
   const auto& t = registry();
   if (fn < 0 || fn >= int(t.size())) { last_error = "Unknown function index " + std::to_string(fn); return 1; }
   const Shape64 s(shape, ndim);
@@ -36,6 +43,8 @@ int run_js(int fn, bool backward, uintptr_t x, uintptr_t g, double ng, uintptr_t
                    int64_t(n), s.data, ndim, ptr<const double>(params), ptr<const float>(weight), int64_t(nweight));
   return last_error.empty() ? 0 : 1;
 }
+
+namespace {
 // Handing the message over empties it, so an error leaves no heap behind once it is thrown.
 std::string last_error_js() { std::string e; e.swap(last_error); return e; }
 
@@ -144,7 +153,6 @@ EMSCRIPTEN_BINDINGS(actlab) {
   emscripten::function("exprFree", &expr_free_js);
 #endif
   emscripten::function("functionsJson", &functions_json);
-  emscripten::function("run", &run_js);
   emscripten::function("lastError", &last_error_js);
   emscripten::function("outNumel", &out_numel_js);
   emscripten::function("kinks", &kinks_js);

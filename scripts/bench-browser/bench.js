@@ -312,11 +312,11 @@ function release() {
   current = null;
 }
 
-/** Baselines at size N: memmove inside actlab's heap, the same copy as a wasm SIMD kernel, a copy in + copy out, a fresh written output.
+/** Baselines at size N: memmove inside actlab's heap, the same copy as a wasm SIMD kernel (and its two-input form), a copy in + copy out, a fresh written output.
  * Sources cycle through variants(N) inputs like the contenders' (the copy ceiling reads as they do). */
 function runBaseline(which, N) {
   const K = variants(N);
-  const both = lab.alloc((K + 1) * N), one = lab.alloc(N);
+  const both = lab.alloc((K + 1) * N), one = lab.alloc(N), second = which === 'wasmCopy2' ? lab.alloc(K * N) : null;
   const xs = Array.from({ length: K }, (_, k) => X.slice(k * N, (k + 1) * N));
   const src = cycle(K);
   try {
@@ -326,11 +326,16 @@ function runBaseline(which, N) {
     // The same copy as a wasm kernel: actlab's element-wise loop with no maths (128-bit vectors).
     const M = both.module;
     if (which === 'wasmCopy') return measure(() => { const k = src(); M.copyKernel(both.ptr + k * N * 4, both.ptr + K * N * 4, N); return v; }, N);
+    // A backward's ceiling: two inputs (x_k, g_k, in their own allocation like a backward's) into one output.
+    if (which === 'wasmCopy2') {
+      second.array.set(G.subarray(0, K * N));
+      return measure(() => { const k = src(); M.copy2Kernel(both.ptr + k * N * 4, second.ptr + k * N * 4, both.ptr + K * N * 4, N); return v; }, N);
+    }
     if (which === 'inOut') return measure(() => { one.array.set(xs[src()]); return one.array.slice(); }, N);
     if (which === 'inOutOwned') { const o = new Float32Array(N); return measure(() => { one.array.set(xs[src()]); o.set(one.array); return o; }, N); }
     if (which === 'fresh') return measure(() => new Float32Array(N).fill(1), N);
     throw new Error(`unknown baseline ${which}`);
-  } finally { both.free(); one.free(); }
+  } finally { both.free(); one.free(); second?.free(); }
 }
 
 // A fixed workload, ~15 ms here (one timing: Chromium's clock ticks in 0.1 ms): actlab Tanh on

@@ -388,4 +388,18 @@ describe('zero-copy heap arrays', () => {
       src.free(); dst.free();
     }
   });
+
+  test('copy2Kernel (the backward ceiling) writes the bits of x | g for exactly n floats', () => {
+    for (const n of [0, 3, 8, 1003]) {
+      const a = simd.alloc(n + 1), b = simd.alloc(n + 1), dst = simd.alloc(n + 1);
+      a.array.set(Float32Array.from({ length: n + 1 }, (_, i) => i + 0.5));
+      b.array.set(Float32Array.from({ length: n + 1 }, (_, i) => -i / 3));
+      dst.array.fill(-1);
+      a.module.copy2Kernel(a.ptr, b.ptr, dst.ptr, n);
+      const bits = (h) => new Uint32Array(h.array.buffer, h.ptr, n);
+      assert.deepEqual(bits(dst), bits(a).map((u, i) => (u | bits(b)[i]) >>> 0));
+      assert.equal(dst.array[n], -1, 'nothing past n');
+      for (const h of [a, b, dst]) h.free();
+    }
+  });
 });

@@ -291,7 +291,7 @@ class Actlab {
     if (weight.length) M.HEAPF32.set(weight, (base + offW) / 4);
     if (xs) M.HEAPF32.set(xs, xPtr / 4);
     if (gs) M.HEAPF32.set(gs, gPtr / 4);
-    if (M.run(index, backward, xPtr, gPtr, ng, oPtr, n, base, dims, base + offP, base + offW, weight.length)) throw new Error(M.lastError());
+    if (M._actlab_run(index, backward ? 1 : 0, xPtr, gPtr, ng, oPtr, n, base, dims, base + offP, base + offW, weight.length)) throw new Error(M.lastError());
     if (oh) return out.array;
     const result = M.HEAPF32.subarray(oPtr / 4, oPtr / 4 + nOut);
     return out != null ? (out.set(result), out) : result.slice();
