@@ -175,6 +175,25 @@ describe('shapes', () => {
     }
   });
 
+  test('LeakyReLU, RReLU (eval) and PReLU give fround(x > 0 ? x : slope·x) to the bit, for every kind of slope', () => {
+    // 0 < slope <= 1 runs max(x, slope·x); other slopes a compare and select. Signed zeros,
+    // infinities (slope 0: -inf·0 = NaN), underflow and NaN included; 21 elements: vectors and a tail.
+    const specials = [NaN, -0, 0, -Infinity, Infinity, -1e-38, 1e-38, -1e-45, -3.5, 2.25, -1, 1, 7e37, -7e37];
+    const x = Float32Array.from({ length: 21 }, (_, i) => specials[i] ?? Math.sin(i) * 3);
+    const bits = (a) => Array.from(a, (v) => (Number.isNaN(v) ? 'NaN' : new Uint32Array(Float32Array.of(v).buffer)[0]));
+    for (const slope of [0.01, 0.5, 1, 1e-30, 0, -0.3, 1.5, -1]) {
+      const want = bits(x.map((v) => (v > 0 ? v : Math.fround(Math.fround(slope) * v))));
+      for (const lab of [simd, scalar]) {
+        const tag = `slope ${slope}, ${lab.simd ? 'simd' : 'scalar'}`;
+        assert.deepEqual(bits(lab.forward('LeakyReLU', x, { params: { negative_slope: slope } })), want, `LeakyReLU ${tag}`);
+        assert.deepEqual(bits(lab.forward('PReLU', x, { params: { weight: slope } })), want, `PReLU ${tag}`);
+        if (slope >= 0 && slope <= 1) {
+          assert.deepEqual(bits(lab.forward('RReLU', x, { params: { lower: slope, upper: slope } })), want, `RReLU ${tag}`);
+        }
+      }
+    }
+  });
+
   test('empty input gives empty output', () => {
     assert.equal(simd.forward('Tanh', new Float32Array(0)).length, 0);
   });
