@@ -9,7 +9,7 @@ namespace {
 template <class V> struct ReLUOp {
   explicit ReLUOp(const Ctx&) {}
   V f(V x) const { return clamp_min(x, V(0.0f)); }  // NaN stays NaN, -0 stays -0
-  V df(V x, V g) const { return select(x <= V(0.0f), V(0.0f), g); }  // = (f(x) <= 0), -0 and NaN included
+  V df(V x, V g) const { return zero_where(x <= V(0.0f), g); }  // = (f(x) <= 0), -0 and NaN included
 };
 
 // hardtanh / ReLU6: clamp forward; backward 0 where x <= min or x >= max.
@@ -52,7 +52,7 @@ template <class V> struct ThresholdOp {
   V th, val;
   explicit ThresholdOp(const Ctx& c) : th(float(c.p[0])), val(float(c.p[1])) {}
   V f(V x) const { return select(x <= th, val, x); }
-  V df(V x, V g) const { return select(x <= th, V(0.0f), g); }
+  V df(V x, V g) const { return zero_where(x <= th, g); }
 };
 
 // LeakyReLU's kernel over [begin, end) with a given slope: RReLU (eval) and PReLU (per channel
