@@ -22,20 +22,29 @@ template <class V> struct HardsigmoidOp {
   }
 };
 
+// |x| as one v128.and with a hoisted constant. For finite l (params are checked finite),
+// |x| > l is ATen's (x > l) | (x < -l) in one compare, negative l included, false on NaN.
+// Compares run on the same two V8/x64 ports as add and min/max; ands do not.
+template <class V> V magnitude(V x) { return and_bits(x, 0x7fffffffu); }
+
 template <class V> struct HardshrinkOp {
   V l;
   explicit HardshrinkOp(const Ctx& c) : l(float(c.p[0])) {}
-  V f(V x) const { return zero_where((x >= -l) & (x <= l), x); }
-  V df(V x, V g) const { return keep_where((x > l) | (x < -l), g); }  // NaN -> 0
+  V f(V x) const { return zero_where(magnitude(x) <= l, x); }        // NaN stays NaN
+  V df(V x, V g) const { return keep_where(magnitude(x) > l, g); }  // NaN -> 0
 };
 
 template <class V> struct SoftshrinkOp {
   V l;
   explicit SoftshrinkOp(const Ctx& c) : l(float(c.p[0])) {}
-  // x - clamp(x, -l, l) is x - l above l and x + l below -l (torch's roundings); the mask makes
-  // the rest +0, NaN included. Two selects (bitselect: 3-4 instructions each in V8) ran 12% slower.
-  V f(V x) const { return keep_where((x > l) | (x < -l), x - clamp_max(clamp_min(x, -l), l)); }
-  V df(V x, V g) const { return keep_where((x > l) | (x < -l), g); }
+  // x - l above l, x + l below -l (x - copysign(l, x): torch's roundings), +0 between and on
+  // NaN. One subtract and one compare; x - clamp(x, -l, l) masked for NaN took four of those
+  // (node, 64K: 0.76x the time).
+  V f(V x) const {
+    V d = x - or_bits(and_bits(x, 0x80000000u), l);  // x - copysign(l, x)
+    return keep_where(magnitude(x) > l, d);
+  }
+  V df(V x, V g) const { return keep_where(magnitude(x) > l, g); }
 };
 
 // F.tanhshrink is x - tanh(x) at Python level; autograd sums g and -g (1 - tanh^2).

@@ -194,6 +194,31 @@ describe('shapes', () => {
     }
   });
 
+  test('Softshrink and Hardshrink follow ATen to the bit, for every kind of lambda', () => {
+    // The kernels test |x| > l on the bits (one and + one compare) and Softshrink subtracts
+    // copysign(l, x): ATen compares x with l and -l. Signed zeros at l = 0, lambdas at x, NaN.
+    const specials = [NaN, -0, 0, -Infinity, Infinity, 0.5, -0.5, 3, -3, 1e-30, -1e-30, -1e-45, 1e-38, 3e38, -3e38];
+    const x = Float32Array.from({ length: 23 }, (_, i) => specials[i] ?? Math.sin(i) * 3);
+    const g = Float32Array.from(x, (_, i) => 1 + i);
+    const bits = (a) => Array.from(a, (v) => (Number.isNaN(v) ? 'NaN' : new Uint32Array(Float32Array.of(v).buffer)[0]));
+    for (const lambd of [0, -0, 0.5, 1e-30, 3, 1e30, -1]) {
+      const l = Math.fround(lambd);
+      const outside = (v) => v > l || v < -l;
+      const want = {
+        Softshrink: x.map((v) => (v > l ? Math.fround(v - l) : v < -l ? Math.fround(v + l) : 0)),
+        Hardshrink: x.map((v) => (v >= -l && v <= l ? 0 : v)),
+      };
+      const dwant = bits(g.map((v, i) => (outside(x[i]) ? v : 0)));
+      for (const name of lambd < 0 ? ['Hardshrink'] : ['Softshrink', 'Hardshrink']) {
+        for (const lab of [simd, scalar]) {
+          const tag = `${name} lambd ${Object.is(lambd, -0) ? '-0' : lambd}, ${lab.simd ? 'simd' : 'scalar'}`;
+          assert.deepEqual(bits(lab.forward(name, x, { params: { lambd } })), bits(want[name]), tag);
+          assert.deepEqual(bits(lab.backward(name, x, g, { params: { lambd } })), dwant, `${tag} backward`);
+        }
+      }
+    }
+  });
+
   test('empty input gives empty output', () => {
     assert.equal(simd.forward('Tanh', new Float32Array(0)).length, 0);
   });
