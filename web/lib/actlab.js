@@ -281,8 +281,10 @@ class Actlab {
     // params, weight, then x, gradOutput and out a quarter page apart (see staggered()).
     const offP = align16(Math.max(dims, 0) * 4 + 4);
     const offW = offP + align16(values.length * 8 + 8);
-    const offs = staggered(offW + align16(weight.length * 4 + 4), xs ? n * 4 : 0, gs ? ng * 4 : 0, oh ? 0 : nOut * 4);
-    const base = this.#reserve(offs[3]);
+    const head = offW + align16(weight.length * 4 + 4);
+    // All on the heap already (the zero-copy path): nothing to lay out (staggered() was ~10 ns).
+    const offs = xs || gs || !oh ? staggered(head, xs ? n * 4 : 0, gs ? ng * 4 : 0, oh ? 0 : nOut * 4) : null;
+    const base = this.#reserve(offs ? offs[3] : head);
     const xPtr = xs ? base + offs[0] : x.ptr;
     const gPtr = g == null ? 0 : gs ? base + offs[1] : g.ptr;
     const oPtr = oh ? out.ptr : base + offs[2];
