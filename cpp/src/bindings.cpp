@@ -39,9 +39,8 @@ extern "C" EMSCRIPTEN_KEEPALIVE int actlab_run(int fn, int backward, uintptr_t x
   const auto& t = registry();
   if (fn < 0 || fn >= int(t.size())) { last_error = "Unknown function index " + std::to_string(fn); return 1; }
   const Shape64 s(shape, ndim);
-  last_error = run(t[fn], backward, ptr<const float>(x), ptr<const float>(g), int64_t(ng), ptr<float>(out),
-                   int64_t(n), s.data, ndim, ptr<const double>(params), ptr<const float>(weight), int64_t(nweight));
-  return last_error.empty() ? 0 : 1;
+  return run(t[fn], backward, ptr<const float>(x), ptr<const float>(g), int64_t(ng), ptr<float>(out), int64_t(n),
+             s.data, ndim, ptr<const double>(params), ptr<const float>(weight), int64_t(nweight), last_error) ? 0 : 1;
 }
 
 namespace {

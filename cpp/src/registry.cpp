@@ -56,43 +56,46 @@ std::string shape_str(const Dims& s) {
   return r + "]";
 }
 
-std::string check_param(const Fn& f, const Param& p, double v) {
+// Sets the error and reports failure: messages are built only on the error path.
+bool fail(std::string& err, std::string msg) { err = std::move(msg); return false; }
+
+bool check_param(const Fn& f, const Param& p, double v, std::string& err) {
   // Built only on error: this runs for every param of every call.
   auto who = [&] { return f.name + ": " + p.name; };
   switch (p.kind) {
-    case PKind::Weight: return "";
+    case PKind::Weight: return true;
     case PKind::Dim:
-      if (std::isnan(v) && std::isnan(p.def)) return "";  // None
-      if (!std::isfinite(v) || v != std::floor(v)) return who() + " must be an integer, got " + fmt_num(v);
-      return "";
+      if (std::isnan(v) && std::isnan(p.def)) return true;  // None
+      if (!std::isfinite(v) || v != std::floor(v)) return fail(err, who() + " must be an integer, got " + fmt_num(v));
+      return true;
     case PKind::Bool:
-      if (v != 0 && v != 1) return who() + " must be True or False, got " + fmt_num(v);
-      return "";
+      if (v != 0 && v != 1) return fail(err, who() + " must be True or False, got " + fmt_num(v));
+      return true;
     case PKind::Choice:
       if (!(v >= 0 && v < double(p.choices.size())) || v != std::floor(v))
-        return who() + " must be one of the choices, got index " + fmt_num(v);
-      return "";
+        return fail(err, who() + " must be one of the choices, got index " + fmt_num(v));
+      return true;
     case PKind::Int:
-      if (!std::isfinite(v) || v != std::floor(v)) return who() + " must be an integer, got " + fmt_num(v);
+      if (!std::isfinite(v) || v != std::floor(v)) return fail(err, who() + " must be an integer, got " + fmt_num(v));
       break;
     case PKind::Number:
-      if (!std::isfinite(v)) return who() + " must be a finite number, got " + fmt_num(v);
+      if (!std::isfinite(v)) return fail(err, who() + " must be a finite number, got " + fmt_num(v));
       break;
   }
   if (v < p.min || v > p.max)
-    return who() + " must be in [" + fmt_num(p.min) + ", " + fmt_num(p.max) + "], got " + fmt_num(v);
-  return "";
+    return fail(err, who() + " must be in [" + fmt_num(p.min) + ", " + fmt_num(p.max) + "], got " + fmt_num(v));
+  return true;
 }
 
 // ATen's maybe_wrap_dim, including the 0-d rule (a scalar accepts dims -1 and 0).
-std::string wrap_dim(int64_t dim, int64_t ndim, int& out) {
+bool wrap_dim(int64_t dim, int64_t ndim, int& out, std::string& err) {
   const int64_t n = ndim == 0 ? 1 : ndim;
   if (dim < -n || dim > n - 1) {
-    return "Dimension out of range (expected to be in range of [" + std::to_string(-n) + ", " +
-           std::to_string(n - 1) + "], but got " + std::to_string(dim) + ")";
+    return fail(err, "Dimension out of range (expected to be in range of [" + std::to_string(-n) + ", " +
+           std::to_string(n - 1) + "], but got " + std::to_string(dim) + ")");
   }
   out = int(dim < 0 ? dim + n : dim);
-  return "";
+  return true;
 }
 
 int dim_param_index(const Fn& f) {
@@ -102,40 +105,37 @@ int dim_param_index(const Fn& f) {
 }
 
 // Shared by run() and out_numel(): params, shape and dim checks; fills c.shape and c.dim.
-std::string prepare(const Fn& f, Ctx& c, const int64_t* shape, int ndim, const double* params) {
+bool prepare(const Fn& f, Ctx& c, const int64_t* shape, int ndim, const double* params, std::string& err) {
   for (size_t i = 0; i < f.params.size(); ++i) {
-    std::string e = check_param(f, f.params[i], params[i]);
-    if (!e.empty()) return e;
+    if (!check_param(f, f.params[i], params[i], err)) return false;
   }
   c.p = params;
   if (ndim < 0) {
-    if (f.dimwise) return f.name + " is dim-wise: pass the input's shape, e.g. { shape: [2, 3] }";
+    if (f.dimwise) return fail(err, f.name + " is dim-wise: pass the input's shape, e.g. { shape: [2, 3] }");
     c.shape.one(c.n);
   } else {
-    if (ndim > kMaxDims) return "shape has " + std::to_string(ndim) + " dims; at most 16 are supported";
+    if (ndim > kMaxDims) return fail(err, "shape has " + std::to_string(ndim) + " dims; at most 16 are supported");
     c.shape.assign(shape, shape + ndim);
     int64_t prod = 1;
     for (int64_t s : c.shape) {
-      if (s < 0) return "Trying to create tensor with negative dimension " + std::to_string(s) + ": " + shape_str(c.shape);
+      if (s < 0) return fail(err, "Trying to create tensor with negative dimension " + std::to_string(s) + ": " + shape_str(c.shape));
       prod *= s;
     }
     if (prod != c.n)
-      return "shape '" + shape_str(c.shape) + "' is invalid for input of size " + std::to_string(c.n);
+      return fail(err, "shape '" + shape_str(c.shape) + "' is invalid for input of size " + std::to_string(c.n));
   }
   const int64_t nd = int64_t(c.shape.size());
   const int di = dim_param_index(f);
   if (di >= 0) {
     double d = params[di];
     if (std::isnan(d)) d = (nd == 0 || nd == 1 || nd == 3) ? 0 : 1;  // torch's implicit softmax dim
-    std::string e = wrap_dim(int64_t(d), nd, c.dim);
-    if (!e.empty()) return e;
+    if (!wrap_dim(int64_t(d), nd, c.dim, err)) return false;
   } else if (f.fixed_dim != kNoDim) {
-    if (f.check) { std::string e = f.check(c); if (!e.empty()) return e; }
-    std::string e = wrap_dim(f.fixed_dim, nd, c.dim);
-    if (!e.empty()) return e;
+    if (f.check && !(err = f.check(c)).empty()) return false;
+    if (!wrap_dim(f.fixed_dim, nd, c.dim, err)) return false;
   }
   if (nd == 0) c.shape.one(1);  // a 0-d tensor computes like one element along dim 0
-  return "";
+  return true;
 }
 
 }  // namespace
@@ -143,30 +143,30 @@ std::string prepare(const Fn& f, Ctx& c, const int64_t* shape, int ndim, const d
 int64_t out_numel(const Fn& f, int64_t n, const int64_t* shape, int ndim, const double* params) {
   if (!f.halves) return n;
   Ctx c; c.n = n;
-  if (!prepare(f, c, shape, ndim, params).empty()) return -1;
+  std::string err;
+  if (!prepare(f, c, shape, ndim, params, err)) return -1;
   return n / 2;
 }
 
-std::string run(const Fn& f, bool backward, const float* x, const float* g, int64_t ng, float* out,
-                int64_t n, const int64_t* shape, int ndim, const double* params, const float* weight,
-                int64_t nweight) {
+bool run(const Fn& f, bool backward, const float* x, const float* g, int64_t ng, float* out,
+         int64_t n, const int64_t* shape, int ndim, const double* params, const float* weight,
+         int64_t nweight, std::string& err) {
   Ctx c;
   c.x = x; c.g = g; c.out = out; c.n = n; c.weight = weight; c.nweight = nweight;
-  std::string e = prepare(f, c, shape, ndim, params);
-  if (!e.empty()) return e;
-  if (f.check) { e = f.check(c); if (!e.empty()) return e; }
+  if (!prepare(f, c, shape, ndim, params, err)) return false;
+  if (f.check && !(err = f.check(c)).empty()) return false;
   if (backward) {
     const int64_t want = f.halves ? n / 2 : n;
     if (ng != want) {
       Dims os = c.shape;
       if (f.halves && !os.empty()) os[c.dim] /= 2;
-      return "Mismatch in shape: grad_output[0] has a shape of torch.Size([" + std::to_string(ng) +
-             "]) and output[0] has a shape of torch.Size(" + shape_str(os) + ").";
+      return fail(err, "Mismatch in shape: grad_output[0] has a shape of torch.Size([" + std::to_string(ng) +
+             "]) and output[0] has a shape of torch.Size(" + shape_str(os) + ").");
     }
   }
-  if (n == 0) return "";
+  if (n == 0) return true;
   (backward ? f.backward : f.forward)(c);
-  return "";
+  return true;
 }
 
 std::vector<double> kinks_of(const Fn& f, const double* params) {

@@ -80,11 +80,21 @@ struct Fn {
 const std::vector<Fn>& registry();
 const Fn* find_fn(const std::string& name);
 
-// Validate params/shape/dim, fill the derived Ctx fields and run. Returns "" or the error.
-// `params` holds one value per declared param (a Dim param's NaN means None); ndim < 0: no shape.
-std::string run(const Fn& f, bool backward, const float* x, const float* g, int64_t ng, float* out, int64_t n,
-                const int64_t* shape, int ndim, const double* params, const float* weight,
-                int64_t nweight);
+// Validate params/shape/dim, fill the derived Ctx fields and run. Returns true, or false with
+// the error in `err` (PyTorch's wording); the success path builds no string (each cost a call
+// into libc++ on the per-call path). `params` holds one value per declared param (a Dim param's
+// NaN means None); ndim < 0: no shape.
+bool run(const Fn& f, bool backward, const float* x, const float* g, int64_t ng, float* out, int64_t n,
+         const int64_t* shape, int ndim, const double* params, const float* weight, int64_t nweight,
+         std::string& err);
+// The same with the error as the result, "" when fine (tests, tools).
+inline std::string run(const Fn& f, bool backward, const float* x, const float* g, int64_t ng, float* out,
+                       int64_t n, const int64_t* shape, int ndim, const double* params, const float* weight,
+                       int64_t nweight) {
+  std::string err;
+  run(f, backward, x, g, ng, out, n, shape, ndim, params, weight, nweight, err);
+  return err;
+}
 
 // Output element count for a forward call (n, or n/2 for GLU-like functions).
 int64_t out_numel(const Fn& f, int64_t n, const int64_t* shape, int ndim, const double* params);
