@@ -285,7 +285,8 @@ class Actlab {
     const offP = align16(Math.max(dims, 0) * 4 + 4);
     const offW = offP + align16(values.length * 8 + 8);
     const head = offW + align16(weight.length * 4 + 4);
-    // All on the heap already (the zero-copy path): nothing to lay out (staggered() was ~10 ns).
+    // All on the heap already (the zero-copy path): nothing to lay out (skipping staggered() saved
+    // ~5 ns per call in node).
     const offs = xs || gs || !oh ? staggered(head, xs ? n * 4 : 0, gs ? ng * 4 : 0, oh ? 0 : nOut * 4) : null;
     const base = this.#reserve(offs ? offs[3] : head);
     const xPtr = xs ? base + offs[0] : x.ptr;
