@@ -22,16 +22,15 @@ template <class V> struct HardsigmoidOp {
   }
 };
 
-// |x| as one v128.and with a hoisted constant. For finite l (params are checked finite),
-// |x| > l is ATen's (x > l) | (x < -l) in one compare, negative l included, false on NaN.
-// Compares run on the same two V8/x64 ports as add and min/max; ands do not.
-template <class V> V magnitude(V x) { return and_bits(x, 0x7fffffffu); }
+// For finite l (params are checked finite), |x| > l is ATen's (x > l) | (x < -l) in one
+// compare (abs is one v128.and), negative l included, false on NaN. Compares run on the same
+// two V8/x64 ports as add and min/max; ands do not.
 
 template <class V> struct HardshrinkOp {
   V l;
   explicit HardshrinkOp(const Ctx& c) : l(float(c.p[0])) {}
-  V f(V x) const { return zero_where(magnitude(x) <= l, x); }        // NaN stays NaN
-  V df(V x, V g) const { return keep_where(magnitude(x) > l, g); }  // NaN -> 0
+  V f(V x) const { return zero_where(abs(x) <= l, x); }        // NaN stays NaN
+  V df(V x, V g) const { return keep_where(abs(x) > l, g); }  // NaN -> 0
 };
 
 template <class V> struct SoftshrinkOp {
@@ -42,9 +41,9 @@ template <class V> struct SoftshrinkOp {
   // (node, 64K: 0.76x the time).
   V f(V x) const {
     V d = x - or_bits(and_bits(x, 0x80000000u), l);  // x - copysign(l, x)
-    return keep_where(magnitude(x) > l, d);
+    return keep_where(abs(x) > l, d);
   }
-  V df(V x, V g) const { return keep_where(magnitude(x) > l, g); }
+  V df(V x, V g) const { return keep_where(abs(x) > l, g); }
 };
 
 // F.tanhshrink is x - tanh(x) at Python level; autograd sums g and -g (1 - tanh^2).

@@ -157,7 +157,6 @@ AL_INLINE F4 min(F4 a, F4 b) { return F4(wasm_f32x4_min(a.r, b.r)); }
 AL_INLINE F4 max(F4 a, F4 b) { return F4(wasm_f32x4_max(a.r, b.r)); }
 AL_INLINE F4 clamp_min(F4 x, F4 lo) { return F4(wasm_f32x4_pmax(x.r, lo.r)); }  // x < lo ? lo : x
 AL_INLINE F4 clamp_max(F4 x, F4 hi) { return F4(wasm_f32x4_pmin(x.r, hi.r)); }  // hi < x ? hi : x
-AL_INLINE F4 abs(F4 a) { return F4(wasm_f32x4_abs(a.r)); }
 AL_INLINE F4 sqrt(F4 a) { return F4(wasm_f32x4_sqrt(a.r)); }
 AL_INLINE F4 nearest(F4 a) { return F4(wasm_f32x4_nearest(a.r)); }
 AL_INLINE F4 floor(F4 a) { return F4(wasm_f32x4_floor(a.r)); }
@@ -175,6 +174,10 @@ AL_INLINE I4 ibroadcast4(int32_t x) { return I4{wasm_i32x4_splat(x)}; }
 AL_INLINE F4 and_bits(F4 a, uint32_t m) { return F4(wasm_v128_and(a.r, wasm_i32x4_splat(static_cast<int32_t>(m)))); }
 AL_INLINE F4 xor_bits(F4 a, F4 b) { return F4(wasm_v128_xor(a.r, b.r)); }
 AL_INLINE F4 or_bits(F4 a, F4 b) { return F4(wasm_v128_or(a.r, b.r)); }
+// Clearing the sign bit with a v128.and (its constant hoisted out of loops) rather than
+// f32x4.abs: same bits, and V8 lowered f32x4.abs to more work (Softshrink 1.36x, Hardshrink
+// 1.08-1.10x the time with it; node, 64K, alternated A/B).
+AL_INLINE F4 abs(F4 a) { return and_bits(a, 0x7fffffffu); }
 AL_INLINE float lane(F4 a, int i) { float t[4]; a.store(t); return t[i]; }
 #else
 AL_INLINE F4 operator+(F4 a, F4 b) { return F4(R(F(a.r) + F(b.r))); }
