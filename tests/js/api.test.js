@@ -6,6 +6,8 @@ import { loadActlab } from '../../web/lib/actlab.js';
 import { loadFixtures, firstMismatch } from './fixtures.js';
 
 let simd, scalar;
+// float32 bit patterns (signed zeros distinct), NaN as one value: torch's NaN payloads are not specified.
+const bits = (a) => Array.from(a, (v) => (Number.isNaN(v) ? 'NaN' : new Uint32Array(Float32Array.of(v).buffer)[0]));
 before(async () => {
   simd = await loadActlab();
   scalar = await loadActlab({ simd: false });
@@ -180,7 +182,6 @@ describe('shapes', () => {
     // infinities (slope 0: -inf·0 = NaN), underflow and NaN included; 21 elements: vectors and a tail.
     const specials = [NaN, -0, 0, -Infinity, Infinity, -1e-38, 1e-38, -1e-45, -3.5, 2.25, -1, 1, 7e37, -7e37];
     const x = Float32Array.from({ length: 21 }, (_, i) => specials[i] ?? Math.sin(i) * 3);
-    const bits = (a) => Array.from(a, (v) => (Number.isNaN(v) ? 'NaN' : new Uint32Array(Float32Array.of(v).buffer)[0]));
     for (const slope of [0.01, 0.5, 1, 1e-30, 0, -0.3, 1.5, -1]) {
       const want = bits(x.map((v) => (v > 0 ? v : Math.fround(Math.fround(slope) * v))));
       for (const lab of [simd, scalar]) {
@@ -200,7 +201,6 @@ describe('shapes', () => {
     const specials = [NaN, -0, 0, -Infinity, Infinity, 0.5, -0.5, 3, -3, 1e-30, -1e-30, -1e-45, 1e-38, 3e38, -3e38];
     const x = Float32Array.from({ length: 23 }, (_, i) => specials[i] ?? Math.sin(i) * 3);
     const g = Float32Array.from(x, (_, i) => 1 + i);
-    const bits = (a) => Array.from(a, (v) => (Number.isNaN(v) ? 'NaN' : new Uint32Array(Float32Array.of(v).buffer)[0]));
     for (const lambd of [0, -0, 0.5, 1e-30, 3, 1e30, -1]) {
       const l = Math.fround(lambd);
       const outside = (v) => v > l || v < -l;
