@@ -31,9 +31,9 @@ template <class V> struct SELUOp : EluCore<V> {
   explicit SELUOp(const Ctx&) : EluCore<V>(kSeluAlpha, kSeluScale, 1.0) {}
 };
 
-std::string celu_check(const Ctx& c) {
-  if (c.p[0] == 0) return "ZeroDivisionError: alpha cannot be 0 for CELU";
-  return "";
+bool celu_check(const Ctx& c, std::string& err) {
+  if (c.p[0] == 0) return fail(err, "ZeroDivisionError: alpha cannot be 0 for CELU");
+  return true;
 }
 
 }  // namespace

@@ -66,13 +66,13 @@ template <template <class> class Op> void gate_run(const Ctx& c, bool backward) 
   }
 }
 
-std::string halving_check(const Ctx& c) {
+bool halving_check(const Ctx& c, std::string& err) {
   const int64_t size = c.shape.empty() ? 1 : c.shape[c.dim];
-  if (c.shape.empty()) return "glu does not support scalars because halving size must be even";
+  if (c.shape.empty()) return fail(err, "glu does not support scalars because halving size must be even");
   if (size % 2 != 0)
-    return "Halving dimension must be even, but dimension " + std::to_string(c.dim) + " is size " +
-           std::to_string(size);
-  return "";
+    return fail(err, "Halving dimension must be even, but dimension " + std::to_string(c.dim) + " is size " +
+                     std::to_string(size));
+  return true;
 }
 
 Param gate_dim() {

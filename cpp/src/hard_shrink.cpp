@@ -53,13 +53,13 @@ template <class V> struct TanhshrinkOp {
   V df(V x, V g) const { V t = vm::tanh(x); return g + (-g) * (V(1.0f) - t * t); }
 };
 
-std::string softshrink_check(const Ctx& c) {
+bool softshrink_check(const Ctx& c, std::string& err) {
   if (c.p[0] < 0) {
     char buf[160];
     snprintf(buf, sizeof buf, "lambda must be greater or equal to 0, but found to be %g.", c.p[0]);
-    return buf;
+    return fail(err, buf);
   }
-  return "";
+  return true;
 }
 
 }  // namespace

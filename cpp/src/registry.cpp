@@ -24,6 +24,12 @@ const std::vector<Fn>& registry() {
     register_hard_shrink(t);
     register_softmax(t);
     register_gating(t);
+    for (Fn& f : t) {
+      for (const Param& p : f.params) {
+        f.defaults.push_back(p.def);
+        if (p.kind == PKind::Weight) f.default_weight.assign(1, float(p.def));
+      }
+    }
     return t;
   }();
   return table;
@@ -56,8 +62,6 @@ std::string shape_str(const Dims& s) {
   return r + "]";
 }
 
-// Sets the error and reports failure: messages are built only on the error path.
-bool fail(std::string& err, std::string msg) { err = std::move(msg); return false; }
 
 bool check_param(const Fn& f, const Param& p, double v, std::string& err) {
   // Built only on error: this runs for every param of every call.
@@ -106,8 +110,12 @@ int dim_param_index(const Fn& f) {
 
 // Shared by run() and out_numel(): params, shape and dim checks; fills c.shape and c.dim.
 bool prepare(const Fn& f, Ctx& c, const int64_t* shape, int ndim, const double* params, std::string& err) {
-  for (size_t i = 0; i < f.params.size(); ++i) {
-    if (!check_param(f, f.params[i], params[i], err)) return false;
+  if (!params) {
+    params = f.defaults.data();
+  } else {
+    for (size_t i = 0; i < f.params.size(); ++i) {
+      if (!check_param(f, f.params[i], params[i], err)) return false;
+    }
   }
   c.p = params;
   if (ndim < 0) {
@@ -131,7 +139,7 @@ bool prepare(const Fn& f, Ctx& c, const int64_t* shape, int ndim, const double* 
     if (std::isnan(d)) d = (nd == 0 || nd == 1 || nd == 3) ? 0 : 1;  // torch's implicit softmax dim
     if (!wrap_dim(int64_t(d), nd, c.dim, err)) return false;
   } else if (f.fixed_dim != kNoDim) {
-    if (f.check && !(err = f.check(c)).empty()) return false;
+    if (f.check && !f.check(c, err)) return false;
     if (!wrap_dim(f.fixed_dim, nd, c.dim, err)) return false;
   }
   if (nd == 0) c.shape.one(1);  // a 0-d tensor computes like one element along dim 0
@@ -153,8 +161,10 @@ bool run(const Fn& f, bool backward, const float* x, const float* g, int64_t ng,
          int64_t nweight, std::string& err) {
   Ctx c;
   c.x = x; c.g = g; c.out = out; c.n = n; c.weight = weight; c.nweight = nweight;
+  if (!params) { c.weight = f.default_weight.data(); c.nweight = int64_t(f.default_weight.size()); }
   if (!prepare(f, c, shape, ndim, params, err)) return false;
-  if (f.check && !(err = f.check(c)).empty()) return false;
+  // (fixed-dim functions ran their check in prepare(), before wrapping the dim)
+  if (f.check && f.fixed_dim == kNoDim && !f.check(c, err)) return false;
   if (backward) {
     const int64_t want = f.halves ? n / 2 : n;
     if (ng != want) {

@@ -107,12 +107,12 @@ void prelu_run(const Ctx& c, bool backward) {
   }
 }
 
-std::string prelu_check(const Ctx& c) {
+bool prelu_check(const Ctx& c, std::string& err) {
   const int64_t channels = c.shape.size() >= 2 ? c.shape[1] : 1;
   if (c.nweight != 1 && c.nweight != channels)
-    return "Mismatch of parameter numbers and input channel size. Found parameter numbers = " +
-           std::to_string(c.nweight) + " and channel size = " + std::to_string(channels) + ".";
-  return "";
+    return fail(err, "Mismatch of parameter numbers and input channel size. Found parameter numbers = " +
+                     std::to_string(c.nweight) + " and channel size = " + std::to_string(channels) + ".");
+  return true;
 }
 
 // RReLU. Eval: leaky with slope (lower + upper) / 2. Training: a slope per negative element
@@ -138,14 +138,14 @@ void rrelu_run(const Ctx& c, bool backward) {
   }
 }
 
-std::string rrelu_check(const Ctx& c) {
-  if (c.p[0] > c.p[1]) return "Lower bound should be less than or equal to the upper bound";
-  return "";
+bool rrelu_check(const Ctx& c, std::string& err) {
+  if (c.p[0] > c.p[1]) return fail(err, "Lower bound should be less than or equal to the upper bound");
+  return true;
 }
 
-std::string hardtanh_check(const Ctx& c) {
-  if (c.p[0] > c.p[1]) return "max_val must be greater or equal to min_val";
-  return "";
+bool hardtanh_check(const Ctx& c, std::string& err) {
+  if (c.p[0] > c.p[1]) return fail(err, "max_val must be greater or equal to min_val");
+  return true;
 }
 
 }  // namespace

@@ -88,9 +88,9 @@ template <class V> struct SoftplusOp {
   }
 };
 
-std::string softplus_check(const Ctx& c) {
-  if (c.p[0] == 0) return "Softplus: beta must not be 0 (the output is divided by beta)";
-  return "";
+bool softplus_check(const Ctx& c, std::string& err) {
+  if (c.p[0] == 0) return fail(err, "Softplus: beta must not be 0 (the output is divided by beta)");
+  return true;
 }
 
 }  // namespace

@@ -217,11 +217,11 @@ Param dim_param(double def, const char* doc) {
   return p;
 }
 
-std::string softmax2d_check(const Ctx& c) {
+bool softmax2d_check(const Ctx& c, std::string& err) {
   const size_t nd = c.shape.size();
   if (nd != 3 && nd != 4)
-    return "Softmax2d requires a 3D or 4D tensor as input (got " + std::to_string(nd) + "D)";
-  return "";
+    return fail(err, "Softmax2d requires a 3D or 4D tensor as input (got " + std::to_string(nd) + "D)");
+  return true;
 }
 
 }  // namespace

@@ -66,6 +66,25 @@ describe('matches PyTorch 1.13 (tests/fixtures) through the public API', () => {
     });
   }
 
+  test('a call without params computes with the C++ table\'s defaults: the bits of passing each default', () => {
+    // Without params nothing is written to the heap (params pointer 0); with them every value is
+    // packed, checked and read from the heap: both must run the same numbers.
+    const x = Float32Array.from({ length: 2 * 3 * 4 * 6 }, (_, i) => (i - 70) / 9);
+    const g = Float32Array.from(x, (v) => Math.sin(v));
+    for (const lab of [simd, scalar]) {
+      for (const f of lab.functions) {
+        const shape = [2, 3, 4, 6];
+        const explicit = Object.fromEntries(f.params.map((p) => [p.name, p.default]));
+        assert.ok(f.params.every((p) => p.default !== undefined), f.name);
+        const gy = f.halves ? g.subarray(0, g.length / 2) : g;
+        assert.deepEqual(bits(lab.forward(f.name, x, { shape })), bits(lab.forward(f.name, x, { shape, params: explicit })), f.name);
+        assert.deepEqual(bits(lab.backward(f.name, x, gy, { shape })), bits(lab.backward(f.name, x, gy, { shape, params: explicit })), f.name);
+      }
+    }
+    // The default weight is PReLU's 0.25, and it is one weight (any channel count).
+    assert.deepEqual(Array.from(simd.forward('PReLU', [-4, 2, -8], { shape: [1, 3] })), [-1, 2, -2]);
+  });
+
   test('SIMD and scalar builds agree bit for bit on elementwise functions', () => {
     // 4,099 = 16-float passes + 3 lanes; 4,107 = 16-float passes + one 8-float pass + 3 lanes:
     // every loop of the element-wise driver runs.

@@ -264,7 +264,8 @@ class Actlab {
     const xh = this.#heapArg(x), gh = this.#heapArg(g), oh = this.#heapArg(out);
     const xs = xh ? null : toF32(x, 'x');
     const gs = g == null || gh ? null : toF32(g, 'gradOutput');
-    const { values, weight } = packParams(spec, params);
+    const packed = packParams(spec, params);
+    const { values, weight } = packed;
     if (xs && xs.length > 2 * CHUNK && !gh && !oh && splittable(spec, weight, shape, xs, gs, out)) {
       return this.#chunked(fn, backward, xs, gs, params, out);
     }
@@ -281,10 +282,12 @@ class Actlab {
     const nOut = backward ? n : spec.halves ? Math.floor(n / 2) : n;
     if (out != null) checkOut(out, nOut, oh);
     // One grow-only block holds whatever is not already on the heap, 16-byte aligned: shape,
-    // params, weight, then x, gradOutput and out a quarter page apart (see staggered()).
+    // params, weight, then x, gradOutput and out a quarter page apart (see staggered()). Default
+    // params are not written at all: the C++ table has them (params pointer 0).
+    const dflt = packed.isDefault;
     const offP = align16(Math.max(dims, 0) * 4 + 4);
-    const offW = offP + align16(values.length * 8 + 8);
-    const head = offW + align16(weight.length * 4 + 4);
+    const offW = dflt ? offP : offP + align16(values.length * 8 + 8);
+    const head = dflt ? offP : offW + align16(weight.length * 4 + 4);
     // All on the heap already (the zero-copy path): nothing to lay out (skipping staggered() saved
     // ~5 ns per call in node).
     const offs = xs || gs || !oh ? staggered(head, xs ? n * 4 : 0, gs ? ng * 4 : 0, oh ? 0 : nOut * 4) : null;
@@ -293,11 +296,11 @@ class Actlab {
     const gPtr = g == null ? 0 : gs ? base + offs[1] : g.ptr;
     const oPtr = oh ? out.ptr : base + offs[2];
     if (dims > 0) M.HEAP32.set(shape, base / 4);
-    if (values.length) M.HEAPF64.set(values, (base + offP) / 8);
-    if (weight.length) M.HEAPF32.set(weight, (base + offW) / 4);
+    if (!dflt && values.length) M.HEAPF64.set(values, (base + offP) / 8);
+    if (!dflt && weight.length) M.HEAPF32.set(weight, (base + offW) / 4);
     if (xs) M.HEAPF32.set(xs, xPtr / 4);
     if (gs) M.HEAPF32.set(gs, gPtr / 4);
-    if (M._actlab_run(index, backward ? 1 : 0, xPtr, gPtr, ng, oPtr, n, base, dims, base + offP, base + offW, weight.length)) throw new Error(M.lastError());
+    if (M._actlab_run(index, backward ? 1 : 0, xPtr, gPtr, ng, oPtr, n, base, dims, dflt ? 0 : base + offP, dflt ? 0 : base + offW, dflt ? 0 : weight.length)) throw new Error(M.lastError());
     if (oh) return out.array;
     const result = M.HEAPF32.subarray(oPtr / 4, oPtr / 4 + nOut);
     return out != null ? (out.set(result), out) : result.slice();
@@ -425,8 +428,9 @@ function packingOf(spec) {
   let k = packing.get(spec);
   if (!k) {
     const n = spec.params.length;
-    k = { names: new Set(spec.params.map((p) => p.name)), defaults: null, packed: { values: new Float64Array(n), weight: NO_WEIGHT } };
-    k.defaults = pack(spec, NO_PARAMS, { values: new Float64Array(n), weight: NO_WEIGHT });
+    k = { names: new Set(spec.params.map((p) => p.name)), defaults: null, packed: { values: new Float64Array(n), weight: NO_WEIGHT, isDefault: false } };
+    // isDefault: the C++ side may use its own copy of these (same table, same values).
+    k.defaults = pack(spec, NO_PARAMS, { values: new Float64Array(n), weight: NO_WEIGHT, isDefault: true });
     packing.set(spec, k);
   }
   return k;

@@ -29,8 +29,11 @@ constexpr int kMaxDims = 16;
 // A resolved shape, held inline: run() fills one per call, and a heap allocation there was a
 // measurable part of a small call's cost.
 struct Dims {
-  int64_t d[kMaxDims] = {};
+  int64_t d[kMaxDims];  // not zeroed (a memset on every call, ~8 ns): only [0, nd) is ever read
   int nd = 0;
+  Dims() = default;
+  Dims(const Dims& o) : nd(o.nd) { std::copy(o.begin(), o.end(), d); }
+  Dims& operator=(const Dims& o) { nd = o.nd; std::copy(o.begin(), o.end(), d); return *this; }
   size_t size() const { return size_t(nd); }
   bool empty() const { return nd == 0; }
   int64_t& operator[](size_t i) { return d[i]; }
@@ -71,11 +74,19 @@ struct Fn {
   int fixed_dim = kNoDim;     // dim-wise functions without a dim param (Softmax2d: -3)
   // x positions where PyTorch's derivative is one-sided, for the given params.
   std::vector<double> (*kinks)(const double* p) = nullptr;
-  // Extra validation beyond per-parameter ranges; returns "" when fine. PyTorch's wording.
-  std::string (*check)(const Ctx& c) = nullptr;
+  // Extra validation beyond per-parameter ranges: true when fine, else false with the message
+  // (PyTorch's wording) in err.
+  bool (*check)(const Ctx& c, std::string& err) = nullptr;
   void (*forward)(const Ctx& c) = nullptr;
   void (*backward)(const Ctx& c) = nullptr;
+  // Derived from `params` by registry(): what a call without params computes with (a Dim's
+  // None is NaN), and PReLU's default weight (empty for the others).
+  std::vector<double> defaults;
+  std::vector<float> default_weight;
 };
+
+// Sets the error and reports failure: messages are built only on the error path.
+inline bool fail(std::string& err, std::string msg) { err = std::move(msg); return false; }
 
 const std::vector<Fn>& registry();
 const Fn* find_fn(const std::string& name);
@@ -83,7 +94,8 @@ const Fn* find_fn(const std::string& name);
 // Validate params/shape/dim, fill the derived Ctx fields and run. Returns true, or false with
 // the error in `err` (PyTorch's wording); the success path builds no string (each cost a call
 // into libc++ on the per-call path). `params` holds one value per declared param (a Dim param's
-// NaN means None); ndim < 0: no shape.
+// NaN means None), or nullptr for the defaults (then weight is the default too, and nothing
+// needs checking: a zero-copy call writes no params to the heap); ndim < 0: no shape.
 bool run(const Fn& f, bool backward, const float* x, const float* g, int64_t ng, float* out, int64_t n,
          const int64_t* shape, int ndim, const double* params, const float* weight, int64_t nweight,
          std::string& err);
