@@ -64,6 +64,7 @@ class Actlab {
   #arena = 0;      // one reusable heap block for all per-call buffers
   #arenaBytes = 0;
   #allocs = 0;     // lab.alloc() calls so far: picks each buffer's quarter page
+  #run;            // the wasm export behind lab.forward/backward
 
   constructor(M, simd) {
     this.#M = M;
@@ -77,7 +78,12 @@ class Actlab {
     // A plain object, not a Map: a call site's constant name ('ReLU') hits V8's keyed-load cache,
     // where Map.get hashed and probed on every call (Chromium profile: a third of a small call).
     this.#fns = Object.create(null);
-    this.functions.forEach((spec, index) => { this.#fns[spec.name] = { index, spec }; });
+    this.functions.forEach((spec, index) => { this.#fns[spec.name] = { index, spec, packing: packingOf(spec) }; });
+    // Kept here, not read from M per call: M is a dictionary-mode object (Emscripten adds its
+    // properties one by one), and its _actlab_run starts as a stub that swaps in the wasm export
+    // on its first call, made here on an empty input.
+    if (M._actlab_run(0, 0, 0, 0, 0, 0, 0, 0, -1, 0, 0, 0)) throw new Error(M.lastError());
+    this.#run = M._actlab_run;
   }
 
   /**
@@ -258,13 +264,13 @@ class Actlab {
   // Every lab.forward/backward on a built-in. Called per slider step and per benchmark sample, so
   // it allocates nothing on the zero-copy path (a small call's cost was mostly this function).
   #call(fn, backward, x, g, options) {
-    const { index, spec } = fn;
+    const { index, spec, packing } = fn;
     const M = this.#M;
     const params = options?.params ?? NO_PARAMS, shape = options?.shape, out = options?.out;
     const xh = this.#heapArg(x), gh = this.#heapArg(g), oh = this.#heapArg(out);
     const xs = xh ? null : toF32(x, 'x');
     const gs = g == null || gh ? null : toF32(g, 'gradOutput');
-    const packed = packParams(spec, params);
+    const packed = packParams(spec, params, packing);
     const { values, weight } = packed;
     if (xs && xs.length > 2 * CHUNK && !gh && !oh && splittable(spec, weight, shape, xs, gs, out)) {
       return this.#chunked(fn, backward, xs, gs, params, out);
@@ -300,7 +306,7 @@ class Actlab {
     if (!dflt && weight.length) M.HEAPF32.set(weight, (base + offW) / 4);
     if (xs) M.HEAPF32.set(xs, xPtr / 4);
     if (gs) M.HEAPF32.set(gs, gPtr / 4);
-    if (M._actlab_run(index, backward ? 1 : 0, xPtr, gPtr, ng, oPtr, n, base, dims, dflt ? 0 : base + offP, dflt ? 0 : base + offW, dflt ? 0 : weight.length)) throw new Error(M.lastError());
+    if (this.#run(index, backward ? 1 : 0, xPtr, gPtr, ng, oPtr, n, base, dims, dflt ? 0 : base + offP, dflt ? 0 : base + offW, dflt ? 0 : weight.length)) throw new Error(M.lastError());
     if (oh) return out.array;
     const result = M.HEAPF32.subarray(oPtr / 4, oPtr / 4 + nOut);
     return out != null ? (out.set(result), out) : result.slice();
@@ -435,9 +441,9 @@ function packingOf(spec) {
   }
   return k;
 }
-function packParams(spec, params) {
+// `k`: packingOf(spec), which built-ins keep beside their spec (a WeakMap lookup per call cost ~5 ns in node).
+function packParams(spec, params, k = packingOf(spec)) {
   if (params == null || typeof params !== 'object') throw new TypeError('params must be an object');
-  const k = packingOf(spec);
   let any = false;
   for (const key in params) {
     any = true;
