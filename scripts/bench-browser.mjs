@@ -32,13 +32,14 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
 import { launch, newPage } from '../tests/e2e/browser.js';
+import { loadActlab } from '../web/lib/actlab.js';
 
 const SIZES = [4096, 65536, 1048576];
 const SAMPLES = 9, MIN_MS = 25, WARM_MS = 50;
 const configFile = fileURLToPath(new URL('./bench-browser/vite.config.js', import.meta.url));
-// Cheap = no transcendental call per element (compares, selects, a division at most).
-const CHEAP = new Set(['ReLU', 'ReLU6', 'LeakyReLU', 'RReLU', 'PReLU', 'Threshold', 'Hardtanh', 'Softsign',
-  'Hardswish', 'Hardsigmoid', 'Hardshrink', 'Softshrink']);
+// Cheap = no transcendental call per element (compares, selects, a division at most): the C++
+// table's `cheap` flag.
+const CHEAP = new Set((await loadActlab()).functions.filter((f) => f.cheap).map((f) => f.name));
 // Every way a peer offers to get the result; the best peer is the fastest valid one (tfjs has no out=).
 const PEERS = ['js', 'jsOut', 'tfjs', 'ort', 'ortOut'];
 // The forms that return a fresh array: actlab's new-array API is compared with these (like for like).

@@ -66,7 +66,7 @@ bool softshrink_check(const Ctx& c, std::string& err) {
 
 void register_hard_shrink(std::vector<Fn>& t) {
   Fn f;
-  f = {}; f.name = "Hardswish"; f.family = "hard";
+  f = {}; f.name = "Hardswish"; f.cheap = true; f.family = "hard";
   f.functional = "hardswish";
   f.latex = R"(x \cdot \frac{\min(\max(x + 3, 0), 6)}{6})";
   f.dlatex = R"(\begin{cases}0 & x < -3\\ \frac{2x + 3}{6} & -3 \le x \le 3\\ 1 & x > 3\end{cases})";
@@ -74,7 +74,7 @@ void register_hard_shrink(std::vector<Fn>& t) {
   f.kinks = [](const double*) { return std::vector<double>{-3, 3}; };
   t.push_back(elementwise<HardswishOp>(f));
 
-  f = {}; f.name = "Hardsigmoid"; f.family = "hard";
+  f = {}; f.name = "Hardsigmoid"; f.cheap = true; f.family = "hard";
   f.functional = "hardsigmoid";
   f.latex = R"(\frac{\min(\max(x + 3, 0), 6)}{6})";
   f.dlatex = R"(\begin{cases}\frac16 & -3 < x < 3\\ 0 & \text{otherwise}\end{cases})";
@@ -82,7 +82,7 @@ void register_hard_shrink(std::vector<Fn>& t) {
   f.kinks = [](const double*) { return std::vector<double>{-3, 3}; };
   t.push_back(elementwise<HardsigmoidOp>(f));
 
-  f = {}; f.name = "Hardshrink"; f.family = "shrink";
+  f = {}; f.name = "Hardshrink"; f.cheap = true; f.family = "shrink";
   f.functional = "hardshrink";
   f.params = {num("lambd", 0.5, 0, 3, "half-width of the zeroed band")};
   f.latex = R"(\begin{cases}x & |x| > \lambda\\ 0 & |x| \le \lambda\end{cases})";
@@ -91,7 +91,7 @@ void register_hard_shrink(std::vector<Fn>& t) {
   f.kinks = [](const double* p) { return std::vector<double>{-p[0], p[0]}; };
   t.push_back(elementwise<HardshrinkOp>(f));
 
-  f = {}; f.name = "Softshrink"; f.family = "shrink";
+  f = {}; f.name = "Softshrink"; f.cheap = true; f.family = "shrink";
   f.functional = "softshrink";
   f.params = {num("lambd", 0.5, 0, 3, "amount subtracted from |x|; must be >= 0")};
   f.latex = R"(\begin{cases}x - \lambda & x > \lambda\\ x + \lambda & x < -\lambda\\ 0 & \text{otherwise}\end{cases})";

@@ -224,6 +224,7 @@ std::string functions_json() {
     o += ",\"dimwise\":" + std::string(f.dimwise ? "true" : "false");
     o += ",\"halves\":" + std::string(f.halves ? "true" : "false");
     if (f.index_keyed) o += ",\"indexKeyed\":true";
+    if (f.cheap) o += ",\"cheap\":true";
     if (f.activated_half >= 0) o += ",\"activatedHalf\":" + std::to_string(f.activated_half);
     if (f.fixed_dim != kNoDim) o += ",\"fixedDim\":" + std::to_string(f.fixed_dim);
     o += ",\"latex\":" + jstr(f.latex) + ",\"dlatex\":" + jstr(f.dlatex) + ",\"range\":" + jstr(f.range);

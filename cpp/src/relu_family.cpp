@@ -152,21 +152,21 @@ bool hardtanh_check(const Ctx& c, std::string& err) {
 
 void register_relu_family(std::vector<Fn>& t) {
   Fn f;
-  f = {}; f.name = "ReLU"; f.family = "relu";
+  f = {}; f.name = "ReLU"; f.cheap = true; f.family = "relu";
   f.functional = "relu";
   f.latex = R"(\max(0, x))"; f.dlatex = R"(\begin{cases}1 & x > 0\\ 0 & x \le 0\end{cases})";
   f.range = "[0, \\infty)";
   f.kinks = [](const double*) { return std::vector<double>{0}; };
   t.push_back(elementwise<ReLUOp>(f));
 
-  f = {}; f.name = "ReLU6"; f.family = "relu";
+  f = {}; f.name = "ReLU6"; f.cheap = true; f.family = "relu";
   f.functional = "relu6";
   f.latex = R"(\min(\max(0, x), 6))"; f.dlatex = R"(\begin{cases}1 & 0 < x < 6\\ 0 & \text{otherwise}\end{cases})";
   f.range = "[0, 6]";
   f.kinks = [](const double*) { return std::vector<double>{0, 6}; };
   t.push_back(elementwise<ReLU6Op>(f));
 
-  f = {}; f.name = "LeakyReLU"; f.family = "relu";
+  f = {}; f.name = "LeakyReLU"; f.cheap = true; f.family = "relu";
   f.functional = "leaky_relu";
   f.params = {num("negative_slope", 0.01, -1, 1, "slope for x < 0")};
   f.latex = R"(\begin{cases}x & x > 0\\ \text{negative\_slope}\cdot x & x \le 0\end{cases})";
@@ -177,7 +177,7 @@ void register_relu_family(std::vector<Fn>& t) {
   f.forward = leaky_forward;
   t.push_back(f);
 
-  f = {}; f.name = "RReLU"; f.family = "relu";
+  f = {}; f.name = "RReLU"; f.cheap = true; f.family = "relu";
   f.functional = "rrelu";
   {
     Param tr; tr.name = "training"; tr.kind = PKind::Bool; tr.def = 0; tr.min = 0; tr.max = 1; tr.lo = 0; tr.hi = 1;
@@ -198,7 +198,7 @@ void register_relu_family(std::vector<Fn>& t) {
   f.backward = [](const Ctx& c) { rrelu_run(c, true); };
   t.push_back(f);
 
-  f = {}; f.name = "PReLU"; f.family = "relu";
+  f = {}; f.name = "PReLU"; f.cheap = true; f.family = "relu";
   f.functional = "prelu";
   {
     Param w; w.name = "weight"; w.kind = PKind::Weight; w.def = 0.25; w.lo = -1; w.hi = 1;
@@ -214,7 +214,7 @@ void register_relu_family(std::vector<Fn>& t) {
   f.backward = [](const Ctx& c) { prelu_run(c, true); };
   t.push_back(f);
 
-  f = {}; f.name = "Threshold"; f.family = "relu";
+  f = {}; f.name = "Threshold"; f.cheap = true; f.family = "relu";
   f.functional = "threshold";
   f.params = {num("threshold", 0.1, -3, 3, "inputs at or below this are replaced"),
               num("value", 20, -5, 5, "replacement value")};
@@ -224,7 +224,7 @@ void register_relu_family(std::vector<Fn>& t) {
   f.kinks = [](const double* p) { return std::vector<double>{p[0]}; };
   t.push_back(elementwise<ThresholdOp>(f));
 
-  f = {}; f.name = "Hardtanh"; f.family = "hard";
+  f = {}; f.name = "Hardtanh"; f.cheap = true; f.family = "hard";
   f.functional = "hardtanh";
   f.params = {num("min_val", -1, -3, 0, "lower clamp"), num("max_val", 1, 0, 3, "upper clamp")};
   f.latex = R"(\min(\max(x, \text{min\_val}), \text{max\_val}))";

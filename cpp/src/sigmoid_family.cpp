@@ -70,7 +70,7 @@ void register_sigmoid_family(std::vector<Fn>& t) {
   f.range = "(-\\infty, 0)"; f.kinks = no_kinks;
   t.push_back(elementwise<LogSigmoidOp>(f));
 
-  f = {}; f.name = "Softsign"; f.family = "sigmoid";
+  f = {}; f.name = "Softsign"; f.cheap = true; f.family = "sigmoid";
   f.functional = "softsign";
   f.latex = R"(\frac{x}{1 + |x|})"; f.dlatex = R"(\frac{1}{(1 + |x|)^2})";
   f.range = "(-1, 1)"; f.kinks = no_kinks;

@@ -35,6 +35,9 @@ describe('loading', () => {
     assert.equal(simd.functions.find((f) => f.name === 'Softplus').params[1].default, 20);
     assert.equal(simd.functions.find((f) => f.name === 'Softmax').params[0].default, null);
     assert.equal(simd.functions.find((f) => f.name === 'GLU').dimwise, true);
+    // cheap: no transcendental per element (bench:browser holds these to the copy ceiling)
+    const cheap = (n) => simd.functions.find((f) => f.name === n).cheap === true;
+    assert.ok(cheap('ReLU') && cheap('Softsign') && cheap('Hardswish') && !cheap('Sigmoid') && !cheap('GLU'));
     assert.ok(Object.isFrozen(simd.functions));
     for (const f of simd.functions) assert.ok(f.latex.length > 0 && Array.isArray(f.kinks), f.name);
   });

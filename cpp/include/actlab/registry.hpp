@@ -70,6 +70,8 @@ struct Fn {
   bool halves = false;        // output is half the input along dim (GLU, SwiGLU)
   bool index_keyed = false;   // f(x_i) may depend on i itself (RReLU's training noise): the input
                               // cannot be split into pieces computed separately
+  bool cheap = false;         // no transcendental per element (compares, selects, a division at
+                              // most): held to the copy ceiling in the benchmarks, not to exp's cost
   int activated_half = -1;    // gating: the half that goes through the nonlinearity (0 = a, 1 = b)
   int fixed_dim = kNoDim;     // dim-wise functions without a dim param (Softmax2d: -3)
   // x positions where PyTorch's derivative is one-sided, for the given params.
