@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 namespace actlab {
 
@@ -25,9 +26,10 @@ const std::vector<Fn>& registry() {
     register_softmax(t);
     register_gating(t);
     for (Fn& f : t) {
-      for (const Param& p : f.params) {
-        f.defaults.push_back(p.def);
-        if (p.kind == PKind::Weight) f.default_weight.assign(1, float(p.def));
+      if (f.params.size() > Fn::kMaxParams) std::abort();  // raise kMaxParams (every test fails first)
+      for (size_t i = 0; i < f.params.size(); ++i) {
+        f.defaults[i] = f.params[i].def;
+        if (f.params[i].kind == PKind::Weight) { f.default_weight = float(f.params[i].def); f.n_default_weight = 1; }
       }
     }
     return t;
@@ -111,7 +113,7 @@ int dim_param_index(const Fn& f) {
 // Shared by run() and out_numel(): params, shape and dim checks; fills c.shape and c.dim.
 bool prepare(const Fn& f, Ctx& c, const int64_t* shape, int ndim, const double* params, std::string& err) {
   if (!params) {
-    params = f.defaults.data();
+    params = f.defaults;
   } else {
     for (size_t i = 0; i < f.params.size(); ++i) {
       if (!check_param(f, f.params[i], params[i], err)) return false;
@@ -161,7 +163,7 @@ bool run(const Fn& f, bool backward, const float* x, const float* g, int64_t ng,
          int64_t nweight, std::string& err) {
   Ctx c;
   c.x = x; c.g = g; c.out = out; c.n = n; c.weight = weight; c.nweight = nweight;
-  if (!params) { c.weight = f.default_weight.data(); c.nweight = int64_t(f.default_weight.size()); }
+  if (!params) { c.weight = &f.default_weight; c.nweight = f.n_default_weight; }
   if (!prepare(f, c, shape, ndim, params, err)) return false;
   // (fixed-dim functions ran their check in prepare(), before wrapping the dim)
   if (f.check && f.fixed_dim == kNoDim && !f.check(c, err)) return false;

@@ -82,9 +82,12 @@ struct Fn {
   void (*forward)(const Ctx& c) = nullptr;
   void (*backward)(const Ctx& c) = nullptr;
   // Derived from `params` by registry(): what a call without params computes with (a Dim's
-  // None is NaN), and PReLU's default weight (empty for the others).
-  std::vector<double> defaults;
-  std::vector<float> default_weight;
+  // None is NaN), and PReLU's default weight. Arrays, not vectors: every push of a Fn into the
+  // table copies it, and two more vectors made that copy code 7 KB of the wasm.
+  static constexpr size_t kMaxParams = 8;
+  double defaults[kMaxParams] = {};
+  float default_weight = 0;
+  int64_t n_default_weight = 0;  // 1 for PReLU
 };
 
 // Sets the error and reports failure: messages are built only on the error path.
