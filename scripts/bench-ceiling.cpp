@@ -41,7 +41,7 @@ constexpr Kernel kKernels[] = {
   {"and, cmp, and", "Hardshrink fwd", false, [](V x, V) { return _mm_and_ps(_mm_cmpgt_ps(_mm_and_ps(x, kAbs), kOne), x); }},
   {"abs, add, div", "Softsign fwd", false, [](V x, V) { return _mm_div_ps(x, _mm_add_ps(kOne, _mm_and_ps(x, kAbs))); }},
   {"add, max, min, div", "Hardsigmoid fwd (Hardswish: one mul more)", false, [](V x, V) { return _mm_div_ps(_mm_min_ps(kSix, _mm_max_ps(kZero, _mm_add_ps(x, kThree))), kSix); }},
-  {"copy2", "the backward ceiling: x | g", true, [](V x, V g) { return _mm_or_ps(x, g); }},
+  {"copy2", "the backward ceiling (x or g)", true, [](V x, V g) { return _mm_or_ps(x, g); }},
   {"cmp, andnot", "ReLU bwd", true, [](V x, V g) { return _mm_andnot_ps(_mm_cmple_ps(x, kZero), g); }},
   {"2 cmp, 2 and", "Hardtanh, ReLU6 bwd", true, [](V x, V g) { return _mm_and_ps(_mm_and_ps(_mm_cmpgt_ps(x, kLo), _mm_cmplt_ps(x, kHi)), g); }},
   {"div, add, mul", "Hardswish bwd (less its two selects)", true, [](V x, V g) { return _mm_mul_ps(g, _mm_add_ps(_mm_div_ps(x, kThree), _mm_set1_ps(0.5f))); }},
