@@ -121,7 +121,8 @@ int main() {
     }
   }
   for (int k = 0; k < kCount; ++k) {
-    const int ceiling = kKernels[k].backward ? 8 : 0;  // index of copy2 / copy
+    int ceiling = 0;  // the copy of the same direction: the first loop of its direction in kKernels
+    while (kKernels[ceiling].backward != kKernels[k].backward) ++ceiling;
     std::printf("| %s | %s |", kKernels[k].name, kKernels[k].like);
     for (int s = 0; s < 3; ++s) std::printf(" %.3f | %.2f |", res[k][s], res[k][s] / res[ceiling][s]);
     std::printf("\n");

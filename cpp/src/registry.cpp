@@ -64,7 +64,6 @@ std::string shape_str(const Dims& s) {
   return r + "]";
 }
 
-
 bool check_param(const Fn& f, const Param& p, double v, std::string& err) {
   // Built only on error: this runs for every param of every call.
   auto who = [&] { return f.name + ": " + p.name; };
@@ -98,7 +97,7 @@ bool wrap_dim(int64_t dim, int64_t ndim, int& out, std::string& err) {
   const int64_t n = ndim == 0 ? 1 : ndim;
   if (dim < -n || dim > n - 1) {
     return fail(err, "Dimension out of range (expected to be in range of [" + std::to_string(-n) + ", " +
-           std::to_string(n - 1) + "], but got " + std::to_string(dim) + ")");
+                     std::to_string(n - 1) + "], but got " + std::to_string(dim) + ")");
   }
   out = int(dim < 0 ? dim + n : dim);
   return true;
@@ -173,7 +172,7 @@ bool run(const Fn& f, bool backward, const float* x, const float* g, int64_t ng,
       Dims os = c.shape;
       if (f.halves && !os.empty()) os[c.dim] /= 2;
       return fail(err, "Mismatch in shape: grad_output[0] has a shape of torch.Size([" + std::to_string(ng) +
-             "]) and output[0] has a shape of torch.Size(" + shape_str(os) + ").");
+                       "]) and output[0] has a shape of torch.Size(" + shape_str(os) + ").");
     }
   }
   if (n == 0) return true;
