@@ -21,7 +21,7 @@
 // Shapes: element-wise [N]; Softmax/Softmin/LogSoftmax rows of 1,000, [round(N/1000), 1000]
 // (4,000 / 66,000 / 1,049,000 elements); Softmax2d [1, 16, s, s] with 16*s*s = N; GLU/SwiGLU
 // [N/1024, 1024]. Each figure: ns/element, median of 9 samples, each sample >= 25 ms of
-// back-to-back calls, after >= 50 ms of warm-up, with a full GC (DevTools protocol) before every
+// back-to-back calls, after >= 50 ms of warm-up (longer until the speed settles: bench.js), with a full GC (DevTools protocol) before every
 // measurement. Every contender is checked against actlab at N = 4,096 first; a peer that computes
 // something else is never the "best peer". Prints the table, writes build/bench-browser.json.
 // The page lives in scripts/bench-browser/ (its Vite config builds it to build/bench-browser/,
@@ -239,7 +239,12 @@ p(`actlab wasm SIMD128: ${env.actlab.simd} | tfjs-backend-wasm ${env.tfjs.versio
 p(`wasm binaries loaded: ${env.wasmFiles.join(', ')} | crossOriginIsolated=${env.crossOriginIsolated}`);
 p(`load average (1/5/15 min) at start: ${la(loadStart)}, at end: ${la(loadEnd)} — anything else running on the machine shows up as noise`);
 p('');
-p(`ns/element (lower is faster): median of ${SAMPLES} samples, each >= ${MIN_MS} ms of back-to-back calls, after >= ${WARM_MS} ms of warm-up; ` +
+// Warm-up lengths of every measurement (bench.js: >= WARM_MS, then until the speed settles).
+const warmed = Object.values(timings).flatMap((byN) => Object.values(byN).flatMap((r) => [...Object.values(r.fwd), ...Object.values(r.bwd)]))
+  .map((m) => m.warmedMs).filter((v) => typeof v === 'number').sort((a, b) => a - b);
+const warmLine = warmed.length ? `median ${warmed[warmed.length >> 1].toFixed(0)} ms, longest ${warmed[warmed.length - 1].toFixed(0)} ms` : 'n/a';
+p(`ns/element (lower is faster): median of ${SAMPLES} samples, each >= ${MIN_MS} ms of back-to-back calls, after a warm-up of >= ${WARM_MS} ms ` +
+  `that goes on until the speed stops improving (${warmLine}); ` +
   'every output is read so no call is optimized away. What each timing includes:');
 p('  kernel  actlab, x/gradOutput/out already on the wasm heap (lab.alloc HeapArrays): argument checks + the C++ kernel, no copy');
 p('  API     actlab, Float32Array in -> new Float32Array out: copy in (x, and gradOutput for bwd), kernel, copy out (HEAPF32.slice;');
