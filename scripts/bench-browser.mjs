@@ -355,6 +355,8 @@ p(`Total run time ${secs.toFixed(0)} s.`);
 console.log(out.join('\n'));
 
 mkdirSync('build', { recursive: true });
+// A restricted run (function names given) leaves the full run's JSON alone; its timings go here.
+if (only.length) writeFileSync('build/bench-partial.json', JSON.stringify({ date: new Date().toISOString(), only, raw: timings }, null, 1));
 if (!only.length) {
   writeFileSync('build/bench-browser.json', JSON.stringify({
     date: new Date().toISOString(), sizes: SIZES, samples: SAMPLES, minSampleMs: MIN_MS, warmupMs: WARM_MS, env,
