@@ -82,6 +82,11 @@ try {
   const checks = {};
   for (const name of names) checks[name] = await page.evaluate((n) => window.bench.validate(n), name);
 
+  // Every actlab path warmed up before the first timing (bench.js, warmAll).
+  const warmStart = performance.now();
+  await page.evaluate(() => window.bench.warmAll());
+  log(`warm-up of every actlab path: ${((performance.now() - warmStart) / 1000).toFixed(1)} s\n`);
+
   // A full garbage collection (through the DevTools protocol) before every measurement, so no
   // contender pays for the garbage of the one before.
   const cdp = await context.newCDPSession(page);
@@ -244,7 +249,7 @@ const warmed = Object.values(timings).flatMap((byN) => Object.values(byN).flatMa
   .map((m) => m.warmedMs).filter((v) => typeof v === 'number').sort((a, b) => a - b);
 const warmLine = warmed.length ? `median ${warmed[warmed.length >> 1].toFixed(0)} ms, longest ${warmed[warmed.length - 1].toFixed(0)} ms` : 'n/a';
 p(`ns/element (lower is faster): median of ${SAMPLES} samples, each >= ${MIN_MS} ms of back-to-back calls, after a warm-up of >= ${WARM_MS} ms ` +
-  `that goes on until the speed stops improving (${warmLine}); ` +
+  `that goes on until the speed stops improving (${warmLine}), once every actlab path has run for 2 × 15 ms at 4K (V8 optimizes wasm only after it has run a while); ` +
   'every output is read so no call is optimized away. What each timing includes:');
 p('  kernel  actlab, x/gradOutput/out already on the wasm heap (lab.alloc HeapArrays): argument checks + the C++ kernel, no copy');
 p('  API     actlab, Float32Array in -> new Float32Array out: copy in (x, and gradOutput for bwd), kernel, copy out (HEAPF32.slice;');

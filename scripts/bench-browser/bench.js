@@ -321,6 +321,28 @@ async function validate(name) {
   return res;
 }
 
+// Before any timing, every actlab path (kernel, API, API out=; forward and backward) of every
+// function runs for a while at 4K, twice round. V8 starts wasm in its baseline compiler and
+// optimizes a function once it has run enough; the per-call code every function shares (the
+// export, the argument checks) got there only after seconds of calls, so the run's first cells
+// were measured on code that was still getting faster (ReLU forward kernel at 4K: 0.113 ns/element
+// in one run, 0.075 in the next).
+function warmAll(msPer = 15, rounds = 2) {
+  for (let round = 0; round < rounds; round++) {
+    for (const f of lab.functions) {
+      const c = contenders(f, 4096, false);
+      try {
+        for (const dir of ['fwd', 'bwd']) {
+          for (const who of ['kernel', 'api', 'apiOut']) {
+            const fn = c[dir][who];
+            for (const t0 = performance.now(); performance.now() - t0 < msPer;) consume(fn());
+          }
+        }
+      } finally { c.free(); }
+    }
+  }
+}
+
 // One (function, N) at a time, one contender per call, so the driver can collect garbage
 // between contenders (allocation-heavy peers must not leave their garbage to the next one).
 let current = null;
@@ -395,7 +417,7 @@ function freeProbe() {
 }
 
 window.bench = {
-  init, validate, prepare, measureOne, release, runBaseline, probe, freeProbe,
+  init, validate, warmAll, prepare, measureOne, release, runBaseline, probe, freeProbe,
   config: (c) => Object.assign(cfg, c),
   tfTensors: () => tf.memory().numTensors,
   heapInUse: () => lab.heapInUse(),
