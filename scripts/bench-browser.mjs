@@ -25,7 +25,7 @@
 // measurement. Every contender is checked against actlab at N = 4,096 first; a peer that computes
 // something else is never the "best peer". Prints the table, writes build/bench-browser.json.
 // The page lives in scripts/bench-browser/ (its Vite config builds it to build/bench-browser/,
-// the peers' .wasm copied from their npm packages into peers/). Total ~5-6 min on 2 cores.
+// the peers' .wasm copied from their npm packages into peers/). Total ~9-11 min on 2 cores (longer while the machine is busy: see the quiet wait).
 // Optional function names on the command line restrict the run (`node scripts/bench-browser.mjs Tanh GELU`).
 import { build, preview } from 'vite';
 import { writeFileSync, mkdirSync } from 'node:fs';
