@@ -22,8 +22,9 @@
 // (4,000 / 66,000 / 1,049,000 elements); Softmax2d [1, 16, s, s] with 16*s*s = N; GLU/SwiGLU
 // [N/1024, 1024]. Each figure: ns/element, median of 9 samples, each sample >= 25 ms of
 // back-to-back calls, after >= 50 ms of warm-up (longer until the speed settles: bench.js), with
-// a full GC (DevTools protocol) before every measurement. Every contender is checked against actlab at N = 4,096 first; a peer that computes
-// something else is never the "best peer". Prints the table, writes build/bench-browser.json.
+// a full GC (DevTools protocol) before every measurement. Every contender is checked against
+// actlab at N = 4,096 first; a peer that computes something else is never the "best peer".
+// Prints the table, writes build/bench-browser.json.
 // The page lives in scripts/bench-browser/ (its Vite config builds it to build/bench-browser/,
 // the peers' .wasm copied from their npm packages into peers/). Total ~9-11 min on 2 cores, longer
 // while the machine is busy (see the quiet wait).
