@@ -32,8 +32,9 @@ struct Dims {
   int64_t d[kMaxDims];  // not zeroed (a memset on every call, ~8 ns): only [0, nd) is ever read
   int nd = 0;
   Dims() = default;
-  Dims(const Dims& o) : nd(o.nd) { std::copy(o.begin(), o.end(), d); }
-  Dims& operator=(const Dims& o) { nd = o.nd; std::copy(o.begin(), o.end(), d); return *this; }
+  // Copies read only [0, nd) too (the rest is uninitialized).
+  Dims(const Dims& o) { assign(o.begin(), o.end()); }
+  Dims& operator=(const Dims& o) { if (this != &o) assign(o.begin(), o.end()); return *this; }
   size_t size() const { return size_t(nd); }
   bool empty() const { return nd == 0; }
   int64_t& operator[](size_t i) { return d[i]; }
