@@ -39,6 +39,13 @@ constexpr Kernel kKernels[] = {
   {"max, min", "Hardtanh, ReLU6 fwd", false, [](V x, V) { return _mm_min_ps(kHi, _mm_max_ps(kLo, x)); }},
   {"cmp, select", "Threshold fwd", false, [](V x, V) { V m = _mm_cmple_ps(x, kOne); return _mm_or_ps(_mm_and_ps(m, kVal), _mm_andnot_ps(m, x)); }},
   {"and, cmp, and", "Hardshrink fwd", false, [](V x, V) { return _mm_and_ps(_mm_cmpgt_ps(_mm_and_ps(x, kAbs), kOne), x); }},
+  {"abs, sign, or, sub, cmp, and", "Softshrink fwd", false, [](V x, V) {
+     V d = _mm_sub_ps(x, _mm_or_ps(_mm_and_ps(x, kSign), kOne));  // x - copysign(l, x)
+     return _mm_and_ps(_mm_cmpgt_ps(_mm_and_ps(x, kAbs), kOne), d);
+   }},
+  {"sub, add, max, min, add", "Softshrink fwd, other form", false, [](V x, V) {
+     return _mm_add_ps(_mm_max_ps(_mm_sub_ps(x, kOne), kZero), _mm_min_ps(_mm_add_ps(x, kOne), kZero));
+   }},
   {"abs, add, div", "Softsign fwd", false, [](V x, V) { return _mm_div_ps(x, _mm_add_ps(kOne, _mm_and_ps(x, kAbs))); }},
   {"add, max, min, div", "Hardsigmoid fwd (Hardswish: one mul more)", false, [](V x, V) { return _mm_div_ps(_mm_min_ps(kSix, _mm_max_ps(kZero, _mm_add_ps(x, kThree))), kSix); }},
   {"copy2", "the backward ceiling (x or g)", true, [](V x, V g) { return _mm_or_ps(x, g); }},
