@@ -245,6 +245,14 @@ function contenders(f, N, rotate = true) {
   const fx = (make) => { const next = cycle(K); return () => make(next()); };
   c.fwd.kernel = fx((k) => lab.forward(f.name, hx[k], { params, shape: labShape, out: hy }));
   c.bwd.kernel = fx((k) => lab.backward(f.name, hx[k], hg[k], { params, shape: labShape, out: hdx }));
+  // The copy ceiling paired with the kernel: actlab's loop with no maths on the kernel's own
+  // buffers, timed right after it (the machine's speed drifts over a run: the wasm copy's own
+  // time moved 0.057-0.077 ns/element between runs). Cheap functions only (the target's).
+  if (f.cheap && !f.halves) {
+    const M = hy.module;
+    c.fwd.copy = fx((k) => { M.copyKernel(hx[k].ptr, hy.ptr, n); return hy.array; });
+    c.bwd.copy = fx((k) => { M.copy2Kernel(hx[k].ptr, hg[k].ptr, hdx.ptr, n); return hdx.array; });
+  }
   c.fwd.api = fx((k) => lab.forward(f.name, xs[k], { params, shape: labShape }));
   c.bwd.api = fx((k) => lab.backward(f.name, xs[k], gs[k], { params, shape: labShape }));
   // out=: the caller's own Float32Array receives the result (no fresh array per call).
@@ -308,7 +316,7 @@ async function validate(name) {
       const ref = c[dir].api();
       res[dir] = {};
       for (const [who, fn] of Object.entries(c[dir])) {
-        if (who === 'api') continue;
+        if (who === 'api' || who === 'copy') continue;  // copy: a baseline, not the function
         // out= contenders write into one array: poison it first, so a contender that leaves it
         // untouched (or returns another array) fails instead of passing on stale results.
         const owned = who.endsWith('Out') ? await fn() : null;
