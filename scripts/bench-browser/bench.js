@@ -246,8 +246,8 @@ function contenders(f, N, rotate = true) {
   c.fwd.kernel = fx((k) => lab.forward(f.name, hx[k], { params, shape: labShape, out: hy }));
   c.bwd.kernel = fx((k) => lab.backward(f.name, hx[k], hg[k], { params, shape: labShape, out: hdx }));
   // The copy ceiling paired with the kernel: actlab's loop with no maths on the kernel's own
-  // buffers, timed right after it (the machine's speed drifts over a run: the wasm copy's own
-  // time moved 0.057-0.077 ns/element between runs). Cheap functions only (the target's).
+  // buffers, timed right after it (the machine's speed drifts over a run: one run timed the 4K
+  // copy at 0.070 ns/element at its start, 0.097 at its end). Cheap functions only (the target's).
   if (f.cheap && !f.halves) {
     const M = hy.module;
     c.fwd.copy = fx((k) => { M.copyKernel(hx[k].ptr, hy.ptr, n); return hy.array; });
