@@ -176,7 +176,7 @@ $('expr-examples').addEventListener('input', () => {
 let exprTimer = 0;
 $('expr').addEventListener('input', () => {
   clearTimeout(exprTimer);
-  exprTimer = setTimeout(() => store.set({ expr: $('expr').value }), 120);
+  exprTimer = setTimeout(() => { exprTimer = 0; store.set({ expr: $('expr').value }); }, 120);
 });
 $('expr-plot').addEventListener('click', () => { if (customSpec) store.set({ fn: CUSTOM, view: store.get().view === 'gallery' ? 'plot' : store.get().view }); });
 let compiledSource = first.state.expr;
@@ -184,7 +184,7 @@ let exprError = first.custom.error ? first.custom : null;
 // Compile a changed source; on error the last good function stays and the message shows a caret.
 function syncCustom(s) {
   if (s.expr && !lab.hasExpr) {
-    upgradeLab().then(() => render(store.get(), new Set(['expr', 'fn'])));
+    track(upgradeLab().then(() => render(store.get(), new Set(['expr', 'fn']))));
     return;
   }
   if (s.expr !== compiledSource) {
@@ -407,7 +407,7 @@ $('tensor-input').addEventListener('input', () => {
   clearTimeout(typing);
   const v = $('tensor-input').value;
   // Short texts evaluate at once; long pastes wait for a pause in typing.
-  typing = setTimeout(() => store.set({ tensor: v }), v.length > 20000 ? 250 : 0);
+  typing = setTimeout(() => { typing = 0; store.set({ tensor: v }); }, v.length > 20000 ? 250 : 0);
 });
 $('grad-custom').addEventListener('input', () => {
   const s = store.get();
@@ -471,6 +471,29 @@ function render(s, changed) {
   } else if (uiReady) renderRest(s, changed);
 }
 let uiReady = false;
+// Work in flight that idle() waits for.
+const inFlight = new Set();
+function track(p) {
+  inFlight.add(p);
+  const done = () => inFlight.delete(p);
+  p.then(done, done);
+  return p;
+}
+const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
+const busy = () => !uiReady || exprTimer || typing || consoleQueued || urlTimer || inFlight.size > 0;
+async function idle() {
+  // Two quiet checks a frame apart: a render may queue work that queues more.
+  for (let quiet = 0; quiet < 2;) {
+    store.flush();
+    if (busy()) {
+      quiet = 0;
+      await (inFlight.size ? Promise.allSettled([...inFlight]) : frame());
+    } else {
+      quiet++;
+      await frame();
+    }
+  }
+}
 function renderRest(s, changed) {
   const any = anyOf(changed);
   if (!specs.has(s.fn)) return;
@@ -483,15 +506,14 @@ function renderRest(s, changed) {
   if (any('fn', 'params', 'tensor', 'grad', 'lang', 'view', 'expr') && s.view !== 'gallery') {
     // Off the plot's critical path: a slider drag redraws the curve this frame and the console
     // (a tensor evaluation, prints, a heatmap) right after, once per burst.
-    if (changed.has('init')) setTimeout(renderConsole);
-    else if (!consoleQueued) {
+    if (!consoleQueued) {
       consoleQueued = true;
-      setTimeout(() => { consoleQueued = false; renderConsole(); });
+      setTimeout(() => { consoleQueued = false; track(renderConsole()); });
     }
   }
   if (any('fn', 'lang', 'params', 'x', 'vec', 'comp', 'expr')) {
     // Below the fold: on the first render the Learn panel (KaTeX, notes) comes last.
-    if (changed.has('init')) setTimeout(() => renderLearn(store.get(), changed));
+    if (changed.has('init')) track(new Promise((r) => setTimeout(() => r(renderLearn(store.get(), changed)))));
     else renderLearn(s, changed);
   }
 }
@@ -611,5 +633,6 @@ render(store.get(), new Set(['init']));
 showNotices(first.notices);
 performance.mark('actlab:first-render');
 
-// For tests and benchmarks: the live objects (read-only use).
-window.actlab = { get lab() { return lab; }, store, plot, get sampler() { return sampler; }, py, loadConsole, get codec() { return codec; } };
+// For tests and benchmarks: the live objects (read-only use), and idle(): resolves once every
+// queued change has been rendered (debounced input, console, compile, engine load, URL write).
+window.actlab = { get lab() { return lab; }, store, plot, get sampler() { return sampler; }, py, loadConsole, get codec() { return codec; }, idle };

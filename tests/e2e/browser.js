@@ -47,3 +47,6 @@ export async function newPage(browser, { width = 1280, height = 900, colorScheme
 export async function ready(page) {
   await page.waitForFunction(() => window.actlab?.plot?.uplot && performance.getEntriesByName('actlab:ui-ready').length > 0);
 }
+
+/** Wait until the playground has rendered every queued change (its idle() signal). */
+export const idle = (page) => page.evaluate(() => window.actlab.idle());

@@ -3,7 +3,7 @@
 // shows PyTorch's message with a caret and keeps the text.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, ready } from './browser.js';
+import { startServer, launch, newPage, ready, idle } from './browser.js';
 
 let server, chrome;
 before(async () => { server = await startServer(); chrome = await launch(); });
@@ -16,14 +16,13 @@ async function open() {
   await page.waitForSelector('#out-output:not(:empty)');
   return { page, errors };
 }
-const settle = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r))));
 
 describe('tensor console', () => {
   test('Softmax over a typed 2-D tensor, both dims: torch\'s print, outlined slices summing to 1', async () => {
     const { page, errors } = await open();
     await page.click('#fnlist button[data-fn="Softmax"]');
     await page.fill('#tensor-input', 'torch.tensor([[1., 2., 3.], [1., 1., 1.]])');
-    await settle(page);
+    await idle(page);
     // torch 1.13: print(nn.Softmax(dim=None)(x)) for this 2-D x (implicit dim 1)
     assert.equal(await page.textContent('#out-output'), 'tensor([[0.0900, 0.2447, 0.6652],\n        [0.3333, 0.3333, 0.3333]])');
     assert.equal(await page.textContent('#out-input'), 'tensor([[1., 2., 3.],\n        [1., 1., 1.]])');
@@ -32,7 +31,7 @@ describe('tensor console', () => {
     const options = await page.$$eval('#dim option', (e) => e.map((o) => o.textContent));
     assert.deepEqual(options.map((o) => o.replace(/\s+/g, ' ')), ['None (→ 1)', '0 (= -2)', '1 (= -1)']);
     await page.selectOption('#dim', '0');
-    await settle(page);
+    await idle(page);
     assert.equal(await page.textContent('#out-output'), 'tensor([[0.5000, 0.7311, 0.8808],\n        [0.5000, 0.2689, 0.1192]])');
     assert.equal(await page.locator('#groups .strip.group').count(), 3);
     assert.match(await page.textContent('#groups .explain'), /dim=0 \(= -2\).*3 groups/);
@@ -45,22 +44,22 @@ describe('tensor console', () => {
     const { page } = await open();
     const good = await page.textContent('#out-output');
     await page.fill('#tensor-input', 'torch.tensor([[1, 2, 3], [4, 5]])');
-    await settle(page);
+    await idle(page);
     const msg = await page.textContent('#console-error');
     assert.match(msg, /expected sequence of length 3 at dim 1 \(got 2\)/);
     assert.match(msg, /\n\s*\^/);
     assert.equal(await page.inputValue('#tensor-input'), 'torch.tensor([[1, 2, 3], [4, 5]])');
     assert.equal(await page.textContent('#out-output'), good);
     await page.fill('#tensor-input', 'torch.zeros(1001, 1000)');
-    await settle(page);
+    await idle(page);
     assert.match(await page.textContent('#console-error'), /1,?000,?000/);
     // An out-of-range dim (kept from a 3-D tensor) gives PyTorch's message.
     await page.click('#fnlist button[data-fn="LogSoftmax"]');
     await page.fill('#tensor-input', 'torch.ones(2, 2, 2)');
-    await settle(page);
+    await idle(page);
     await page.selectOption('#dim', '2');
     await page.fill('#tensor-input', '[1., 2.]');
-    await settle(page);
+    await idle(page);
     assert.equal(await page.textContent('#console-error'), 'Dimension out of range (expected to be in range of [-1, 0], but got 2)');
     await page.close();
   });
@@ -71,7 +70,7 @@ describe('tensor console', () => {
     await page.fill('#tensor-input', 'torch.linspace(-1, 1, 5)');
     await page.check('#grad-custom');
     await page.fill('#grad-input', '[1., 2., 3., 4., 5.]');
-    await settle(page);
+    await idle(page);
     assert.equal(await page.textContent('#out-input'), 'tensor([-1.0000, -0.5000,  0.0000,  0.5000,  1.0000])');
     assert.equal(await page.textContent('#out-output'), 'tensor([0.0000, 0.0000, 0.0000, 0.5000, 1.0000])');
     assert.equal(await page.textContent('#out-grad'), 'tensor([0., 0., 0., 4., 5.])');

@@ -2,13 +2,12 @@
 // derivative, pinned next to built-ins, in the gallery and console, carried by links and embeds.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, ready } from './browser.js';
+import { startServer, launch, newPage, ready, idle } from './browser.js';
 
 let server, chrome;
 before(async () => { server = await startServer(); chrome = await launch(); });
 after(async () => { await chrome?.close(); await server?.close(); });
 
-const settle = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 150))));
 
 describe('custom activations', () => {
   test('type an expression: plot, derivative, parameter slider, console, link, gallery', async () => {
@@ -16,9 +15,10 @@ describe('custom activations', () => {
     await page.goto(server.url);
     await ready(page);
     await page.fill('#expr', 'alpha = 1.0\ntorch.where(x > 0, x, alpha * (torch.exp(x) - 1))');
-    await settle(page);
+    await idle(page);
     await page.click('#expr-plot');
-    await page.waitForFunction(() => window.actlab.store.get().fn === 'Custom');
+    await idle(page);
+    assert.equal(await page.evaluate(() => window.actlab.store.get().fn), 'Custom');
     // It is ELU: the custom curve equals the built-in kernel's within float32 tolerance.
     const cmp = await page.evaluate(() => {
       const { lab, plot } = window.actlab;
@@ -36,7 +36,7 @@ describe('custom activations', () => {
     await page.waitForFunction(() => window.actlab.plot.uplot.data[1][0] > -0.51 && window.actlab.plot.uplot.data[1][0] < -0.49);
     // Console, PyTorch module snippet, link.
     await page.fill('#tensor-input', '[-1., 0., 2.]');
-    await settle(page);
+    await idle(page);
     assert.equal(await page.textContent('#out-output'), 'tensor([-0.3161,  0.0000,  2.0000])');
     assert.match(await page.textContent('#code'), /class Custom\(nn\.Module\):[\s\S]*return torch\.where\(x > 0, x, alpha \* \(torch\.exp\(x\) - 1\)\)/);
     const link = page.url();
@@ -60,7 +60,7 @@ describe('custom activations', () => {
     await ready(page);
     const good = await page.evaluate(() => Array.from(window.actlab.plot.uplot.data[1].slice(0, 5)));
     await page.fill('#expr', 'x * torch.sigmoud(x)');
-    await settle(page);
+    await idle(page);
     const msg = await page.textContent('#expr-error');
     assert.match(msg, /sigmoud/);
     assert.match(msg, /\n\s*\^/);

@@ -3,7 +3,7 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { startServer, launch, newPage, ready } from './browser.js';
+import { startServer, launch, newPage, ready, idle } from './browser.js';
 
 const OUT = 'test-output';
 let server, chrome;
@@ -258,7 +258,8 @@ describe('playground', () => {
     }
     await page.click('#fnlist button[data-fn="ELU"]');
     await page.fill('.param[data-param="alpha"] input[type="number"]', '0.5');
-    await page.waitForFunction(() => window.actlab.plot.uplot.series.length === 9);
+    await idle(page);
+    assert.equal(await page.evaluate(() => window.actlab.plot.uplot.series.length), 9);
     const labels = await page.$$eval('#plot .u-legend .u-series .u-label', (e) => e.map((x) => x.textContent));
     for (const name of ['ELU(alpha=0.5)', 'ReLU', 'SiLU', 'Mish']) {
       assert.ok(labels.includes(name), `${name} in ${labels}`);
