@@ -3,13 +3,15 @@
 // No maths here; web/lib/actlab.js throws the messages as Errors.
 #include <emscripten/bind.h>
 #include <emscripten/emscripten.h>
+#include <emscripten/heap.h>
 #include <malloc.h>
+
+#include <cmath>
+#include <cstdio>
 
 #include "actlab/elementwise.hpp"
 #include "actlab/registry.hpp"
-#if ACTLAB_WITH_EXPR
-#include "actlab/expr.hpp"
-#endif
+#include "actlab/expr.hpp"  // its limits are reported by every build (the link codec needs them)
 
 using namespace actlab;
 
@@ -88,6 +90,14 @@ bool simd_build() {
 #endif
 }
 
+// The expression compiler's limits and the heap's size limit, for the JS checks made before
+// anything is copied in or allocated.
+std::string limits_json() {
+  return "{\"exprChars\":" + std::to_string(kExprMaxText) + ",\"exprDepth\":" + std::to_string(kExprMaxDepth) +
+         ",\"exprNodes\":" + std::to_string(kExprMaxNodes) + ",\"exprParams\":" + std::to_string(kExprMaxParams) +
+         ",\"heapMax\":" + std::to_string(emscripten_get_heap_max()) + "}";
+}
+
 // Bytes currently allocated by malloc: the JS tests use it to prove calls leak nothing.
 double heap_in_use() { return double(mallinfo().uordblks); }
 
@@ -105,6 +115,14 @@ std::string json_str(const std::string& s) {
   return o + "\"";
 }
 
+// JSON has no inf or nan: those print as null (compile keeps every bound finite).
+std::string json_num(double v) {
+  if (!std::isfinite(v)) return "null";
+  char b[32];
+  snprintf(b, sizeof b, "%.17g", v);
+  return b;
+}
+
 std::string expr_compile_js(const std::string& text) {
   ExprError err;
   auto e = compile_expr(text, err);
@@ -112,11 +130,11 @@ std::string expr_compile_js(const std::string& text) {
   std::string o = "{\"params\":[";
   const auto& ps = expr_params(*e);
   for (size_t i = 0; i < ps.size(); ++i) {
-    char b[160];
-    snprintf(b, sizeof b, ",\"default\":%.17g,\"lo\":%.17g,\"hi\":%.17g}", ps[i].def, ps[i].lo, ps[i].hi);
-    o += (i ? "," : "") + std::string("{\"name\":") + json_str(ps[i].name) + b;
+    o += (i ? "," : "") + std::string("{\"name\":") + json_str(ps[i].name) + ",\"default\":" + json_num(ps[i].def) +
+         ",\"lo\":" + json_num(ps[i].lo) + ",\"hi\":" + json_num(ps[i].hi) + "}";
   }
-  o += "],\"canonical\":" + json_str(expr_canonical(*e));
+  const std::string canon = expr_canonical(*e);
+  o += "],\"canonical\":" + (canon.empty() ? std::string("null") : json_str(canon));
   size_t id = 0;
   while (id < g_exprs.size() && g_exprs[id]) ++id;  // reuse freed slots
   if (id == g_exprs.size()) g_exprs.emplace_back();
@@ -152,6 +170,7 @@ EMSCRIPTEN_BINDINGS(actlab) {
   emscripten::function("exprFree", &expr_free_js);
 #endif
   emscripten::function("functionsJson", &functions_json);
+  emscripten::function("limitsJson", &limits_json);
   emscripten::function("lastError", &last_error_js);
   emscripten::function("outNumel", &out_numel_js);
   emscripten::function("kinks", &kinks_js);

@@ -14,6 +14,7 @@
 //   atom       := NUMBER | STRING | NAME | True | False | None | '(' expr ')'
 //
 // Positions are 0-based character offsets (UTF-8 code points) into the text.
+#include <cfloat>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -478,8 +479,10 @@ class Parser {
     ExprParam p;
     p.name = name.text;
     p.def = n->value;
-    p.lo = p.def == 0 ? -1 : std::min(0.0, 2 * p.def);
-    p.hi = p.def == 0 ? 1 : std::max(0.0, 2 * p.def);
+    // 2v overflows past DBL_MAX / 2: the slider then ends at the largest finite double.
+    const double twice = std::max(-DBL_MAX, std::min(DBL_MAX, 2 * p.def));
+    p.lo = p.def == 0 ? -1 : std::min(0.0, twice);
+    p.hi = p.def == 0 ? 1 : std::max(0.0, twice);
     b_.g.params.push_back(p);
     return true;
   }
@@ -867,6 +870,10 @@ std::unique_ptr<Expr> compile_impl(const std::string& text, ExprError& err) {
   impl->g = std::move(p.graph());
   impl->plan = ex::make_plan(impl->g);
   impl->canonical = ex::canonical_text(impl->g);
+  // The canonical text can nest deeper or run longer than the source (x.exp().exp()... prints
+  // as nested calls): it is kept only when it compiles within the same limits.
+  ExprError cerr;
+  if (int(char_len(impl->canonical)) > kExprMaxText || !ex::Parser(impl->canonical, cerr).run()) impl->canonical.clear();
   return std::make_unique<Expr>(std::move(impl));
 }
 

@@ -126,11 +126,14 @@ bool prepare(const Fn& f, Ctx& c, const int64_t* shape, int ndim, const double* 
     if (ndim > kMaxDims) return fail(err, "shape has " + std::to_string(ndim) + " dims; at most 16 are supported");
     c.shape.assign(shape, shape + ndim);
     int64_t prod = 1;
+    bool overflow = false, zero = false;
     for (int64_t s : c.shape) {
       if (s < 0) return fail(err, "Trying to create tensor with negative dimension " + std::to_string(s) + ": " + shape_str(c.shape));
-      prod *= s;
+      if (__builtin_mul_overflow(prod, s, &prod)) overflow = true;  // a wrapped product may equal n
+      if (s == 0) zero = true;
     }
-    if (prod != c.n)
+    if (zero) prod = 0, overflow = false;  // a zero dim makes any product 0
+    if (overflow || prod != c.n)
       return fail(err, "shape '" + shape_str(c.shape) + "' is invalid for input of size " + std::to_string(c.n));
   }
   const int64_t nd = int64_t(c.shape.size());

@@ -75,6 +75,8 @@ class Actlab {
     if (this.simd !== simd) throw new Error('actlab: loaded the wrong wasm build');
     /** One entry per function, straight from the C++ table. */
     this.functions = deepFreeze(JSON.parse(M.functionsJson()));
+    /** The C++ side's limits: expression size (exprChars, exprDepth, exprNodes, exprParams) and heapMax bytes. */
+    this.limits = deepFreeze(JSON.parse(M.limitsJson()));
     // A plain object, not a Map: a call site's constant name ('ReLU') hits V8's keyed-load cache,
     // where Map.get hashed and probed on every call (Chromium profile: a third of a small call).
     this.#fns = Object.create(null);
@@ -96,12 +98,19 @@ class Actlab {
     if (typeof source !== 'string') throw new TypeError('compile(source): source must be a string');
     if (Object.hasOwn(this.#fns, name)) throw new Error(`'${name}' is the name of a built-in function`);
     if (!this.hasExpr) throw new Error('this build has no expression engine: load it with loadActlab({ expr: true })');
+    // The length limit is checked here, before the text is copied into the wasm heap, in the
+    // compiler's unit (code points); positions come back in code points and leave as UTF-16
+    // offsets, the unit of JS strings and text boxes.
+    const max = this.limits.exprChars;
+    const len = codePoints(source);
+    const fail = (message, cp) => {
+      const e = new SyntaxError(message);
+      e.pos = utf16Offset(source, cp);
+      return e;
+    };
+    if (len > max) throw fail(`expression too long: ${len} characters (at most ${max})`, max);
     const r = JSON.parse(this.#M.exprCompile(source));
-    if (r.error !== undefined) {
-      const e = new SyntaxError(r.error);
-      e.pos = r.pos;
-      throw e;
-    }
+    if (r.error !== undefined) throw fail(r.error, r.pos);
     this.release(name);
     const spec = deepFreeze({
       name, module: 'custom', family: 'custom', custom: true, source, canonical: r.canonical,
@@ -132,9 +141,16 @@ class Actlab {
   evaluate(name, x, options = {}) {
     const c = this.#custom.get(name);
     if (!c) {
-      const f = this.forward(name, x, options);
-      const df = this.backward(name, x, new Float32Array(f.length).fill(1), options);
-      return { f, df };
+      const { out, dout, ...rest } = options;
+      if (out != null && dout != null && this.#overlaps(out, dout)) throw new TypeError('evaluate(): out and dout must not overlap');
+      // f written into x itself would change what the derivative reads: it waits in a copy.
+      const inPlace = out != null && this.#overlaps(out, x);
+      const f = this.forward(name, x, { ...rest, out: inPlace ? null : out });
+      const df = this.backward(name, x, new Float32Array(f.length).fill(1), { ...rest, out: dout });
+      if (!inPlace) return { f, df };
+      const o = out instanceof HeapArray ? out.array : this.#live(out);
+      o.set(f);
+      return { f: o, df };
     }
     return this.#callCustom(c, 'both', x, null, options);
   }
@@ -186,38 +202,39 @@ class Actlab {
   // through the engine's reverse sweep with gradOutput.
   #callCustom({ id, spec }, what, x, g, { params = {}, out, dout } = {}) {
     const M = this.#M;
-    const onHeap = (a) => a instanceof HeapArray && a.module === M && !a.freed;
-    const xs = onHeap(x) ? null : toF32(x, 'x');
+    const xp = this.#ptrOf(x), gp = g == null ? -1 : this.#ptrOf(g), op = this.#ptrOf(out), dp = this.#ptrOf(dout);
+    const xs = xp >= 0 ? null : toF32(x, 'x');
     const n = xs ? xs.length : x.length;
-    const gs = g == null || onHeap(g) ? g : toF32(g, 'gradOutput');
-    if (g != null && gs.length !== n) throw new Error(`Mismatch in shape: grad_output has ${gs.length} elements and output has ${n}.`);
-    checkOut(out, n, onHeap(out));
-    checkOut(dout, n, onHeap(dout));
-    const hp = (o) => o != null && onHeap(o);  // HeapArray outputs are written in place
+    const gs = g == null || gp >= 0 ? null : toF32(g, 'gradOutput');
+    const ng = g == null ? n : gs ? gs.length : g.length;
+    if (ng !== n) throw new Error(`Mismatch in shape: grad_output has ${ng} elements and output has ${n}.`);
+    checkOut(out, n, op >= 0);
+    checkOut(dout, n, dp >= 0);
     const { values } = packParams(spec, params);
-    const gIn = what === 'df' && !onHeap(gs);
+    const gIn = what === 'df' && gs != null;
     const [offX, offG, offF, offD, end] = staggered(align16(values.length * 8 + 8), xs ? n * 4 : 0, gIn ? n * 4 : 0, n * 4, n * 4);
     const base = this.#reserve(end);
     M.HEAPF64.set(values, base / 8);
-    const xPtr = xs ? base + offX : x.ptr;
+    const xPtr = xs ? base + offX : xp;
     if (xs) M.HEAPF32.set(xs, xPtr / 4);
     const view = (p) => M.HEAPF32.subarray(p / 4, p / 4 + n);
-    const result = (o, p) => (o == null ? view(p).slice() : hp(o) ? o.array : (o.set(view(p)), o));
+    // Heap outputs were written in place; a JS array gets one copy; no `out`: a new array.
+    const result = (o, ptr, p) => (o == null ? view(p).slice() : o instanceof HeapArray ? o.array : ptr >= 0 ? this.#live(o, ptr, n) : (o.set(view(p)), o));
     if (what === 'df') {
       // torch.autograd.grad(f(x), x, g): the reverse sweep multiplies by g itself.
-      const gPtr = gIn ? base + offG : gs.ptr;
+      const gPtr = gIn ? base + offG : gp;
       if (gIn) M.HEAPF32.set(gs, gPtr / 4);
-      const dPtr = hp(out) ? out.ptr : base + offD;
+      const dPtr = op >= 0 ? op : base + offD;
       const err = M.exprBackward(id, xPtr, gPtr, n, base, dPtr);
       if (err) throw new Error(err);
-      return result(out, dPtr);
+      return result(out, op, dPtr);
     }
-    const fPtr = hp(out) ? out.ptr : base + offF;
-    const dPtr = what === 'f' ? 0 : hp(dout) ? dout.ptr : base + offD;
+    const fPtr = op >= 0 ? op : base + offF;
+    const dPtr = what === 'f' ? 0 : dp >= 0 ? dp : base + offD;
     const err = M.exprEval(id, xPtr, n, base, fPtr, dPtr);
     if (err) throw new Error(err);
-    if (what === 'both') return { f: result(out, fPtr), df: result(dout, dPtr) };
-    return result(out, fPtr);
+    if (what === 'both') return { f: result(out, op, fPtr), df: result(dout, dp, dPtr) };
+    return result(out, op, fPtr);
   }
 
   #lookup(name) {
@@ -232,6 +249,7 @@ class Actlab {
   // Grow-only scratch block; views are re-read after every allocation (memory may grow).
   #reserve(bytes) {
     if (bytes > this.#arenaBytes) {
+      if (bytes > this.limits.heapMax) throw new RangeError(`actlab: out of memory (needed ${(bytes / 2 ** 20).toFixed(1)} MiB of wasm heap)`);
       const M = this.#M;
       if (this.#arena) M._free(this.#arena);
       const size = Math.max(bytes, this.#arenaBytes * 1.5, 1 << 16);
@@ -254,7 +272,10 @@ class Actlab {
   alloc(n) {
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`alloc(n): n must be a non-negative integer, got ${n}`);
     // Successive buffers start a quarter page apart modulo 4 KiB (see staggered()).
-    const raw = this.#M._malloc(Math.max(n, 1) * 4 + 4096 + 16);
+    const bytes = Math.max(n, 1) * 4 + 4096 + 16;
+    // malloc takes a 32-bit size: a bigger request would wrap to a small block.
+    if (bytes > this.limits.heapMax) throw new RangeError(`alloc(${n}): ${n} floats do not fit in the wasm heap (at most ${this.limits.heapMax} bytes)`);
+    const raw = this.#M._malloc(bytes);
     if (!raw) throw new RangeError(`actlab: out of memory (alloc of ${n} floats)`);
     const aligned = align16(raw);
     const ptr = aligned + toPageOffset(aligned, (this.#allocs++ % 4) * QUARTER_PAGE);
@@ -267,7 +288,8 @@ class Actlab {
     const { index, spec, packing } = fn;
     const M = this.#M;
     const params = options?.params ?? NO_PARAMS, shape = options?.shape, out = options?.out;
-    const xh = this.#heapArg(x), gh = this.#heapArg(g), oh = this.#heapArg(out);
+    const xp = this.#ptrOf(x), gp = g == null ? -1 : this.#ptrOf(g), op = this.#ptrOf(out);
+    const xh = xp >= 0, gh = gp >= 0, oh = op >= 0;
     const xs = xh ? null : toF32(x, 'x');
     const gs = g == null || gh ? null : toF32(g, 'gradOutput');
     const packed = packParams(spec, params, packing);
@@ -298,16 +320,16 @@ class Actlab {
     // ~5 ns per call in node).
     const offs = xs || gs || !oh ? staggered(head, xs ? n * 4 : 0, gs ? ng * 4 : 0, oh ? 0 : nOut * 4) : null;
     const base = this.#reserve(offs ? offs[3] : head);
-    const xPtr = xs ? base + offs[0] : x.ptr;
-    const gPtr = g == null ? 0 : gs ? base + offs[1] : g.ptr;
-    const oPtr = oh ? out.ptr : base + offs[2];
+    const xPtr = xs ? base + offs[0] : xp;
+    const gPtr = g == null ? 0 : gs ? base + offs[1] : gp;
+    const oPtr = oh ? op : base + offs[2];
     if (dims > 0) M.HEAP32.set(shape, base / 4);
     if (!dflt && values.length) M.HEAPF64.set(values, (base + offP) / 8);
     if (!dflt && weight.length) M.HEAPF32.set(weight, (base + offW) / 4);
     if (xs) M.HEAPF32.set(xs, xPtr / 4);
     if (gs) M.HEAPF32.set(gs, gPtr / 4);
     if (this.#run(index, backward ? 1 : 0, xPtr, gPtr, ng, oPtr, n, base, dims, dflt ? 0 : base + offP, dflt ? 0 : base + offW, dflt ? 0 : weight.length)) throw new Error(M.lastError());
-    if (oh) return out.array;
+    if (oh) return out instanceof HeapArray ? out.array : this.#live(out, oPtr, nOut);
     const result = M.HEAPF32.subarray(oPtr / 4, oPtr / 4 + nOut);
     return out != null ? (out.set(result), out) : result.slice();
   }
@@ -328,11 +350,34 @@ class Actlab {
     return result;
   }
 
-  // true: `a` is this instance's live HeapArray (passed without a copy); false: anything else.
-  #heapArg(a) {
-    if (!(a instanceof HeapArray)) return false;
-    if (a.module !== this.#M || a.freed) throw new Error('HeapArray is freed or belongs to another actlab instance');
-    return true;
+  // The heap address of a buffer passed without a copy: this instance's live HeapArray, or a
+  // Float32Array view of its heap (h.array: it would detach if the call grows the heap, so it is
+  // used by address, never read as a view). -1: anything else, copied in.
+  #ptrOf(a) {
+    if (a instanceof HeapArray) {
+      if (HeapArray.moduleOf(a) !== this.#M || a.freed) throw new Error('HeapArray is freed or belongs to another actlab instance');
+      return a.ptr;
+    }
+    if (a instanceof Float32Array && a.buffer === this.#M.HEAPF32.buffer) return a.byteOffset;
+    return -1;
+  }
+
+  // A heap-backed Float32Array argument after the call: itself, or a fresh view of the same
+  // floats if the call grew the heap (a detached view has length 0).
+  #live(a, ptr = a.byteOffset, n = a.length) {
+    return a.buffer.byteLength ? a : new Float32Array(this.#M.HEAPF32.buffer, ptr, n);
+  }
+
+  // Whether two arguments share memory (heap buffers by address, JS arrays by buffer).
+  #overlaps(a, b) {
+    const range = (v) => {
+      const p = this.#ptrOf(v);
+      if (p >= 0) return [this.#M.HEAPF32.buffer, p, p + v.length * 4];
+      if (ArrayBuffer.isView(v)) return [v.buffer, v.byteOffset, v.byteOffset + v.byteLength];
+      return null;
+    };
+    const ra = range(a), rb = range(b);
+    return !!ra && !!rb && ra[0] === rb[0] && ra[1] < rb[2] && rb[1] < ra[2];
   }
 }
 
@@ -355,30 +400,44 @@ function splittable(spec, weight, shape, xs, gs, out) {
   return true;
 }
 
-/** A float32 buffer on the wasm heap (see Actlab#alloc). */
+/**
+ * A float32 buffer on the wasm heap (see Actlab#alloc). Its address and length are read-only:
+ * kernels trust them.
+ */
 class HeapArray {
-  #view = null;
+  #module;
+  #ptr;
+  #length;
   #raw;
-  constructor(module, ptr, length, raw = ptr) {
-    this.module = module;
-    this.ptr = ptr;
+  #freed = false;
+  #view = null;
+  constructor(module, ptr, length, raw) {
+    this.#module = module;
+    this.#ptr = ptr;
+    this.#length = length;
     this.#raw = raw;
-    this.length = length;
-    this.freed = false;
   }
+  /** Byte address on the wasm heap. */
+  get ptr() { return this.#ptr; }
+  /** Number of floats. */
+  get length() { return this.#length; }
+  get freed() { return this.#freed; }
+  /** The Emscripten module whose heap holds it (benchmarks call its raw exports). */
+  get module() { return this.#module; }
+  static moduleOf(h) { return h.#module; }
   /** A Float32Array view; re-created when the heap has grown (old views detach). */
   get array() {
-    if (this.freed) throw new Error('HeapArray was freed');
+    if (this.#freed) throw new Error('HeapArray was freed');
     // Heap growth detaches the old buffer, and a detached view has length 0 (cheaper to test
-    // than comparing .buffer, which showed in profiles of small calls).
-    if (!this.#view || (this.#view.length === 0 && this.length > 0)) {
-      this.#view = new Float32Array(this.module.HEAPF32.buffer, this.ptr, this.length);
+    // than comparing .buffer).
+    if (!this.#view || (this.#view.length === 0 && this.#length > 0)) {
+      this.#view = new Float32Array(this.#module.HEAPF32.buffer, this.#ptr, this.#length);
     }
     return this.#view;
   }
   free() {
-    if (!this.freed) this.module._free(this.#raw);
-    this.freed = true;
+    if (!this.#freed) this.#module._free(this.#raw);
+    this.#freed = true;
     this.#view = null;
   }
 }
@@ -497,6 +556,30 @@ function pack(spec, params, into) {
     }
   }
   return into;
+}
+
+/** Code points in a string: the unit of the expression compiler's limits and positions. */
+export function codePoints(s) {
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c < 0xdc00) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d < 0xe000) { n--; i++; }
+    }
+  }
+  return n;
+}
+
+/** The UTF-16 offset of code point `cp` (clamped to the string). */
+export function utf16Offset(s, cp) {
+  let i = 0;
+  for (let k = 0; k < cp && i < s.length; k++) {
+    const c = s.charCodeAt(i);
+    const d = s.charCodeAt(i + 1);
+    i += c >= 0xd800 && c < 0xdc00 && d >= 0xdc00 && d < 0xe000 ? 2 : 1;
+  }
+  return i;
 }
 
 function deepFreeze(o) {

@@ -1154,15 +1154,9 @@ class Parser {
       return num(v.v, 'float');
     }
     if (v.k === 'str') {
-      const t = v.v.trim();
-      // Python's float(): optional sign, then a decimal literal (underscores between digits) or inf/infinity/nan.
-      const m = /^([+-]?)(?:(inf|infinity)|(nan)|((?:\d(?:_?\d)*)?(?:\.(?:\d(?:_?\d)*)?)?(?:[eE][+-]?\d(?:_?\d)*)?))$/i.exec(t);
-      if (m && (m[2] || m[3] || /\d/.test(m[4] ?? ''))) {
-        if (m[2]) return num(m[1] === '-' ? -Infinity : Infinity, 'float');
-        if (m[3]) return num(NaN, 'float');
-        if (!/^\.?[eE]|^\.$/.test(m[4])) return num(Number(m[1] + m[4].replace(/_/g, '')), 'float');
-      }
-      fail(`could not convert string to float: '${v.v}'`, pos, 'ValueError');
+      const x = pyFloatString(v.v.trim());
+      if (x === null) fail(`could not convert string to float: '${v.v}'`, pos, 'ValueError');
+      return num(x, 'float');
     }
     if (v.k === 'tensor') {
       if (numel(v.shape) !== 1) fail('only one element tensors can be converted to Python scalars', pos, 'ValueError');
@@ -1529,11 +1523,58 @@ function cppDouble(x) {
  */
 export function parseTensor(text, { maxElements = 1_000_000, threads = 1 } = {}) {
   if (typeof text !== 'string') throw new TypeError('parseTensor expects a string');
-  const fast = literalFastPath(text, maxElements);
-  if (fast) return fast;
-  const p = new Parser(text, { maxElements, threads });
-  const t = p.program();
-  return { shape: t.shape.slice(), data: t.data, dtype: t.dtype };
+  try {
+    const fast = literalFastPath(text, maxElements);
+    if (fast) return fast;
+    const p = new Parser(text, { maxElements, threads });
+    const t = p.program();
+    return { shape: t.shape.slice(), data: t.data, dtype: t.dtype };
+  } catch (e) {
+    // The parser bounds its own nesting; an engine limit reached anyway is still a parse error.
+    if (e instanceof RangeError && !(e instanceof TensorParseError)) {
+      throw new TensorParseError(`input too complex to parse (${e.message})`, 0, 'LimitExceeded');
+    }
+    throw e;
+  }
+}
+
+// Python's float() of a string (already stripped): an optional sign, then inf/infinity/nan or a
+// decimal literal with single underscores between digits. null: not a float. A scan, not a regex:
+// a backtracking regex overflows the stack on a string of millions of digits.
+function pyFloatString(t) {
+  let i = 0;
+  const sign = t[0] === '-' || t[0] === '+' ? t[i++] : '';
+  const word = t.slice(i).toLowerCase();
+  if (word === 'inf' || word === 'infinity') return sign === '-' ? -Infinity : Infinity;
+  if (word === 'nan') return NaN;
+  const isDigit = (c) => c >= '0' && c <= '9';
+  // digits with single underscores between them; returns the index after them (i when none)
+  const digits = (k) => {
+    if (!isDigit(t[k])) return k;
+    let j = k + 1;
+    for (;;) {
+      if (isDigit(t[j])) j++;
+      else if (t[j] === '_' && isDigit(t[j + 1])) j += 2;
+      else return j;
+    }
+  };
+  let j = digits(i);
+  let mantissa = j > i;
+  if (t[j] === '.') {
+    const k = digits(j + 1);
+    mantissa ||= k > j + 1;
+    j = k;
+  }
+  if (!mantissa) return null;
+  if (t[j] === 'e' || t[j] === 'E') {
+    let k = j + 1;
+    if (t[k] === '+' || t[k] === '-') k++;
+    const e = digits(k);
+    if (e === k) return null;
+    j = e;
+  }
+  if (j !== t.length) return null;
+  return Number(sign + t.slice(i).replace(/_/g, ''));
 }
 
 // Fast path for the common big input, a plain numeric list literal (`[[...]]` or
@@ -1573,7 +1614,9 @@ function literalFastPath(text, maxElements) {
     if (d === shape.length - 1) {
       for (let i = 0; i < a.length; i++) {
         const x = a[i];
-        if (typeof x !== 'number' || (!isFloat && !Number.isSafeInteger(x))) return false;
+        // An integer literal's -0 is 0 in Python (only a float literal keeps the sign), and JSON
+        // does not say which spelling it read: the general parser decides.
+        if (typeof x !== 'number' || (!isFloat && !Number.isSafeInteger(x)) || Object.is(x, -0)) return false;
         data[k++] = isFloat ? x : x + 0;  // int64 has no -0
       }
       return true;

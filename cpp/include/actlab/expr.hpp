@@ -63,7 +63,8 @@ class Expr {
 std::unique_ptr<Expr> compile_expr(const std::string& text, ExprError& err);
 const std::vector<ExprParam>& expr_params(const Expr&);
 // Normalized rendering: parameter lines, then the expression with constants folded, every
-// function spelled torch.X / F.X / math.X. Compiling it again gives the same graph.
+// function spelled torch.X / F.X / math.X. Compiling it again gives the same graph; it is empty
+// when it would exceed the compiler's limits (it can nest deeper than the source).
 std::string expr_canonical(const Expr&);
 // f(x) into f and f'(x) into df (either may be null, and either may be x itself); params in
 // declaration order (null: the defaults). Returns "" or an error message (e.g. a built-in's
