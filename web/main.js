@@ -44,7 +44,7 @@ function useCustom(spec) {
   customSpec = spec;
   if (spec) specs.set(CUSTOM, spec);
   else specs.delete(CUSTOM);
-  codec = createCodec(withCustom(lab, spec), { defaults: DEFAULTS });
+  codec = createCodec(withCustom(lab, spec), { defaults: DEFAULTS, limits: lab.limits });
 }
 const fromHash = () => {
   const r = decodeLink(lab, location.hash.slice(1), DEFAULTS);
@@ -53,7 +53,19 @@ const fromHash = () => {
 };
 const first = fromHash();
 const X_DEFAULT = codec.defaults.x;
-const store = createStore({ ...first.state, params: { ...first.state.params } });
+// Texts the link could not hold come back from this browser's storage on a reload of the same link.
+const DRAFT_HASH = 'actlab:draft-hash', DRAFT_TEXTS = 'actlab:draft-texts';
+const TEXT_KEYS = ['expr', 'tensor', 'grad'];
+function readDraft() {
+  try {
+    if (localStorage.getItem(DRAFT_HASH) !== location.hash.slice(1)) return {};
+    const d = JSON.parse(localStorage.getItem(DRAFT_TEXTS));
+    return Object.fromEntries(TEXT_KEYS.filter((k) => typeof d?.[k] === 'string' || (k === 'grad' && d?.[k] === null)).map((k) => [k, d[k]]));
+  } catch {
+    return {};  // storage unavailable (sandboxed, private mode) or not ours
+  }
+}
+const store = createStore({ ...first.state, ...readDraft(), params: { ...first.state.params } });
 
 
 // ---- function list (grouped by the table's family, in table order) ----
@@ -525,8 +537,10 @@ let lastUrlWrite = -Infinity;
 function writeUrl() {
   urlTimer = 0;
   const s = store.get();
-  const h = codec.encode(s);
-  if (h === location.hash.slice(1)) return;
+  const { hash: h, leftOut } = codec.encodeReport(s);
+  renderLinkStatus(s, leftOut);
+  if (h === location.hash.slice(1)) return saveDraft(s, h, leftOut);
+  saveDraft(s, h, leftOut);
   const url = `${location.pathname}${location.search}${h ? `#${h}` : ''}`;
   // A drag or a typing burst is one history entry: within 600 ms the entry is replaced.
   const now = performance.now();
@@ -541,6 +555,56 @@ store.subscribe(() => {
   if (performance.now() - lastUrlWrite > 200) writeUrl();
   else if (!urlTimer) urlTimer = setTimeout(writeUrl, 200);
 });
+// What the link leaves out is said next to Copy link, with a download, and kept in storage.
+let draftTexts = null;
+let draftSaved = true;
+function saveDraft(s, h, leftOut) {
+  try {
+    if (!leftOut.some((o) => TEXT_KEYS.includes(o.key))) {
+      if (draftTexts !== null) { localStorage.removeItem(DRAFT_HASH); localStorage.removeItem(DRAFT_TEXTS); }
+      draftTexts = null;
+      draftSaved = true;
+      return;
+    }
+    const texts = JSON.stringify(Object.fromEntries(TEXT_KEYS.map((k) => [k, s[k]])));
+    if (texts !== draftTexts) localStorage.setItem(DRAFT_TEXTS, texts);
+    draftTexts = texts;
+    localStorage.setItem(DRAFT_HASH, h);
+    draftSaved = true;
+  } catch {
+    draftSaved = false;  // over the storage quota, or no storage
+  }
+}
+function renderLinkStatus(s, leftOut) {
+  const box = $('link-status');
+  box.hidden = !leftOut.length;
+  if (!leftOut.length) return;
+  $('link-status-title').textContent = t(s.lang, draftSaved ? 'leftOutTitle' : 'leftOutUnsaved');
+  $('link-status-list').replaceChildren(...leftOut.map(({ key, why }) => {
+    const li = document.createElement('li');
+    li.dataset.key = key;
+    li.append(`${TEXT_KEYS.includes(key) ? t(s.lang, `field_${key}`) : key}: ${why} `);
+    if (TEXT_KEYS.includes(key) && s[key] != null) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'linkish';
+      b.textContent = t(s.lang, 'download');
+      const [name, type] = key === 'expr' ? ['custom_activation.py', 'text/x-python'] : [`${key}.txt`, 'text/plain'];
+      b.addEventListener('click', async () => (await import('./ui/export.js')).download(name, store.get()[key] ?? '', type));
+      li.append(b);
+    }
+    return li;
+  }));
+}
+// Leaving or reloading: the newest text is in the link or in storage, even mid-debounce.
+addEventListener('pagehide', () => {
+  const patch = {};
+  if (exprTimer) { clearTimeout(exprTimer); exprTimer = 0; patch.expr = $('expr').value; }
+  if (typing) { clearTimeout(typing); typing = 0; patch.tensor = $('tensor-input').value; }
+  store.set(patch, { now: true });
+  writeUrl();
+});
+
 async function applyHash() {
   if (linkHasExpr(location.hash.slice(1)) && !lab.hasExpr) await upgradeLab();
   const { state, notices } = fromHash();
@@ -631,6 +695,7 @@ $('theme').addEventListener('input', () => store.set({ theme: $('theme').value }
 store.subscribe(render);
 render(store.get(), new Set(['init']));
 showNotices(first.notices);
+renderLinkStatus(store.get(), codec.encodeReport(store.get()).leftOut);
 performance.mark('actlab:first-render');
 
 // For tests and benchmarks: the live objects (read-only use), and idle(): resolves once every

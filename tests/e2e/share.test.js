@@ -2,7 +2,7 @@
 // and nothing from the URL runs; back/forward walk through states.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, ready } from './browser.js';
+import { startServer, launch, newPage, ready, idle } from './browser.js';
 
 let server, chrome;
 before(async () => { server = await startServer(); chrome = await launch(); });
@@ -118,3 +118,63 @@ describe('export', () => {
     await page.close();
   });
 });
+
+describe('what a link holds', () => {
+  test('every expression the compiler takes travels in the link and survives a reload', async () => {
+    const { page, errors } = await open('');
+    // 2,993 characters, 4,353 once escaped; a zero-width space in a comment; 3,999 characters.
+    const long = `alpha = 1.0\ntorch.where(x > 0, x, alpha * (torch.exp(x) - 1))  # ${'é '.repeat(1464)}`;
+    const zw = 'x * torch.sigmoid(x)  # zero\u200bwidth';
+    const edge = `x * torch.sigmoid(x)  # ${'a'.repeat(3999 - 24)}`;
+    assert.equal(long.length, 2993);
+    assert.equal(edge.length, 3999);
+    for (const expr of [long, zw, edge]) {
+      await page.fill('#expr', expr);
+      await idle(page);
+      assert.match(page.url(), /expr=/);
+      assert.equal(await page.isHidden('#link-status'), true);
+      await page.reload();
+      await ready(page);
+      await idle(page);
+      assert.equal(await page.inputValue('#expr'), expr);
+      assert.equal(await page.isHidden('#notice'), true);
+    }
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('what a link cannot hold is said next to Copy link, downloadable, and kept across a reload', async () => {
+    const { page, errors } = await open('');
+    const text = `[${Array.from({ length: 900 }, (_, i) => (i / 7).toFixed(3)).join(', ')}]`;
+    assert.ok(text.length > 4000);
+    await page.fill('#tensor-input', text);
+    await idle(page);
+    assert.equal(await page.isVisible('#link-status'), true);
+    assert.match(await page.textContent('#link-status'), /Console input: longer than 4000 characters/);
+    assert.doesNotMatch(page.url(), /tensor=/);
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#link-status li[data-key="tensor"] button')]);
+    assert.equal(dl.suggestedFilename(), 'tensor.txt');
+    const { readFile } = await import('node:fs/promises');
+    assert.equal(await readFile(await dl.path(), 'utf8'), text);
+    const out = await page.textContent('#out-output');
+    await page.reload();
+    await ready(page);
+    await idle(page);
+    assert.equal(await page.inputValue('#tensor-input'), text);
+    assert.equal(await page.textContent('#out-output'), out);
+    assert.equal(await page.isVisible('#link-status'), true);
+    // Back under the limit: the link holds it again and the notice goes.
+    await page.fill('#tensor-input', '[1., 2.]');
+    await idle(page);
+    assert.equal(await page.isHidden('#link-status'), true);
+    assert.match(page.url(), /tensor=/);
+    // A fresh page on the same link does not inherit an unrelated draft.
+    const b = await open('#fn=ReLU');
+    await idle(b.page);
+    assert.notEqual(await b.page.inputValue('#tensor-input'), text);
+    assert.deepEqual(errors, []);
+    await page.close();
+    await b.page.close();
+  });
+});
+

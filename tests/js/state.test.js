@@ -8,7 +8,7 @@ import { createCodec, HASH_CAP, TEXT_CAP, MAX_OVERLAYS, MAX_VEC, MAX_WEIGHTS, MA
 let lab, codec, D;
 before(async () => {
   lab = await loadActlab();
-  codec = createCodec(lab.functions);
+  codec = createCodec(lab.functions, { limits: lab.limits });
   D = codec.defaults;
 });
 
@@ -259,24 +259,46 @@ describe('round trips', () => {
       overlays: Array.from({ length: MAX_OVERLAYS }, () => ({ fn: 'PReLU', params: { weight: wide } })),
       x: r6, y: r6, show: { f: false, df: true }, shade: true,
       vec: Array.from({ length: MAX_VEC }, () => big), comp: MAX_VEC - 1, lang: 'zh', theme: 'light',
-      tensor: 'a'.repeat(TEXT_CAP), grad: '中'.repeat(Math.floor(TEXT_CAP / 9)),
+      tensor: '😀'.repeat(TEXT_CAP), grad: '中'.repeat(TEXT_CAP), expr: `x # ${'😀'.repeat(lab.limits.exprChars - 4)}`,
     });
     const h = codec.encode(s);
     assert.ok(h.length <= HASH_CAP, `${h.length}`);
     assert.deepEqual(codec.decode(h), { state: s, notices: [] });
   });
 
-  test('text fields: the cap is the URL form, newlines and tabs are kept', () => {
+  test('text fields: the cap counts characters of the text (as the compiler does), newlines and tabs are kept', () => {
     const ok = 'a'.repeat(TEXT_CAP);
     assert.equal(codec.decode(codec.encode(withDefaults({ tensor: ok }))).state.tensor, ok);
     assert.equal(codec.encode(withDefaults({ tensor: `${ok}a` })), '');
-    const cjk = '中'.repeat(Math.floor(TEXT_CAP / 9));  // 9 characters each in the URL
+    const cjk = '中'.repeat(TEXT_CAP);  // 9 characters each in the URL: the cap is not the URL form
     assert.equal(codec.decode(codec.encode(withDefaults({ grad: cjk }))).state.grad, cjk);
     assert.equal(codec.encode(withDefaults({ grad: `${cjk}中` })), '');
     const r = codec.decode(`tensor=${encodeURIComponent(`${ok}a`)}`);
     assert.equal(r.state.tensor, D.tensor);
-    assert.match(r.notices[0], /^Ignored tensor="a{40}…": longer than 4000 characters in the URL$/);
+    assert.match(r.notices[0], /^Ignored tensor="a{40}…": longer than 4000 characters$/);
     assert.equal(codec.decode('grad=%5B1,%092%5D%0A').state.grad, '[1,\t2]\n');
+  });
+
+  test('expr: the link holds every source the compiler takes, and says what it leaves out', () => {
+    const max = lab.limits.exprChars;
+    for (const expr of [
+      `x${' '.repeat(max - 1)}`,                               // at the limit, 4,000 characters
+      `x * torch.sigmoid(x)  # ${'€'.repeat(max - 24)}`,       // 3 bytes each, 9 URL characters
+      `x # ${'😀'.repeat(max - 4)}`,                            // 2 UTF-16 units each
+      'x  # a zero\u200bwidth space and a \u202e bidi override in a comment',
+      `${'alpha = 0.5\n'.repeat(1)}torch.where(x > 0, x, alpha * (torch.exp(x) - 1)) & ; = # %`,
+    ]) {
+      const { hash, leftOut } = codec.encodeReport(withDefaults({ expr }));
+      assert.deepEqual(leftOut, []);
+      const back = codec.decode(hash);
+      assert.deepEqual(back.notices, []);
+      assert.equal(back.state.expr, expr);
+    }
+    const long = `x${' '.repeat(max)}`;
+    assert.deepEqual(codec.encodeReport(withDefaults({ expr: long, tensor: 'a'.repeat(TEXT_CAP + 1) })).leftOut,
+      [{ key: 'tensor', why: `longer than ${TEXT_CAP} characters` }, { key: 'expr', why: `longer than ${max} characters` }]);
+    assert.deepEqual(codec.encodeReport(withDefaults({ expr: 'x # \ud800' })).leftOut, [{ key: 'expr', why: 'contains a lone surrogate' }]);
+    assert.match(codec.decode(`expr=${encodeURIComponent(long)}`).notices[0], /^Ignored expr=.*: longer than 4000 characters$/);
   });
 });
 
@@ -581,7 +603,7 @@ describe('hostile links', () => {
     // exactly at the cap: nothing is cut
     const exact = `shade=true&tensor=${'a'.repeat(HASH_CAP - 18)}`;
     assert.equal(exact.length, HASH_CAP);
-    assert.deepEqual(codec.decode(exact).notices, ['Ignored tensor="aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…": longer than 4000 characters in the URL']);
+    assert.deepEqual(codec.decode(exact).notices, ['Ignored tensor="aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…": longer than 4000 characters']);
     // cut right before a `&`: the last pair is whole and applies
     const before = `tensor=${'a'.repeat(HASH_CAP - 7 - 11)}&x=-4,4&view=gallery`;
     assert.equal(before.indexOf('&x'), HASH_CAP - 11);
@@ -633,17 +655,17 @@ describe('the schema', () => {
   });
 
   test('the page decides defaults (lang); a bad default is refused', () => {
-    const zh = createCodec(lab.functions, { defaults: { lang: 'zh' } });
+    const zh = createCodec(lab.functions, { defaults: { lang: 'zh' }, limits: lab.limits });
     assert.equal(zh.encode({ ...structuredClone(zh.defaults) }), '');
     assert.equal(zh.encode({ ...structuredClone(zh.defaults), lang: 'en' }), 'lang=en');
     assert.equal(zh.decode('').state.lang, 'zh');
     assert.equal(zh.decode('lang=en').state.lang, 'en');
-    const relu = createCodec(lab.functions, { defaults: { fn: 'ReLU', x: [-2, 2] } });
+    const relu = createCodec(lab.functions, { defaults: { fn: 'ReLU', x: [-2, 2] }, limits: lab.limits });
     assert.equal(relu.encode(withDefaults()), 'fn=GELU&x=-6,6');
-    assert.throws(() => createCodec(lab.functions, { defaults: { lang: 'fr' } }), TypeError);
-    assert.throws(() => createCodec(lab.functions, { defaults: { fn: 'Nope' } }), TypeError);
-    assert.throws(() => createCodec(lab.functions, { defaults: { colour: 'red' } }), TypeError);
-    assert.throws(() => createCodec(lab.functions, { defaults: { params: {} } }), TypeError);
+    assert.throws(() => createCodec(lab.functions, { defaults: { lang: 'fr' }, limits: lab.limits }), TypeError);
+    assert.throws(() => createCodec(lab.functions, { defaults: { fn: 'Nope' }, limits: lab.limits }), TypeError);
+    assert.throws(() => createCodec(lab.functions, { defaults: { colour: 'red' }, limits: lab.limits }), TypeError);
+    assert.throws(() => createCodec(lab.functions, { defaults: { params: {} }, limits: lab.limits }), TypeError);
     assert.throws(() => createCodec([]), TypeError);
   });
 
@@ -657,7 +679,7 @@ describe('the schema', () => {
       ] },
       { name: 'Bar(2)', params: [] },
     ];
-    const c = createCodec(table);
+    const c = createCodec(table, { limits: lab.limits });
     assert.equal(c.defaults.fn, 'Foo');  // no GELU in this table: its first function
     assert.deepEqual(c.paramFields('Foo').map((f) => f.key), ['p.x', 'p.shade', 'mode', 'n']);
     const odd = 'b(c),d;e=f&g#h%i+j k';

@@ -22,18 +22,26 @@
 // - Duplicated keys: the last one counts (with a notice). Unknown keys are dropped with a notice.
 // - Decoding percent-decodes every piece exactly once (`%2541` stays `%41`); a `+` is a literal
 //   plus, not a space (this is a hash, not a form; the encoder writes spaces as %20).
+// - Free texts are capped in characters (code points) of the text, not of its escaped URL form:
+//   tensor and grad at TEXT_CAP, expr at the expression compiler's own limit (lab.limits), so
+//   the link takes exactly what the compiler takes. encodeReport() says what was left out, and why.
 // - The hash is capped at HASH_CAP characters; everything from the first pair that crosses the
 //   cap is ignored. Notices are capped at MAX_NOTICES.
 // - Nothing decoded is evaluated or used as markup. Free text (tensor, grad) rejects control and
 //   invisible formatting characters (bidi overrides, zero-width, BOM, tag characters) except
-//   \n and \t; everything else matches table names or ASCII number syntax exactly, so full-width
+//   \n and \t; expr takes what the compiler takes (it may hold such characters in a comment) but
+//   not lone surrogates, which have no URL form; everything else matches table names or ASCII number syntax exactly, so full-width
 //   digits or a zero-width space inside a name are rejected rather than normalized.
 // - State objects are plain objects, but only table names and schema keys ever become property
 //   names (via defineProperty), and all look-ups by URL text go through Maps, so `__proto__`,
 //   `constructor` or `prototype` in a link can't reach any prototype.
 
-export const HASH_CAP = 20000;
-export const TEXT_CAP = 4000;       // tensor / grad: characters in their URL form
+import { codePoints } from './text.js';
+
+export const TEXT_CAP = 4000;       // tensor / grad: characters (code points) of the text itself
+// Worst case of every field at its limit (a code point escapes to at most 12 URL characters);
+// createCodec checks the expression limit it is given against it.
+export const HASH_CAP = 200_000;
 export const MAX_OVERLAYS = 5;
 export const MAX_VEC = 16;
 export const MAX_WEIGHTS = 64;      // PReLU: one weight per channel
@@ -167,10 +175,11 @@ function textWhy(v) {
   if (typeof v !== 'string') return 'expected text';
   const m = HIDDEN_RE.exec(v);
   if (m) return `contains a control or invisible character (${hex(m[0])})`;
-  // The raw length bounds the escaped one from below, so huge strings are refused before escaping.
-  if (v.length > TEXT_CAP || escText(v).length > TEXT_CAP) return `longer than ${TEXT_CAP} characters in the URL`;
-  return null;
+  return longWhy(v, TEXT_CAP);
 }
+// Code points >= UTF-16 length / 2, so a huge string is refused without counting it.
+const longWhy = (v, cap) => (v.length > 2 * cap || codePoints(v) > cap ? `longer than ${cap} characters` : null);
+const LONE_SURROGATE_RE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** A value as shown in a notice: quoted, escaped where invisible or misleading, and short. */
 function q(s) {
@@ -258,6 +267,12 @@ const compType = {
 };
 
 const textType = { type: 'text', parse: dec, check: textWhy, format: escText };
+const exprType = (cap) => ({
+  type: 'text',
+  parse: dec,
+  check: (v) => (typeof v !== 'string' ? 'expected text' : LONE_SURROGATE_RE.test(v) ? 'contains a lone surrogate' : longWhy(v, cap)),
+  format: escText,
+});
 const textOrOnesType = {
   type: 'text|ones',
   parse: dec,
@@ -341,8 +356,12 @@ function read(f, raw, ctx, notes) {
  * defaults of any state key except `params` (the table's defaults rule there), e.g. the page's
  * language: createCodec(lab.functions, { defaults: { lang: 'zh' } }).
  */
-export function createCodec(functions, { defaults = {} } = {}) {
+export function createCodec(functions, { defaults = {}, limits } = {}) {
   if (!Array.isArray(functions) || !functions.length) throw new TypeError('createCodec: functions must be a non-empty array');
+  const exprChars = limits?.exprChars;
+  if (!Number.isInteger(exprChars) || exprChars < 1 || 12 * (2 * TEXT_CAP + exprChars) + 20000 > HASH_CAP) {
+    throw new TypeError('createCodec: limits.exprChars (lab.limits) must be a positive integer that fits HASH_CAP');
+  }
   const specs = new Map(functions.map((f) => [f.name, f]));
   const allParamNames = new Set(functions.flatMap((f) => (f.params ?? []).map((p) => p.name)));
 
@@ -479,7 +498,7 @@ export function createCodec(functions, { defaults = {} } = {}) {
     ['tensor', ['tensor'], textType],
     ['grad', ['grad'], textOrOnesType],
     // A custom activation's source; the page compiles it and passes its spec in `functions`.
-    ['expr', ['expr'], textType],
+    ['expr', ['expr'], exprType(exprChars)],
   ];
   const FIXED_KEYS = new Set(schema.map(([key]) => key).filter(Boolean));  // read by paramFields()
   const fields = Object.freeze(schema.map(([key, path, t]) => Object.freeze({ key, path, default: getPath(def, path), ...t })));
@@ -490,13 +509,20 @@ export function createCodec(functions, { defaults = {} } = {}) {
   }
   deepFreeze(def);
 
-  function encode(state) {
+  /** { hash, leftOut: [{ key, why }] }: the link, and the state's values it could not hold. */
+  function encodeReport(state) {
     const s = state && typeof state === 'object' ? state : {};
     const eff = clone(def);  // what decode() will see so far: context for checks (comp needs vec)
     const out = [];
+    const leftOut = [];
     let fnAt = -1;
     const write = (f, v) => {
-      if (v === undefined || f.check(v, eff)) return false;  // invalid: left out, as decode would drop it
+      if (v === undefined) return false;
+      const why = f.check(v, eff);
+      if (why) {  // invalid: left out, as decode would drop it
+        if (!deepEqual(v, f.default)) leftOut.push({ key: f.key, why });
+        return false;
+      }
       setPath(eff, f.path, v);
       if (deepEqual(v, f.default)) return false;
       out.push(`${f.key}=${f.format(v)}`);
@@ -521,10 +547,12 @@ export function createCodec(functions, { defaults = {} } = {}) {
     // this guard only keeps a future field from producing a link decode() would cut.
     while (out.join('&').length > HASH_CAP) {
       const longest = out.reduce((a, p, i) => (p.length > out[a].length ? i : a), 0);
+      leftOut.push({ key: out[longest].slice(0, out[longest].indexOf('=')), why: `the link would be longer than ${HASH_CAP} characters` });
       out.splice(longest, 1);
     }
-    return out.join('&');
+    return { hash: out.join('&'), leftOut };
   }
+  const encode = (state) => encodeReport(state).hash;
 
   function decode(hash) {
     const notices = [];
@@ -596,7 +624,7 @@ export function createCodec(functions, { defaults = {} } = {}) {
     return { state, notices };
   }
 
-  return Object.freeze({ fields, paramFields, defaults: def, encode, decode });
+  return Object.freeze({ fields, paramFields, defaults: def, encode, encodeReport, decode });
 }
 
 /** Decoded for display in a notice; the raw text if it doesn't decode. */

@@ -40,13 +40,13 @@ export const withCustom = (lab, spec) => (spec ? [...lab.functions, spec] : lab.
  * function known, reads everything else. Returns { codec, state, notices, custom }.
  */
 export function decodeLink(lab, hash, defaults) {
-  let codec = createCodec(lab.functions, { defaults });
+  let codec = createCodec(lab.functions, { defaults, limits: lab.limits });
   let { state, notices } = codec.decode(hash);
   let custom = { spec: null };
   if (state.expr && lab.hasExpr) {
     custom = compileCustom(lab, state.expr);
     if (custom.spec) {
-      codec = createCodec(withCustom(lab, custom.spec), { defaults });
+      codec = createCodec(withCustom(lab, custom.spec), { defaults, limits: lab.limits });
       ({ state, notices } = codec.decode(hash));
     } else {
       notices = [...notices, `Ignored expr: ${custom.error}`];
