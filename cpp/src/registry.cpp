@@ -72,6 +72,8 @@ bool check_param(const Fn& f, const Param& p, double v, std::string& err) {
     case PKind::Dim:
       if (std::isnan(v) && std::isnan(p.def)) return true;  // None
       if (!std::isfinite(v) || v != std::floor(v)) return fail(err, who() + " must be an integer, got " + fmt_num(v));
+      // Beyond int64, torch fails while reading the argument (and the cast would be undefined).
+      if (!(v >= -0x1p63 && v < 0x1p63)) return fail(err, "Overflow when unpacking long");
       return true;
     case PKind::Bool:
       if (v != 0 && v != 1) return fail(err, who() + " must be True or False, got " + fmt_num(v));

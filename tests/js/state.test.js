@@ -3,6 +3,7 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadActlab } from '../../web/lib/actlab.js';
+import { fuzzN, mulberry32 } from './fuzz.js';
 import { createCodec, HASH_CAP, TEXT_CAP, MAX_OVERLAYS, MAX_VEC, MAX_WEIGHTS, MAX_NOTICES } from '../../web/lib/state.js';
 
 let lab, codec, D;
@@ -20,16 +21,6 @@ const withDefaults = (patch = {}) => ({ ...structuredClone(D), ...patch });
 const URL_SAFE = /^[A-Za-z0-9\-._~%!$&'()*,;=:@/?[\]]*$/;
 
 // ---- seeded random valid states, drawn from the function table ----
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function rand(seed) {
   const u = mulberry32(seed);
@@ -167,7 +158,7 @@ describe('round trips', () => {
   test('2,000 seeded random valid states round-trip exactly, canonically and URL-safe', () => {
     const r = rand(20240611);
     let longest = 0;
-    for (let i = 0; i < 2000; i++) {
+    for (let i = 0, n = fuzzN(2000); i < n; i++) {
       const s = randState(r, lab.functions);
       const h = codec.encode(s);
       const what = `#${i}: ${h.slice(0, 300)}`;
@@ -616,8 +607,8 @@ describe('hostile links', () => {
       '０', '😀', '\uD800', 'a', '1', '-', '.', 'e', 'fn', 'x', 'y', 'cmp', 'vec', 'comp', 'show', 'tensor', 'grad', 'ReLU', 'ELU',
       'PReLU', 'alpha', 'weight', 'dim', 'None', 'true', '__proto__', 'constructor', 'f', 'df', 'auto', 'none'];
     const links = [];
-    for (let i = 0; i < 5000; i++) links.push(Array.from({ length: r.int(40) }, () => r.pick(ALPHA)).join(''));
-    for (let i = 0; i < 5000; i++) {
+    for (let i = 0, n = fuzzN(5000); i < n; i++) links.push(Array.from({ length: r.int(40) }, () => r.pick(ALPHA)).join(''));
+    for (let i = 0, n = fuzzN(5000); i < n; i++) {
       const chars = [...codec.encode(randState(r, lab.functions))];
       for (let k = 1 + r.int(4); k > 0 && chars.length; k--) {
         const at = r.int(chars.length);
