@@ -29,13 +29,19 @@ for t in "${targets[@]}"; do
   mkdir -p "$corpus" "build/fuzz/$t-new"
   echo "fuzz: $t for ${time_s} s"
   (cd build/fuzz && "./$t" -max_total_time="$time_s" -max_len=4096 -timeout=10 -rss_limit_mb=4096 \
-    -print_final_stats=1 "$t-new" "../../$corpus") 2>&1 | grep -E "^#[0-9]+ +(DONE|INITED)|stat::(number_of_executed_units|peak_rss)|ERROR|SUMMARY" || true
-  if ls build/fuzz/crash-* build/fuzz/leak-* build/fuzz/timeout-* >/dev/null 2>&1; then
-    echo "fuzz: $t found a failure: $(ls build/fuzz/crash-* build/fuzz/leak-* build/fuzz/timeout-* 2>/dev/null)"
-    exit 1
+    -print_final_stats=1 "$t-new" "../../$corpus") > "build/fuzz/$t.log" 2>&1 || true
+  grep -E "stat::(number_of_executed_units|peak_rss)|ERROR|SUMMARY" "build/fuzz/$t.log" || true
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "build/fuzz/$t.log")
+  found=$(ls build/fuzz/crash-* build/fuzz/leak-* build/fuzz/timeout-* 2>/dev/null || true)
+  if [ -z "$found" ]; then
+    # Keep the corpus small: only inputs that add coverage join the committed set.
+    "$bin" -merge=1 -max_len=4096 "$corpus" "build/fuzz/$t-new" >/dev/null 2>&1
   fi
-  # Keep the corpus small: only inputs that add coverage join the committed set.
-  "$bin" -merge=1 -max_len=4096 "$corpus" "build/fuzz/$t-new" >/dev/null 2>&1
   rm -rf "build/fuzz/$t-new"
-  echo "fuzz: $t corpus now $(ls "$corpus" | wc -l) inputs"
+  size=$(ls "$corpus" | wc -l)
+  echo "fuzz: $t: ${runs:-0} inputs in ${time_s} s, corpus $size, ${found:-no failures}"
+  printf '{"target":"%s","seconds":%s,"executions":%s,"corpus":%s,"failures":"%s","date":"%s"}\n' \
+    "$t" "$time_s" "${runs:-0}" "$size" "$found" "$(date -u +%Y-%m-%d)" >> build/fuzz/report.jsonl
+  [ -z "$found" ] || { echo "fuzz: $t found a failure: $found"; exit 1; }
 done
+node scripts/gen-reliability.mjs
