@@ -170,8 +170,21 @@ describe('playground', () => {
     await page.click('#fnlist button[data-fn="Hardtanh"]');
     await page.waitForFunction(() => document.querySelectorAll('#kinks code').length === 2);
     assert.deepEqual(await page.$$eval('#kinks code', (e) => e.map((x) => x.textContent)), ['Hardtanh′(-1) = 0', 'Hardtanh′(1) = 0']);
+    // Shading: the flat parts (|x| > 1, where Hardtanh′ = 0) get a band behind the curves.
+    const pixels = () => page.evaluate(() => {
+      const u = window.actlab.plot.uplot;
+      const y = Math.round(u.bbox.top + 6);  // above the curves, off the grid lines
+      const at = (x) => Array.from(u.ctx.getImageData(Math.round(u.valToPos(x, 'x', true)), y, 1, 1).data).join(',');
+      return { flat: at(-3.7), slope: at(0.3), flat2: at(4.3) };
+    });
+    const off = await pixels();
+    assert.equal(off.flat, off.slope);
     await page.check('#shade');
-    await page.waitForFunction(() => window.actlab.store.get().shade === true);
+    await idle(page);
+    const on = await pixels();
+    assert.equal(on.slope, off.slope, 'no band where the function has slope');
+    assert.notEqual(on.flat, off.flat, 'a band where f′ = 0');
+    assert.equal(on.flat2, on.flat);
     await page.close();
   });
 
