@@ -8,12 +8,13 @@ import { Sampler } from './ui/sample.js';
 import { MainPlot, palette, effectiveTheme } from './ui/plot.js';
 import { curvesFor, paramsOf } from './ui/curves.js';
 import { applyI18n } from './ui/i18n.js';
+import { preferredLanguage } from './lib/languages.js';
 
 const $ = (id) => document.getElementById(id);
 // The expression engine's build only when the link has a custom expression.
 const lab = await loadActlab({ expr: linkHasExpr(location.hash.slice(1)) });
 const specs = new Map(lab.functions.map((f) => [f.name, f]));
-const DEFAULTS = { lang: navigator.language?.toLowerCase().startsWith('zh') ? 'zh' : 'en' };
+const DEFAULTS = { lang: preferredLanguage(navigator.language) };
 let codec;
 const sampler = new Sampler(lab, 1000);
 let state, base;

@@ -12,7 +12,8 @@ import { buildControls, syncControls, py } from './ui/controls.js';
 import { tex, pytorchCode, renderNote } from './ui/learn.js';
 import { buildGallery } from './ui/gallery.js';
 import { curvesFor, paramsOf, compOf, labelOf } from './ui/curves.js';
-import { t, applyI18n, languages } from './ui/i18n.js';
+import { t, applyI18n } from './ui/i18n.js';
+import { LANGUAGES, preferredLanguage } from './lib/languages.js';
 
 const $ = (id) => document.getElementById(id);
 performance.mark('actlab:start');
@@ -37,7 +38,7 @@ function upgradeLab() {
 }
 // The URL schema owns the defaults; the store starts from the link (invalid parts dropped). A
 // custom expression in the link is compiled first, so `fn=Custom` and its parameters validate.
-const DEFAULTS = { lang: navigator.language?.toLowerCase().startsWith('zh') ? 'zh' : 'en' };
+const DEFAULTS = { lang: preferredLanguage(navigator.language) };
 let codec;
 let customSpec = null;
 function useCustom(spec) {
@@ -292,7 +293,7 @@ $('search').addEventListener('keydown', (e) => {
   const first = $('fnlist').querySelector('button');
   if (first) store.set({ fn: first.dataset.fn, view: 'plot' });
 });
-for (const [code, name] of Object.entries(languages)) $('lang').append(new Option(name, code));
+for (const [code, { name }] of Object.entries(LANGUAGES)) $('lang').append(new Option(name, code));
 $('lang').addEventListener('input', () => store.set({ lang: $('lang').value }));
 $('show-f').addEventListener('input', () => store.set({ show: { ...store.get().show, f: $('show-f').checked } }));
 $('show-df').addEventListener('input', () => store.set({ show: { ...store.get().show, df: $('show-df').checked } }));

@@ -4,12 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { loadActlab } from '../../web/lib/actlab.js';
+import { LANGUAGES } from '../../web/lib/languages.js';
 
 const lab = await loadActlab();
 const names = lab.functions.map((f) => f.name).sort();
 const FIELDS = ['derivative', 'strengths', 'summary', 'use', 'weaknesses'];
 
-for (const lang of ['en', 'zh']) {
+for (const lang of Object.keys(LANGUAGES)) {
   test(`notes/${lang}.json covers exactly the function table`, () => {
     const notes = JSON.parse(readFileSync(new URL(`../../web/ui/notes/${lang}.json`, import.meta.url)));
     assert.deepEqual(Object.keys(notes).sort(), names);

@@ -37,6 +37,7 @@
 //   `constructor` or `prototype` in a link can't reach any prototype.
 
 import { codePoints } from './text.js';
+import { LANGUAGES } from './languages.js';
 
 export const TEXT_CAP = 4000;       // tensor / grad: characters (code points) of the text itself
 // Worst case of every field at its limit (a code point escapes to at most 12 URL characters);
@@ -493,7 +494,7 @@ export function createCodec(functions, { defaults = {}, limits } = {}) {
     ['shade', ['shade'], boolType],
     ['vec', ['vec'], vecType],
     ['comp', ['comp'], compType],
-    ['lang', ['lang'], enumType(['en', 'zh'])],
+    ['lang', ['lang'], enumType(Object.keys(LANGUAGES))],
     ['theme', ['theme'], enumType(['system', 'light', 'dark'])],
     ['tensor', ['tensor'], textType],
     ['grad', ['grad'], textOrOnesType],

@@ -1,5 +1,7 @@
 // UI text in English and Simplified Chinese. Function notes live in ./notes/<lang>.json (lazy);
 // function names, parameters and formulas come from the C++ table and are never translated.
+import { LANGUAGES } from '../lib/languages.js';
+
 const strings = {
   en: {
     title: 'actlab — PyTorch activation functions',
@@ -183,16 +185,19 @@ const strings = {
   },
 };
 
-export const languages = { en: 'English', zh: '简体中文' };
+/** The string tables, for the test that every language has every key. */
+export const catalog = strings;
 
+/** A UI string; a key no table has is a bug, not a label to show. */
 export function t(lang, key, ...args) {
-  const v = strings[lang]?.[key] ?? strings.en[key] ?? key;
+  const v = strings[lang]?.[key] ?? strings.en[key];
+  if (v === undefined) throw new Error(`i18n: no UI string '${key}'`);
   return typeof v === 'function' ? v(...args) : v;
 }
 
 /** Re-text every element carrying data-i18n (textContent only, never HTML). */
 export function applyI18n(root, lang) {
-  document.documentElement.lang = lang === 'zh' ? 'zh-Hans' : 'en';
+  document.documentElement.lang = LANGUAGES[lang]?.tag ?? 'en';
   for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(lang, el.dataset.i18n);
   for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(lang, el.dataset.i18nPlaceholder);
   for (const el of root.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', t(lang, el.dataset.i18nLabel));

@@ -7,7 +7,8 @@ let katexP = null;
 const katex = () =>
   (katexP ??= Promise.all([import('katex'), import('katex/dist/katex.min.css')]).then(([m]) => m.default));
 
-const noteLoaders = { en: () => import('./notes/en.json'), zh: () => import('./notes/zh.json') };
+// One file per language in ./notes (Vite turns the glob into lazy imports).
+const noteLoaders = Object.fromEntries(Object.entries(import.meta.glob('./notes/*.json')).map(([path, load]) => [path.slice(8, -5), load]));
 const notes = {};
 export async function loadNotes(lang) {
   notes[lang] ??= (await noteLoaders[lang]()).default;
