@@ -1607,6 +1607,9 @@ function literalFastPath(text, maxElements) {
   const n = shape.reduce((p, q) => p * q, 1);
   if (n > maxElements) return null;
   const isFloat = /[.eE]/.test(body);
+  // An integer literal's -0 is 0 in Python (only a float literal keeps the sign), and JSON does
+  // not say which spelling it read: if the text has one, a -0 goes to the general parser.
+  const intNegZero = isFloat && /-0(?![\d.eE])/.test(body);
   const data = isFloat ? new Float32Array(n) : new Float64Array(n);
   let k = 0;
   const walk = (a, d) => {
@@ -1614,9 +1617,7 @@ function literalFastPath(text, maxElements) {
     if (d === shape.length - 1) {
       for (let i = 0; i < a.length; i++) {
         const x = a[i];
-        // An integer literal's -0 is 0 in Python (only a float literal keeps the sign), and JSON
-        // does not say which spelling it read: the general parser decides.
-        if (typeof x !== 'number' || (!isFloat && !Number.isSafeInteger(x)) || Object.is(x, -0)) return false;
+        if (typeof x !== 'number' || (!isFloat && !Number.isSafeInteger(x)) || (intNegZero && Object.is(x, -0))) return false;
         data[k++] = isFloat ? x : x + 0;  // int64 has no -0
       }
       return true;
