@@ -3,35 +3,26 @@
 // access; it tells the parent its height with postMessage so the frame can fit its content.
 import './style.css';
 import { loadActlab } from './lib/actlab.js';
+import { preferredLanguage } from './lib/languages.js';
 import { decodeLink, CUSTOM, linkHasExpr } from './ui/custom.js';
 import { Sampler } from './ui/sample.js';
-import { MainPlot, palette, effectiveTheme } from './ui/plot.js';
-import { curvesFor, paramsOf } from './ui/curves.js';
+import { effectiveTheme } from './ui/plot.js';
+import { PlotPanel } from './ui/chart.js';
+import { paramsOf } from './ui/curves.js';
 import { applyI18n } from './ui/i18n.js';
-import { preferredLanguage } from './lib/languages.js';
 
 const $ = (id) => document.getElementById(id);
 // The expression engine's build only when the link has a custom expression.
 const lab = await loadActlab({ expr: linkHasExpr(location.hash.slice(1)) });
 const specs = new Map(lab.functions.map((f) => [f.name, f]));
 const DEFAULTS = { lang: preferredLanguage(navigator.language) };
-let codec;
 const sampler = new Sampler(lab, 1000);
 let state, base;
 
-const plot = new MainPlot($('plot'), {
-  onZoom: (xr, yr) => { state = { ...state, x: xr ?? state.x, y: yr ?? state.y }; draw(); },
-  onReset: () => { state = { ...state, x: base.x, y: base.y }; draw(); },
+const plot = new PlotPanel({ plot: $('plot'), title: $('embed-title'), error: $('plot-error') }, {
+  onZoom: (xr, yr) => { state = { ...state, x: xr ?? state.x, y: yr ?? state.y }; plot.draw(state, { specs, sampler }); },
+  onReset: () => { state = { ...state, x: base.x, y: base.y }; plot.draw(state, { specs, sampler }); },
 });
-
-function draw() {
-  const { curves, error } = curvesFor(state, specs, sampler, palette());
-  plot.update(curves, { show: state.show, xr: state.x, yr: state.y, shade: state.shade });
-  $('embed-title').textContent = curves.map((c) => c.label).join(' · ');
-  $('plot').setAttribute('aria-label', `${$('embed-title').textContent}: f(x) and f′(x)`);
-  $('plot-error').hidden = !error;
-  $('plot-error').textContent = error;
-}
 
 async function drawConsole() {
   const box = $('embed-console');
@@ -57,16 +48,15 @@ async function drawConsole() {
 
 function load() {
   const r = decodeLink(lab, location.hash.slice(1), DEFAULTS);
-  codec = r.codec;
   if (r.custom.spec) specs.set(CUSTOM, r.custom.spec);
   state = r.state;
   base = state;
   document.documentElement.dataset.theme = effectiveTheme(state.theme);
   applyI18n(document.body, state.lang);
-  $('open-playground').href = new URL(`./#${codec.encode({ ...state, view: state.view === 'console' ? 'console' : 'plot' })}`, location.href).href;
+  $('open-playground').href = new URL(`./#${r.codec.encode({ ...state, view: state.view === 'console' ? 'console' : 'plot' })}`, location.href).href;
   $('embed-notice').hidden = !r.notices.length;
   $('embed-notice').textContent = r.notices.join(' · ');
-  draw();
+  plot.draw(state, { specs, sampler });
   drawConsole().then(fit);
 }
 

@@ -78,4 +78,34 @@ describe('custom activations', () => {
     assert.deepEqual(errors, []);
     await page.close();
   });
+
+  test('each <actlab-plot> keeps its own custom expression', async () => {
+    const { page, errors } = await newPage(chrome.browser);
+    await page.goto(`${server.url}tutorial.html`);
+    await page.evaluate(() => {
+      for (const [id, expr] of [['twice', 'x * 2'], ['thrice', 'x * 3'], ['square', 'x ** 2']]) {
+        const el = document.createElement('actlab-plot');
+        el.id = id;
+        el.setAttribute('fn', 'Custom');
+        el.setAttribute('expr', expr);
+        el.setAttribute('x', '-2,2');
+        document.body.append(el);
+      }
+    });
+    await page.waitForFunction(() => ['twice', 'thrice', 'square'].every((id) => document.getElementById(id).uplot?.data?.[1]?.length === 1000));
+    // Re-render one element (an attribute change): the others keep their functions.
+    await page.evaluate(() => document.getElementById('twice').setAttribute('x', '-1,1'));
+    await page.waitForFunction(() => document.getElementById('twice').uplot.data[0][0] === -1);
+    const r = await page.evaluate(() => ['twice', 'thrice', 'square'].map((id) => {
+      const u = document.getElementById(id).uplot;
+      return { id, x: u.data[0][999], f: u.data[1][999], label: u.series[1].label };
+    }));
+    assert.deepEqual(r, [
+      { id: 'twice', x: 1, f: 2, label: 'Custom' },
+      { id: 'thrice', x: 2, f: 6, label: 'Custom' },
+      { id: 'square', x: 2, f: 4, label: 'Custom' },
+    ]);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
 });

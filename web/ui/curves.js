@@ -33,7 +33,8 @@ export function curvesFor(s, specs, sampler, colors, lastGood = new Map()) {
         curve = { x, f: new Float32Array(x.length).fill(NaN), df: new Float32Array(x.length).fill(NaN), kinks: [] };
       }
     }
-    return { label: labelOf(spec, it.params), curve, color: colors[i % colors.length] };
+    // Labelled by the state's name (an <actlab-plot>'s Custom has another name in the engine).
+    return { label: labelOf(spec.name === it.fn ? spec : { ...spec, name: it.fn }, it.params), curve, color: colors[i % colors.length] };
   });
   return { curves, error };
 }

@@ -19,14 +19,17 @@ export const EXAMPLES = [
   '0.5 * x * (1 + torch.erf(x / math.sqrt(2)))',
 ];
 
-/** Compile `source` (or release the custom function when empty): { spec } or { error, pos }. */
-export function compileCustom(lab, source) {
+/**
+ * Compile `source` (or release the custom function when empty): { spec } or { error, pos }.
+ * `name`: the engine's name for it (each <actlab-plot> has its own; the page uses `Custom`).
+ */
+export function compileCustom(lab, source, name = CUSTOM) {
   if (!source.trim()) {
-    lab.release(CUSTOM);
+    lab.release(name);
     return { spec: null };
   }
   try {
-    return { spec: lab.compile(source, { name: CUSTOM }) };
+    return { spec: lab.compile(source, { name }) };
   } catch (e) {
     return { error: e.message, pos: e.pos ?? -1 };
   }
@@ -39,14 +42,16 @@ export const withCustom = (lab, spec) => (spec ? [...lab.functions, spec] : lab.
  * Decode a link: a first pass reads `expr`, which is compiled; the second pass, with the custom
  * function known, reads everything else. Returns { codec, state, notices, custom }.
  */
-export function decodeLink(lab, hash, defaults) {
+export function decodeLink(lab, hash, defaults, { name = CUSTOM } = {}) {
   let codec = createCodec(lab.functions, { defaults, limits: lab.limits });
   let { state, notices } = codec.decode(hash);
   let custom = { spec: null };
   if (state.expr && lab.hasExpr) {
-    custom = compileCustom(lab, state.expr);
+    custom = compileCustom(lab, state.expr, name);
     if (custom.spec) {
-      codec = createCodec(withCustom(lab, custom.spec), { defaults, limits: lab.limits });
+      // Links always say `Custom`, whatever the engine calls it.
+      const asLinked = custom.spec.name === CUSTOM ? custom.spec : { ...custom.spec, name: CUSTOM };
+      codec = createCodec(withCustom(lab, asLinked), { defaults, limits: lab.limits });
       ({ state, notices } = codec.decode(hash));
     } else {
       notices = [...notices, `Ignored expr: ${custom.error}`];

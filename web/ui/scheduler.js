@@ -1,0 +1,66 @@
+// One render loop: views declare the state keys they read; each flushed batch of changes
+// re-renders exactly the views whose keys changed, in registration order (the plot first).
+// A view is { deps: [keys] ('*': any change), first?: true, mount?(ctx), render(state, changed, ctx), pending?() }:
+// `first` views draw in the first frame, the rest right after it (the curve comes first).
+export function createScheduler(store, ctx) {
+  const views = [];
+  const inFlight = new Set();
+  let started = false, rest = false;
+
+  const due = (v, changed) => changed.has('init') || v.deps.some((k) => k === '*' || changed.has(k));
+  function run(s, changed) {
+    for (const v of views) {
+      if (!rest && !v.first) continue;
+      if (!due(v, changed)) continue;
+      const r = v.render(s, changed, ctx);
+      if (r && typeof r.then === 'function') track(r);
+    }
+  }
+  function track(p) {
+    inFlight.add(p);
+    const done = () => inFlight.delete(p);
+    p.then(done, done);
+    return p;
+  }
+  const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
+  const busy = () => !rest || inFlight.size > 0 || views.some((v) => v.pending?.());
+
+  return {
+    /** Add a view (mounted at once; rendered from start() on). */
+    register(view) {
+      views.push(view);
+      view.mount?.(ctx);
+    },
+    /** First render: the `first` views now, every other view after the first paint. */
+    start(onRest) {
+      if (started) return;
+      started = true;
+      store.subscribe(run);
+      run(store.get(), new Set(['init']));
+      track(new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => {
+        rest = true;
+        const init = new Set(['init']);
+        for (const v of views) if (!v.first) { const r = v.render(store.get(), init, ctx); if (r?.then) track(r); }
+        onRest?.();
+        resolve();
+      }))));
+    },
+    /** Re-render the views that read `keys` although the state did not change (new function catalogue). */
+    refresh(keys) { run(store.get(), new Set(keys)); },
+    /** Keep idle() waiting for this promise. */
+    track,
+    /** Resolves once every queued change is rendered and no view has work pending. */
+    async idle() {
+      for (let quiet = 0; quiet < 2;) {  // two quiet checks a frame apart: work may queue work
+        store.flush();
+        if (busy()) {
+          quiet = 0;
+          await (inFlight.size ? Promise.allSettled([...inFlight]) : frame());
+        } else {
+          quiet++;
+          await frame();
+        }
+      }
+    },
+  };
+}

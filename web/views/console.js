@@ -1,0 +1,122 @@
+// The tensor console: the typed tensor through the current function, printed as torch 1.13 prints
+// it (input, output, gradient), with a dim selector and a picture for dim-wise functions. Off the
+// plot's critical path: a slider drag redraws the curve in its frame and the console right after,
+// once per burst; the parse of a changed text is cached (a 1000 x 1000 tensor is ~8 MB of text).
+import { t } from '../ui/i18n.js';
+import { paramsOf } from '../ui/curves.js';
+
+const $ = (id) => document.getElementById(id);
+// The console code (parser, printer) is not needed for the first curve: it loads after it.
+let consoleMod = null;
+export const loadConsole = () => (consoleMod ??= import('../ui/console.js'));
+const parsed = { text: null, r: null, gtext: null, g: null };
+let typing = 0;
+let queued = null;
+
+async function update({ store, cat }) {
+  const { readTensorAsync, evaluate, dimOptions, pythonLine, drawGroups, WORKER_MIN_CHARS } = await loadConsole();
+  let s = store.get();
+  // Parse what changed (big texts in a worker); a newer text arriving meanwhile wins.
+  if (parsed.text !== s.tensor) {
+    const text = s.tensor;
+    $('console-busy').hidden = text.length < WORKER_MIN_CHARS;
+    const r = await readTensorAsync(text);
+    $('console-busy').hidden = true;
+    if (store.get().tensor !== text) return;
+    parsed.r = r;
+    parsed.text = text;
+  }
+  if (s.grad != null && parsed.gtext !== s.grad) {
+    const text = s.grad;
+    const r = await readTensorAsync(text);
+    if (store.get().grad !== text) return;
+    parsed.g = r;
+    parsed.gtext = text;
+  }
+  s = store.get();
+  if (parsed.text !== s.tensor || (s.grad != null && parsed.gtext !== s.grad)) return;  // a newer update follows
+  const spec = cat.specs.get(s.fn);
+  if (!spec) return;
+  const box = $('tensor-input');
+  if (document.activeElement !== box && box.value !== s.tensor) box.value = s.tensor;
+  $('grad-custom').checked = s.grad != null;
+  $('grad-input').hidden = s.grad == null;
+  if (s.grad != null && document.activeElement !== $('grad-input')) $('grad-input').value = s.grad;
+  const { tensor, error } = parsed.r;
+  const params = paramsOf(s, s.fn);
+  // dim selector: every valid dim of the typed tensor, with its negative alias.
+  const dims = tensor ? dimOptions(spec, tensor.shape.length) : [];
+  $('dim-wrap').hidden = !dims.length;
+  if (dims.length) {
+    const sel = $('dim');
+    const cur = params.dim === undefined ? spec.params.find((q) => q.kind === 'dim').default : params.dim;
+    const curV = cur === null ? 'None' : String(cur);
+    const opts = dims.map((o) => new Option(o.label, o.value));
+    // A stored dim (from another tensor or a link) that is now out of range stays visible.
+    const nd = tensor.shape.length;
+    if (!dims.some((o) => o.value === curV || (cur !== null && String(cur + Math.max(nd, 1)) === o.value))) opts.push(new Option(`${curV} (out of range)`, curV));
+    sel.replaceChildren(...opts);
+    sel.value = cur !== null && cur < 0 && dims.some((o) => o.value === String(cur + Math.max(nd, 1))) ? String(cur + Math.max(nd, 1)) : curV;
+  }
+  let err = error ?? null;
+  let r = null;
+  if (!err && s.grad != null && parsed.g.error) err = `grad_output: ${parsed.g.error}`;
+  if (!err) {
+    try {
+      r = evaluate(cat.lab, spec, params, tensor, s.grad != null ? parsed.g.tensor : null);
+    } catch (e) {
+      err = e.message;
+    }
+  }
+  $('console-error').hidden = !err;
+  $('console-error').textContent = err ?? '';
+  box.setAttribute('aria-invalid', String(!!error));
+  $('console-note').hidden = !r?.note.length;
+  $('console-note').textContent = r?.note.length ? t(s.lang, 'floatNote') : '';
+  $('out-line').textContent = pythonLine(spec, params);
+  if (r) {
+    // On error the last good output stays, under the message.
+    $('out-input').textContent = r.input;
+    $('out-output').textContent = r.output;
+    $('out-grad').textContent = r.grad;
+    drawGroups($('groups'), spec, params, r, s.lang);
+  } else if (!$('out-input').textContent) {
+    $('groups').replaceChildren();
+  }
+}
+
+export default {
+  deps: ['fn', 'params', 'tensor', 'grad', 'lang', 'view', 'expr'],
+  pending: () => typing !== 0,
+  /** Apply a pending edit now (the page is being left). */
+  flush(store) {
+    if (!typing) return;
+    clearTimeout(typing);
+    typing = 0;
+    store.set({ tensor: $('tensor-input').value });
+  },
+  mount({ store }) {
+    $('tensor-input').addEventListener('input', () => {
+      clearTimeout(typing);
+      const v = $('tensor-input').value;
+      // Short texts evaluate at once; long pastes wait for a pause in typing.
+      typing = setTimeout(() => { typing = 0; store.set({ tensor: v }); }, v.length > 20000 ? 250 : 0);
+    });
+    $('grad-custom').addEventListener('input', () => {
+      const s = store.get();
+      store.set({ grad: $('grad-custom').checked ? ($('grad-input').value || s.tensor) : null });
+    });
+    $('grad-input').addEventListener('input', () => store.set({ grad: $('grad-input').value }));
+    $('dim').addEventListener('input', () => {
+      const s = store.get();
+      const v = $('dim').value === 'None' ? null : +$('dim').value;
+      store.set({ params: { ...s.params, [s.fn]: { ...paramsOf(s, s.fn), dim: v } } });
+    });
+  },
+  render(s, changed, ctx) {
+    if (s.view === 'gallery') return undefined;
+    // One update per burst of changes, after the frame that redraws the curve.
+    queued ??= new Promise((resolve) => setTimeout(resolve)).then(() => { queued = null; return update(ctx); });
+    return queued;
+  },
+};

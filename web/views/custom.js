@@ -1,0 +1,66 @@
+// The custom-activation box: the source is compiled on input (debounced); on error the last good
+// function stays and the message points at the character; the link carries the source.
+import { formatParseError } from '../lib/caret.js';
+import { CUSTOM, EXAMPLES, compileCustom } from '../ui/custom.js';
+
+const $ = (id) => document.getElementById(id);
+let timer = 0;
+let compiled = { source: null, generation: -1 };
+let error = null;
+
+export default {
+  deps: ['expr'],
+  first: true,  // before the plot: it defines the function the plot may draw
+  pending: () => timer !== 0,
+  /** Apply a debounced edit now (the page is being left). */
+  flush(store) {
+    if (!timer) return;
+    clearTimeout(timer);
+    timer = 0;
+    store.set({ expr: $('expr').value });
+  },
+  mount({ store, cat, boot }) {
+    compiled = { source: boot.state.expr, generation: cat.generation };
+    error = boot.custom.error ? boot.custom : null;
+    for (const ex of EXAMPLES) $('expr-examples').append(new Option(ex.replace(/\n/g, '; '), ex));
+    $('expr-examples').addEventListener('input', () => {
+      if (!$('expr-examples').value) return;
+      $('expr').value = $('expr-examples').value;
+      $('expr-examples').value = '';
+      store.set({ expr: $('expr').value, fn: CUSTOM });
+    });
+    $('expr').addEventListener('input', () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => { timer = 0; store.set({ expr: $('expr').value }); }, 120);
+    });
+    $('expr-plot').addEventListener('click', () => {
+      const s = store.get();
+      if (cat.custom) store.set({ fn: CUSTOM, view: s.view === 'gallery' ? 'plot' : s.view });
+    });
+  },
+  render(s, changed, { store, cat, scheduler }) {
+    if (s.expr && !cat.lab.hasExpr) {
+      // The engine's build loads on first use; then everything that reads functions redraws.
+      return cat.upgrade().then(() => scheduler.refresh(['expr', 'fn']));
+    }
+    if (s.expr !== compiled.source || cat.generation !== compiled.generation) {
+      compiled = { source: s.expr, generation: cat.generation };
+      const r = compileCustom(cat.lab, s.expr);
+      error = r.error ? r : null;
+      if (!r.error) {
+        cat.useCustom(r.spec);
+        if (!r.spec && (s.fn === CUSTOM || s.overlays.some((o) => o.fn === CUSTOM))) {
+          store.set({ fn: s.fn === CUSTOM ? cat.codec.defaults.fn : s.fn, overlays: s.overlays.filter((o) => o.fn !== CUSTOM) });
+        }
+      }
+    }
+    const box = $('expr');
+    if (document.activeElement !== box && box.value !== s.expr) box.value = s.expr;
+    box.setAttribute('aria-invalid', String(!!error));
+    $('expr-error').hidden = !error;
+    // Errors without a position (evaluation limits) are shown as they are.
+    $('expr-error').textContent = !error ? '' : error.pos >= 0 ? formatParseError(s.expr, { message: error.error, pos: error.pos }) : error.error;
+    $('expr-plot').disabled = !cat.custom;
+    return undefined;
+  },
+};

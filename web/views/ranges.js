@@ -1,0 +1,42 @@
+// The x and y ranges, the curve toggles and shading: boxes that write the state, refilled from
+// it (the automatic y range is read back from the plot, so switching auto off starts from it).
+const $ = (id) => document.getElementById(id);
+
+export default {
+  deps: ['x', 'y', 'show', 'shade', 'fn', 'params', 'vec', 'comp', 'overlays', 'expr'],
+  mount({ store, cat }) {
+    $('show-f').addEventListener('input', () => store.set({ show: { ...store.get().show, f: $('show-f').checked } }));
+    $('show-df').addEventListener('input', () => store.set({ show: { ...store.get().show, df: $('show-df').checked } }));
+    $('shade').addEventListener('input', () => store.set({ shade: $('shade').checked }));
+    const rangeInput = (a, b, key) => {
+      const lo = +$(a).value, hi = +$(b).value;
+      if ($(a).value !== '' && $(b).value !== '' && Number.isFinite(lo) && Number.isFinite(hi) && lo < hi && hi - lo >= 1e-6 && Math.max(-lo, hi) <= 1e6) {
+        $(a).removeAttribute('aria-invalid');
+        $(b).removeAttribute('aria-invalid');
+        store.set({ [key]: [lo, hi] });
+      } else {
+        $(a).setAttribute('aria-invalid', 'true');
+        $(b).setAttribute('aria-invalid', 'true');
+      }
+    };
+    for (const id of ['x-lo', 'x-hi']) $(id).addEventListener('input', () => rangeInput('x-lo', 'x-hi', 'x'));
+    for (const id of ['y-lo', 'y-hi']) $(id).addEventListener('input', () => { $('y-auto').checked = false; rangeInput('y-lo', 'y-hi', 'y'); });
+    $('y-auto').addEventListener('input', () => {
+      if ($('y-auto').checked) store.set({ y: null });
+      else rangeInput('y-lo', 'y-hi', 'y');
+    });
+    $('reset-view').addEventListener('click', () => store.set({ x: cat.codec.defaults.x, y: null }));
+  },
+  render(s, changed, { plot }) {
+    const set = (id, v) => { if (document.activeElement !== $(id)) $(id).value = String(v); };
+    set('x-lo', s.x[0]);
+    set('x-hi', s.x[1]);
+    $('y-auto').checked = s.y == null;
+    const [ylo, yhi] = s.y ?? (plot.yShown ?? ['', '']).map((v) => +(+v).toPrecision(3));
+    set('y-lo', ylo);
+    set('y-hi', yhi);
+    $('show-f').checked = s.show.f;
+    $('show-df').checked = s.show.df;
+    $('shade').checked = s.shade;
+  },
+};

@@ -1,0 +1,37 @@
+// The page shell: language, theme and the view tabs (plot, console, gallery).
+import { t, applyI18n } from '../ui/i18n.js';
+import { LANGUAGES } from '../lib/languages.js';
+import { effectiveTheme } from '../ui/plot.js';
+
+const $ = (id) => document.getElementById(id);
+
+export default {
+  deps: ['lang', 'theme', 'systemDark', 'view'],
+  first: true,
+  mount({ store }) {
+    for (const [code, { name }] of Object.entries(LANGUAGES)) $('lang').append(new Option(name, code));
+    $('lang').addEventListener('input', () => store.set({ lang: $('lang').value }));
+    $('theme').addEventListener('input', () => store.set({ theme: $('theme').value }));
+    for (const b of document.querySelectorAll('.tab')) b.addEventListener('click', () => store.set({ view: b.dataset.view }));
+  },
+  render(s, changed, { cat }) {
+    const any = (k) => changed.has('init') || changed.has(k);
+    if (any('lang')) {
+      applyI18n(document.body, s.lang);
+      document.title = t(s.lang, 'title');
+      $('lang').value = s.lang;
+      $('build').textContent = t(s.lang, 'build', cat.lab.simd);
+    }
+    if (any('theme') || any('systemDark')) {
+      document.documentElement.dataset.theme = effectiveTheme(s.theme);
+      $('theme').value = s.theme;
+    }
+    if (any('view')) {
+      // The console view is the plot view with the console first under the plot.
+      $('view-plot').hidden = s.view === 'gallery';
+      document.body.classList.toggle('view-console', s.view === 'console');
+      $('view-gallery').hidden = s.view !== 'gallery';
+      for (const b of document.querySelectorAll('.tab')) b.setAttribute('aria-pressed', String(b.dataset.view === s.view));
+    }
+  },
+};
