@@ -2,6 +2,7 @@
 // on a free port and drives Debian's Chromium headless through playwright-core.
 import { preview } from 'vite';
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,3 +51,16 @@ export async function ready(page) {
 
 /** Wait until the playground has rendered every queued change (its idle() signal). */
 export const idle = (page) => page.evaluate(() => window.actlab.idle());
+
+/** Serve dist/ and launch Chromium around this test file: env.url, env.browser. */
+export function useBrowser() {
+  const env = {};
+  before(async () => {
+    env.server = await startServer();
+    env.chrome = await launch();
+    env.url = env.server.url;
+    env.browser = env.chrome.browser;
+  });
+  after(async () => { await env.chrome?.close(); await env.server?.close(); });
+  return env;
+}

@@ -1,17 +1,15 @@
 // The tensor console in headless Chromium: typed tensors print as torch 1.13 prints them, the dim
 // selector re-evaluates at once, the heatmap outlines and sums the normalized slices, bad input
 // shows PyTorch's message with a caret and keeps the text.
-import { test, before, after, describe } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, ready, idle } from './browser.js';
+import { useBrowser, newPage, ready, idle } from './browser.js';
 
-let server, chrome;
-before(async () => { server = await startServer(); chrome = await launch(); });
-after(async () => { await chrome?.close(); await server?.close(); });
+const env = useBrowser();
 
 async function open() {
-  const { page, errors } = await newPage(chrome.browser);
-  await page.goto(server.url);
+  const { page, errors } = await newPage(env.browser);
+  await page.goto(env.url);
   await ready(page);
   await page.waitForSelector('#out-output:not(:empty)');
   return { page, errors };

@@ -1,18 +1,16 @@
 // Custom activations in the page: typed, compiled by the C++ engine, plotted with their autodiff
 // derivative, pinned next to built-ins, in the gallery and console, carried by links and embeds.
-import { test, before, after, describe } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, ready, idle } from './browser.js';
+import { useBrowser, newPage, ready, idle } from './browser.js';
 
-let server, chrome;
-before(async () => { server = await startServer(); chrome = await launch(); });
-after(async () => { await chrome?.close(); await server?.close(); });
+const env = useBrowser();
 
 
 describe('custom activations', () => {
   test('type an expression: plot, derivative, parameter slider, console, link, gallery', async () => {
-    const { page, errors } = await newPage(chrome.browser);
-    await page.goto(server.url);
+    const { page, errors } = await newPage(env.browser);
+    await page.goto(env.url);
     await ready(page);
     await page.fill('#expr', 'alpha = 1.0\ntorch.where(x > 0, x, alpha * (torch.exp(x) - 1))');
     await idle(page);
@@ -41,7 +39,7 @@ describe('custom activations', () => {
     assert.match(await page.textContent('#code'), /class Custom\(nn\.Module\):[\s\S]*return torch\.where\(x > 0, x, alpha \* \(torch\.exp\(x\) - 1\)\)/);
     const link = page.url();
     assert.match(link, /expr=/);
-    const b = await newPage(chrome.browser);
+    const b = await newPage(env.browser);
     await b.page.goto(link);
     await ready(b.page);
     assert.equal(await b.page.evaluate(() => window.actlab.store.get().fn), 'Custom');
@@ -55,8 +53,8 @@ describe('custom activations', () => {
   });
 
   test('bad expressions show a caret, keep the text and the last good curve', async () => {
-    const { page } = await newPage(chrome.browser);
-    await page.goto(`${server.url}#fn=Custom&expr=x%20*%20torch.sigmoid(x)`);
+    const { page } = await newPage(env.browser);
+    await page.goto(`${env.url}#fn=Custom&expr=x%20*%20torch.sigmoid(x)`);
     await ready(page);
     const good = await page.evaluate(() => Array.from(window.actlab.plot.uplot.data[1].slice(0, 5)));
     await page.fill('#expr', 'x * torch.sigmoud(x)');
@@ -70,8 +68,8 @@ describe('custom activations', () => {
   });
 
   test('a custom expression in an <actlab-plot> and in embed.html', async () => {
-    const { page, errors } = await newPage(chrome.browser);
-    await page.goto(`${server.url}embed.html#fn=Custom&expr=${encodeURIComponent('torch.clamp(x, min=0)')}&cmp=ReLU`);
+    const { page, errors } = await newPage(env.browser);
+    await page.goto(`${env.url}embed.html#fn=Custom&expr=${encodeURIComponent('torch.clamp(x, min=0)')}&cmp=ReLU`);
     await page.waitForFunction(() => window.actlab?.plot?.uplot?.data?.[3]?.length === 1000);
     const same = await page.evaluate(() => { const d = window.actlab.plot.uplot.data; return d[1].every((v, i) => v === d[3][i]); });
     assert.ok(same, 'clamp(x, min=0) equals ReLU everywhere');
@@ -80,8 +78,8 @@ describe('custom activations', () => {
   });
 
   test('each <actlab-plot> keeps its own custom expression', async () => {
-    const { page, errors } = await newPage(chrome.browser);
-    await page.goto(`${server.url}tutorial.html`);
+    const { page, errors } = await newPage(env.browser);
+    await page.goto(`${env.url}tutorial.html`);
     await page.evaluate(() => {
       for (const [id, expr] of [['twice', 'x * 2'], ['thrice', 'x * 3'], ['square', 'x ** 2']]) {
         const el = document.createElement('actlab-plot');

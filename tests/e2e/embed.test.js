@@ -1,23 +1,21 @@
 // Embedding: embed.html in a sandboxed iframe draws and fits its height; the web component renders
 // several plots sharing one wasm instance on the sample tutorial page; Copy embed code round-trips.
-import { test, before, after, describe } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, ready } from './browser.js';
+import { useBrowser, newPage, ready } from './browser.js';
 
-let server, chrome;
-before(async () => { server = await startServer(); chrome = await launch(); });
-after(async () => { await chrome?.close(); await server?.close(); });
+const env = useBrowser();
 
 describe('embed', () => {
   test('embed code from the playground works in a sandboxed iframe on another page and fits its height', async () => {
-    const { page, errors } = await newPage(chrome.browser);
-    await page.goto(`${server.url}#fn=Softmax&x=-5,5&view=console&tensor=[[1.,2.],[3.,4.]]`);
+    const { page, errors } = await newPage(env.browser);
+    await page.goto(`${env.url}#fn=Softmax&x=-5,5&view=console&tensor=[[1.,2.],[3.,4.]]`);
     await ready(page);
     await page.click('#copy-embed');
     const code = await page.inputValue('#embed-code');
     assert.match(code, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/embed\.html#[^"]+" title="actlab: Softmax" sandbox="allow-scripts"/);
     // A tutorial page elsewhere (about:blank origin) pastes the snippet.
-    const host = await newPage(chrome.browser);
+    const host = await newPage(env.browser);
     await host.page.setContent(`<!doctype html><body><h1>Tutorial</h1>${code}</body>`);
     const frame = await (await host.page.waitForSelector('iframe')).contentFrame();
     await frame.waitForFunction(() => window.actlab?.plot?.uplot?.data?.[1]?.length === 1000);
@@ -36,8 +34,8 @@ describe('embed', () => {
   });
 
   test('the sample tutorial page renders every <actlab-plot> from one wasm instance, and its frames', async () => {
-    const { page, errors } = await newPage(chrome.browser);
-    await page.goto(`${server.url}tutorial.html`);
+    const { page, errors } = await newPage(env.browser);
+    await page.goto(`${env.url}tutorial.html`);
     await page.waitForFunction(() => [...document.querySelectorAll('actlab-plot')].every((e) => e.uplot?.data?.[1]?.length === 1000));
     const plots = await page.$$eval('actlab-plot', (els) => els.map((e) => ({ id: e.id, series: e.uplot.series.slice(1).map((s) => [s.label, s.show]) })));
     assert.deepEqual(plots.find((p) => p.id === 'wc-gelu').series, [['GELU', true], ['GELU′', true], ['ReLU', true], ['ReLU′', true]]);

@@ -1,26 +1,17 @@
 // The playground in headless Chromium: every function plots f and f' from the wasm kernels,
 // controls change the data, gallery / compare / language work, screenshots for a human look.
-import { test, before, after, describe } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { startServer, launch, newPage, ready, idle } from './browser.js';
+import { useBrowser, newPage, ready, idle } from './browser.js';
 
 const OUT = 'test-output';
-let server, chrome;
-
-before(async () => {
-  mkdirSync(OUT, { recursive: true });
-  server = await startServer();
-  chrome = await launch();
-});
-after(async () => {
-  await chrome?.close();
-  await server?.close();
-});
+mkdirSync(OUT, { recursive: true });
+const env = useBrowser();
 
 async function open(opts) {
-  const { page, errors } = await newPage(chrome.browser, opts);
-  await page.goto(server.url);
+  const { page, errors } = await newPage(env.browser, opts);
+  await page.goto(env.url);
   await ready(page);
   return { page, errors };
 }
@@ -80,7 +71,7 @@ describe('playground', () => {
 
   test('the curve comes first; the list and controls that follow do not move it (phone and desktop)', async () => {
     for (const width of [375, 1280]) {
-      const { page, errors } = await newPage(chrome.browser, { width, height: 800 });
+      const { page, errors } = await newPage(env.browser, { width, height: 800 });
       // The plot's box at the moment the first curve is drawn, before anything else is built.
       await page.addInitScript(() => {
         const mark = performance.mark.bind(performance);
@@ -93,7 +84,7 @@ describe('playground', () => {
           return mark(name, ...rest);
         };
       });
-      await page.goto(server.url);
+      await page.goto(env.url);
       await ready(page);
       const box = () => page.evaluate(() => { const r = document.getElementById('plot').getBoundingClientRect(); return [r.top, r.left, r.width, r.height]; });
       const first = await page.evaluate(() => window.firstBox);

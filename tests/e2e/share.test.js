@@ -1,16 +1,14 @@
 // Share links: opening one restores exactly that view; tampered fields are dropped with a notice
 // and nothing from the URL runs; back/forward walk through states.
-import { test, before, after, describe } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, ready, idle } from './browser.js';
+import { useBrowser, newPage, ready, idle } from './browser.js';
 
-let server, chrome;
-before(async () => { server = await startServer(); chrome = await launch(); });
-after(async () => { await chrome?.close(); await server?.close(); });
+const env = useBrowser();
 
 async function open(hash, opts) {
-  const { page, errors } = await newPage(chrome.browser, opts);
-  await page.goto(`${server.url}${hash}`);
+  const { page, errors } = await newPage(env.browser, opts);
+  await page.goto(`${env.url}${hash}`);
   await ready(page);
   return { page, errors };
 }

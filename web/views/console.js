@@ -4,13 +4,14 @@
 // once per burst; the parse of a changed text is cached (a 1000 x 1000 tensor is ~8 MB of text).
 import { t } from '../ui/i18n.js';
 import { paramsOf } from '../ui/curves.js';
+import { typedInto } from '../ui/typing.js';
 
 const $ = (id) => document.getElementById(id);
 // The console code (parser, printer) is not needed for the first curve: it loads after it.
 let consoleMod = null;
 export const loadConsole = () => (consoleMod ??= import('../ui/console.js'));
 const parsed = { text: null, r: null, gtext: null, g: null };
-let typing = 0;
+let typing = null;
 let queued = null;
 
 async function update({ store, cat }) {
@@ -87,21 +88,11 @@ async function update({ store, cat }) {
 
 export default {
   deps: ['fn', 'params', 'tensor', 'grad', 'lang', 'view', 'expr'],
-  pending: () => typing !== 0,
-  /** Apply a pending edit now (the page is being left). */
-  flush(store) {
-    if (!typing) return;
-    clearTimeout(typing);
-    typing = 0;
-    store.set({ tensor: $('tensor-input').value });
-  },
+  pending: () => typing.pending(),
+  flush: () => typing.flush(),
   mount({ store }) {
-    $('tensor-input').addEventListener('input', () => {
-      clearTimeout(typing);
-      const v = $('tensor-input').value;
-      // Short texts evaluate at once; long pastes wait for a pause in typing.
-      typing = setTimeout(() => { typing = 0; store.set({ tensor: v }); }, v.length > 20000 ? 250 : 0);
-    });
+    // Short texts evaluate at once; long pastes wait for a pause in typing.
+    typing = typedInto($('tensor-input'), store, 'tensor', (v) => (v.length > 20000 ? 250 : 0));
     $('grad-custom').addEventListener('input', () => {
       const s = store.get();
       store.set({ grad: $('grad-custom').checked ? ($('grad-input').value || s.tensor) : null });

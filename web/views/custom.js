@@ -2,23 +2,18 @@
 // function stays and the message points at the character; the link carries the source.
 import { formatParseError } from '../lib/caret.js';
 import { CUSTOM, EXAMPLES, compileCustom } from '../ui/custom.js';
+import { typedInto } from '../ui/typing.js';
 
 const $ = (id) => document.getElementById(id);
-let timer = 0;
+let typing = null;
 let compiled = { source: null, generation: -1 };
 let error = null;
 
 export default {
   deps: ['expr'],
   first: true,  // before the plot: it defines the function the plot may draw
-  pending: () => timer !== 0,
-  /** Apply a debounced edit now (the page is being left). */
-  flush(store) {
-    if (!timer) return;
-    clearTimeout(timer);
-    timer = 0;
-    store.set({ expr: $('expr').value });
-  },
+  pending: () => typing.pending(),
+  flush: () => typing.flush(),
   mount({ store, cat, boot }) {
     compiled = { source: boot.state.expr, generation: cat.generation };
     error = boot.custom.error ? boot.custom : null;
@@ -29,10 +24,7 @@ export default {
       $('expr-examples').value = '';
       store.set({ expr: $('expr').value, fn: CUSTOM });
     });
-    $('expr').addEventListener('input', () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => { timer = 0; store.set({ expr: $('expr').value }); }, 120);
-    });
+    typing = typedInto($('expr'), store, 'expr', () => 120);
     $('expr-plot').addEventListener('click', () => {
       const s = store.get();
       if (cat.custom) store.set({ fn: CUSTOM, view: s.view === 'gallery' ? 'plot' : s.view });

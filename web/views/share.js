@@ -122,7 +122,7 @@ export default {
     $('embed-close').addEventListener('click', () => ($('embed-box').hidden = true));
     // Leaving or reloading: the newest text is in the link or in storage, even mid-debounce.
     addEventListener('pagehide', () => {
-      for (const v of ctx.views) v.flush?.(store);
+      for (const v of ctx.views) v.flush?.();
       store.flush();
       this.writeUrl();
     });

@@ -1,0 +1,19 @@
+// A text box whose value reaches the state after a pause in typing; pending() tells idle()
+// an edit is on its way, and flush() applies it at once (the page is being left).
+export function typedInto(box, store, key, delay) {
+  let timer = 0;
+  box.addEventListener('input', () => {
+    clearTimeout(timer);
+    const v = box.value;
+    timer = setTimeout(() => { timer = 0; store.set({ [key]: v }); }, delay(v));
+  });
+  return {
+    pending: () => timer !== 0,
+    flush() {
+      if (!timer) return;
+      clearTimeout(timer);
+      timer = 0;
+      store.set({ [key]: box.value });
+    },
+  };
+}
