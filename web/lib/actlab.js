@@ -78,8 +78,7 @@ class Actlab {
     this.functions = deepFreeze(JSON.parse(M.functionsJson()));
     /** The C++ side's limits: expression size (exprChars, exprDepth, exprNodes, exprParams) and heapMax bytes. */
     this.limits = deepFreeze(JSON.parse(M.limitsJson()));
-    // A plain object, not a Map: a call site's constant name ('ReLU') hits V8's keyed-load cache,
-    // where Map.get hashed and probed on every call (Chromium profile: a third of a small call).
+    // A plain object, not a Map: a call site's constant name hits V8's keyed-load cache.
     this.#fns = Object.create(null);
     this.functions.forEach((spec, index) => { this.#fns[spec.name] = { index, spec, packing: packingOf(spec) }; });
     // Kept here, not read from M per call: M is a dictionary-mode object (Emscripten adds its
@@ -317,8 +316,7 @@ class Actlab {
     const offP = align16(Math.max(dims, 0) * 4 + 4);
     const offW = dflt ? offP : offP + align16(values.length * 8 + 8);
     const head = dflt ? offP : offW + align16(weight.length * 4 + 4);
-    // All on the heap already (the zero-copy path): nothing to lay out (skipping staggered() saved
-    // ~5 ns per call in node).
+    // All on the heap already (the zero-copy path): nothing to lay out.
     const offs = xs || gs || !oh ? staggered(head, xs ? n * 4 : 0, gs ? ng * 4 : 0, oh ? 0 : nOut * 4) : null;
     const base = this.#reserve(offs ? offs[3] : head);
     const xPtr = xs ? base + offs[0] : xp;
@@ -336,8 +334,8 @@ class Actlab {
   }
 
   // A large element-wise call through copies, CHUNK elements at a time: each piece of x,
-  // gradOutput and the result stays in L2 from the copy in through the kernel to the copy out
-  // (ReLU backward at 1M in node: 0.62 -> 0.42 ns/element), and the scratch block stays small.
+  // gradOutput and the result stays in L2 from the copy in through the kernel to the copy out,
+  // and the scratch block stays small.
   // The first piece validates the parameters; an error there leaves `out` untouched.
   #chunked(fn, backward, xs, gs, params, out) {
     const n = xs.length;
@@ -484,7 +482,7 @@ function toF32(a, what) {
 
 // Params object -> one double per declared param (C++ validates ranges), plus PReLU weights.
 // Called on every forward/backward, so it allocates nothing for number, bool, choice and dim
-// params (a LeakyReLU call with { negative_slope } spent half its 300 ns here).
+// params (allocation was most of a small call's cost).
 const NO_PARAMS = Object.freeze({});
 const NO_WEIGHT = new Float32Array(0);
 // spec -> { names, defaults, packed }: built once per spec. `packed` is rewritten by every call
@@ -501,7 +499,7 @@ function packingOf(spec) {
   }
   return k;
 }
-// `k`: packingOf(spec), which built-ins keep beside their spec (a WeakMap lookup per call cost ~5 ns in node).
+// `k`: packingOf(spec), which built-ins keep beside their spec (no WeakMap lookup per call).
 function packParams(spec, params, k = packingOf(spec)) {
   if (params == null || typeof params !== 'object') throw new TypeError('params must be an object');
   let any = false;

@@ -67,8 +67,8 @@ export function effectiveDim(spec, params, ndim) {
  * { error } (PyTorch's wording from the kernels).
  */
 // Per-library scratch on the wasm heap: x, grad_output, y and dx of the last size used. A console
-// evaluation then allocates no JS arrays (on this kind of VM a fresh 4 MB array costs ~12 ms);
-// the results are views, read at once by the printer and the picture.
+// evaluation then allocates no JS arrays (fresh big arrays are slow to create); the results are
+// views, read at once by the printer and the picture.
 const scratch = new WeakMap();
 function buffers(lab, n, nOut) {
   let b = scratch.get(lab);

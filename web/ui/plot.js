@@ -11,7 +11,7 @@ export const systemDark = matchMedia('(prefers-color-scheme: dark)');
 /** 'light' or 'dark' for a theme setting ('system' follows the operating system). */
 export const effectiveTheme = (theme) => (theme === 'system' ? (systemDark.matches ? 'dark' : 'light') : theme);
 
-// The page palette is read once per theme (getComputedStyle costs ~0.1 ms a call).
+// The page palette is read once per theme (getComputedStyle is slow enough to matter per frame).
 const paletteCache = new Map();
 export const palette = (el) => {
   const key = el ? null : document.documentElement.dataset.theme;
