@@ -1,6 +1,6 @@
 // Loop driver for elementwise kernels. An op is a class template over the vector type:
 //   template <class V> struct Op { explicit Op(const Ctx&); V f(V x) const; V df(V x, V g) const; };
-// The wide loop (2 x F4, or F1 in the scalar wasm build) and the remainder loop (F1)
+// The wide loops (4, 2 and 1 F4 per pass, or F1 in the scalar wasm build) and the remainder loop (F1)
 // instantiate the same source, so every lane count computes the same formula.
 #pragma once
 #include <algorithm>
@@ -14,22 +14,16 @@
 namespace actlab {
 
 // Ops whose f(x) is post(x, pre(x)) (Softplus, LogSigmoid: an exp, then a log1p of it) declare
-// pre/post, and the forward runs them in two passes over blocks of kStageBlock elements. Fused
-// in one loop V8 ran them ~1.4x slower: together they hold more constants than x64 has vector
-// registers, and the spills sit on the critical path. A block of pre(x) stays in L1.
+// pre/post, and the forward runs them in two passes over blocks of kStageBlock elements: fused,
+// they hold more constants than x64 has vector registers and spill. A block of pre(x) stays in L1.
 template <class T, class = void> struct staged : std::false_type {};
 template <class T> struct staged<T, std::void_t<decltype(&T::pre), decltype(&T::post)>> : std::true_type {};
 constexpr std::ptrdiff_t kStageBlock = 256;
 
-// Four vectors per pass, then two, then one lane at a time. V8 schedules little across a loop
-// body, so four independent vectors per pass ran 10-28% faster than two for cheap backward
-// kernels and ~12% for Sigmoid/SiLU (node, 64K, alternated A/B); eight spilled (Tanh 1.7x slower),
-// and a loop over an array of four, or a one-vector tail loop, lost the gain on GELU and Mish.
-// Loop bounds and indices are pointer-sized locals: stores through the output could alias c
-// (c.n was reloaded every pass), and an int64 index cost a wrap and extra adds per pass in wasm32.
-// The four-vector loop walks pointers to an end pointer: with an index V8 swapped two registers
-// on every back edge, and the pointer walk ran the cheap kernels in 0.8-0.95x the time in node at
-// 64K (the copy the same; Chromium's newer V8 gained only on Softshrink, 0.9x).
+// Four vectors per pass, then two, then one lane at a time: V8 schedules little across a loop
+// body, so independent vectors give it the overlap (eight spill). Loop bounds are pointer-sized
+// locals, since stores through the output could alias c; the four-vector loop walks pointers to
+// an end pointer, since with an index V8 shuffles registers on every back edge.
 template <template <class> class Op> void ew_forward(const Ctx& c) {
   const Op<Wide> w(c);
   const Op<F1> s(c);

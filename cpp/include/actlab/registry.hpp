@@ -29,7 +29,7 @@ constexpr int kMaxDims = 16;
 // A resolved shape, held inline: run() fills one per call, and a heap allocation there was a
 // measurable part of a small call's cost.
 struct Dims {
-  int64_t d[kMaxDims];  // not zeroed (a memset on every call, ~8 ns): only [0, nd) is ever read
+  int64_t d[kMaxDims];  // not zeroed (a memset per call): only [0, nd) is ever read
   int nd = 0;
   Dims() = default;
   // Copies read only [0, nd) too (the rest is uninitialized).
