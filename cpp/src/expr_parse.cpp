@@ -32,16 +32,6 @@ namespace {
 
 // ------------------------------------------------------------------ tokens
 
-enum class Tok : uint8_t { Num, Name, Str, Op, Sep, End };
-
-struct Token {
-  Tok kind = Tok::End;
-  std::string text;   // Name / Op / Str (decoded)
-  double num = 0;
-  bool integer = false;
-  int pos = 0;        // byte offset
-};
-
 bool is_name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_name_char(char c) { return is_name_start(c) || is_digit(c); }
@@ -219,6 +209,14 @@ class Lexer {
   }
 };
 
+}  // namespace
+
+bool tokenize(const std::string& text, std::vector<Token>& out, ExprError& err) {
+  return Lexer(text, err).run(out);
+}
+
+namespace {
+
 // ------------------------------------------------------------------ parser
 
 // A parsed operand: what Val carries plus modules and functions (until they are called).
@@ -236,7 +234,7 @@ class Parser {
 
   // On success the builder's graph is complete (root set, compacted).
   bool run() {
-    if (!Lexer(text_, err_).run(toks_)) return false;
+    if (!tokenize(text_, toks_, err_)) return false;
     int root = -1;
     while (true) {
       while (at(Tok::Sep)) ++i_;
