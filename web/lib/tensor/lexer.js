@@ -12,6 +12,7 @@ const isIdChar = (c) => isIdStart(c) || isDigit(c);
 const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`)); // exact doubles
 const isRadixDigit = (c, radix) => (radix === 16 ? isDigit(c) || ((c | 32) >= 97 && (c | 32) <= 102) : c >= 48 && c < 48 + radix);
 export const OPS2 = new Set(['**', '//', '==', '!=', '<=', '>=', '->', ':=', '<<', '>>', '+=', '-=', '*=', '/=']);
+const STRING_PREFIX = /^(?:[rbuf]|rb|br|rf|fr)$/i; // Python's: r'..' etc. are strings, not a name + a string
 const OPS1 = '[](){},.=;+-*/:%@<>&|^~!?$`\\';
 
 export class Lexer {
@@ -83,6 +84,10 @@ export class Lexer {
         while (j < n && isIdChar(s.charCodeAt(j))) j++;
         this.type = T_NAME;
         this.text = s.slice(i, j);
+        const q = s.charCodeAt(j);
+        if ((q === 39 || q === 34) && STRING_PREFIX.test(this.text)) {
+          fail("string prefixes (r'', f'', b'') are not supported", i, 'NotSupported');
+        }
         this.i = j;
         return;
       }
@@ -242,6 +247,9 @@ export class Lexer {
 
   scanString(i, quote) {
     const s = this.s;
+    if (s.charCodeAt(i + 1) === quote && s.charCodeAt(i + 2) === quote) {
+      fail('triple-quoted strings are not supported', i, 'NotSupported');
+    }
     let j = i + 1;
     for (;;) {
       const c = s.charCodeAt(j);
