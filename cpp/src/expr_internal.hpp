@@ -20,6 +20,21 @@
 namespace actlab {
 namespace ex {
 
+// ------------------------------------------------------------------ tokens (expr_parse.cpp)
+// Sep is ';' or a newline outside brackets; End closes every token list.
+enum class Tok : uint8_t { Num, Name, Str, Op, Sep, End };
+
+struct Token {
+  Tok kind = Tok::End;
+  std::string text;   // Num: the spelling; Name / Op / Sep; Str: decoded
+  double num = 0;
+  bool integer = false;
+  int pos = 0;        // byte offset
+};
+
+// The whole text as tokens, End last; false with err (message, byte offset) at a bad token.
+bool tokenize(const std::string& text, std::vector<Token>& out, ExprError& err);
+
 enum class Op : uint8_t {
   // leaves
   Const, Param, X, ZerosLike, OnesLike,

@@ -32,16 +32,6 @@ namespace {
 
 // ------------------------------------------------------------------ tokens
 
-enum class Tok : uint8_t { Num, Name, Str, Op, Sep, End };
-
-struct Token {
-  Tok kind = Tok::End;
-  std::string text;   // Name / Op / Str (decoded)
-  double num = 0;
-  bool integer = false;
-  int pos = 0;        // byte offset
-};
-
 bool is_name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_name_char(char c) { return is_name_start(c) || is_digit(c); }
@@ -159,8 +149,9 @@ class Lexer {
     };
     if (s_[i] != '.') {
       if (!digits()) return fail("SyntaxError: invalid decimal literal", i);
-      if ((s_[start] == '0' && clean.size() > 1 && clean.find_first_not_of('0') != std::string::npos) &&
-          (i >= n || (s_[i] != '.' && s_[i] != 'e' && s_[i] != 'E')))
+      // 01.5, 01e1 and 01j are valid Python: only a plain integer may not start with 0
+      const bool more = i < n && (s_[i] == '.' || (s_[i] | 0x20) == 'e' || (s_[i] | 0x20) == 'j');
+      if (s_[start] == '0' && clean.size() > 1 && clean.find_first_not_of('0') != std::string::npos && !more)
         return fail("SyntaxError: leading zeros in decimal integer literals are not permitted", start);
     }
     if (i < n && s_[i] == '.') {
@@ -179,7 +170,8 @@ class Lexer {
     if (i < n && (s_[i] == 'j' || s_[i] == 'J'))
       return fail("complex numbers are not supported", start);
     if (i < n && (is_name_char(s_[i]) || s_[i] == '.')) {
-      if (s_[start] == '0' && i == start + 1 && (s_[i] == 'x' || s_[i] == 'o' || s_[i] == 'b' || s_[i] == 'X'))
+      const char prefix = char(s_[i] | 0x20);  // 0x, 0o, 0b in either case
+      if (s_[start] == '0' && i == start + 1 && (prefix == 'x' || prefix == 'o' || prefix == 'b'))
         return fail("SyntaxError: hexadecimal, octal and binary literals are not supported", start);
       return fail("SyntaxError: invalid decimal literal", i);
     }
@@ -219,6 +211,14 @@ class Lexer {
   }
 };
 
+}  // namespace
+
+bool tokenize(const std::string& text, std::vector<Token>& out, ExprError& err) {
+  return Lexer(text, err).run(out);
+}
+
+namespace {
+
 // ------------------------------------------------------------------ parser
 
 // A parsed operand: what Val carries plus modules and functions (until they are called).
@@ -236,7 +236,7 @@ class Parser {
 
   // On success the builder's graph is complete (root set, compacted).
   bool run() {
-    if (!Lexer(text_, err_).run(toks_)) return false;
+    if (!tokenize(text_, toks_, err_)) return false;
     int root = -1;
     while (true) {
       while (at(Tok::Sep)) ++i_;

@@ -9,106 +9,16 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "actlab/expr.hpp"
 #include "actlab/registry.hpp"
 #include "actlab/vecmath.hpp"
 #include "fixtures.hpp"
+#include "json.hpp"
 
 using namespace actlab;
 
 namespace {
-
-// ------------------------------------------------------------------ a small JSON reader
-
-struct Json {
-  enum Kind { Null, Bool, Num, Str, Arr, Obj } kind = Null;
-  double num = 0;
-  std::string str;
-  std::vector<Json> arr;
-  std::vector<std::pair<std::string, Json>> obj;
-  const Json* get(const std::string& k) const {
-    for (const auto& kv : obj)
-      if (kv.first == k) return &kv.second;
-    return nullptr;
-  }
-};
-
-struct JsonParser {
-  const std::string& s;
-  size_t i = 0;
-  void ws() { while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i; }
-  bool parse(Json& out) {
-    ws();
-    if (i >= s.size()) return false;
-    const char c = s[i];
-    if (c == '{') {
-      out.kind = Json::Obj;
-      ++i;
-      ws();
-      if (s[i] == '}') { ++i; return true; }
-      while (true) {
-        Json k;
-        if (!parse(k) || k.kind != Json::Str) return false;
-        ws();
-        if (s[i++] != ':') return false;
-        Json v;
-        if (!parse(v)) return false;
-        out.obj.emplace_back(k.str, std::move(v));
-        ws();
-        if (s[i] == ',') { ++i; continue; }
-        if (s[i] == '}') { ++i; return true; }
-        return false;
-      }
-    }
-    if (c == '[') {
-      out.kind = Json::Arr;
-      ++i;
-      ws();
-      if (s[i] == ']') { ++i; return true; }
-      while (true) {
-        Json v;
-        if (!parse(v)) return false;
-        out.arr.push_back(std::move(v));
-        ws();
-        if (s[i] == ',') { ++i; continue; }
-        if (s[i] == ']') { ++i; return true; }
-        return false;
-      }
-    }
-    if (c == '"') {
-      out.kind = Json::Str;
-      ++i;
-      while (i < s.size() && s[i] != '"') {
-        if (s[i] == '\\') {
-          const char e = s[++i];
-          if (e == 'n') out.str += '\n';
-          else if (e == 't') out.str += '\t';
-          else if (e == 'u') {  // \u00XX only (the generator writes ASCII)
-            out.str += char(std::strtol(s.substr(i + 1, 4).c_str(), nullptr, 16));
-            i += 4;
-          } else out.str += e;
-          ++i;
-          continue;
-        }
-        out.str += s[i++];
-      }
-      ++i;
-      return true;
-    }
-    if (s.compare(i, 4, "true") == 0) { out.kind = Json::Bool; out.num = 1; i += 4; return true; }
-    if (s.compare(i, 5, "false") == 0) { out.kind = Json::Bool; i += 5; return true; }
-    if (s.compare(i, 4, "null") == 0) { i += 4; return true; }
-    char* end = nullptr;
-    out.kind = Json::Num;
-    out.num = std::strtod(s.c_str() + i, &end);
-    if (end == s.c_str() + i) return false;
-    i = size_t(end - s.c_str());
-    return true;
-  }
-};
 
 std::vector<float> floats(const Json& a) {
   std::vector<float> v;
@@ -125,14 +35,8 @@ struct ExprCase {
 std::vector<float> g_grad_output;  // the fixtures' grad_output pattern for dx
 
 bool load_expr_fixtures(std::vector<float>& x, std::vector<ExprCase>& cases) {
-  std::ifstream in(g_fixture_dir + "/expr.json");
-  if (!in) return false;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
-  JsonParser p{text};
   Json doc;
-  if (!p.parse(doc)) return false;
+  if (!read_json_file(g_fixture_dir + "/expr.json", doc)) return false;
   x = floats(*doc.get("x"));
   g_grad_output = floats(*doc.get("g"));
   for (const Json& c : doc.get("cases")->arr) {
