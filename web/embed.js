@@ -68,6 +68,14 @@ function fit() {
   lastH = h;
 }
 new ResizeObserver(fit).observe(document.body);
+// "Open in the playground": a new tab where the frame may open one; inside a sandbox without
+// allow-popups the browser refuses, and the frame itself goes to the playground instead.
+$('open-playground').addEventListener('click', (e) => {
+  e.preventDefault();
+  const tab = window.open($('open-playground').href, '_blank');
+  if (tab) tab.opener = null;
+  else location.assign($('open-playground').href);
+});
 addEventListener('hashchange', () => (linkHasExpr(location.hash.slice(1)) && !lab.hasExpr ? location.reload() : load()));
 load();
 window.actlab = { lab, plot, get state() { return state; } };

@@ -2,6 +2,7 @@
 // several plots sharing one wasm instance on the sample tutorial page; Copy embed code round-trips.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { useBrowser, newPage, ready } from './browser.js';
 
 const env = useBrowser();
@@ -13,7 +14,7 @@ describe('embed', () => {
     await ready(page);
     await page.click('#copy-embed');
     const code = await page.inputValue('#embed-code');
-    assert.match(code, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/embed\.html#[^"]+" title="actlab: Softmax" sandbox="allow-scripts"/);
+    assert.match(code, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/embed\.html#[^"]+" title="actlab: Softmax" sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox"/);
     // A tutorial page elsewhere (about:blank origin) pastes the snippet.
     const host = await newPage(env.browser);
     await host.page.setContent(`<!doctype html><body><h1>Tutorial</h1>${code}</body>`);
@@ -56,4 +57,35 @@ describe('embed', () => {
     assert.deepEqual(errors, []);
     await page.close();
   });
+
+  test('"Open in the playground" works from a sandboxed frame on another origin, with and without allow-popups', async () => {
+    const { page, errors, context } = await newPage(env.browser);
+    const src = `${env.url}embed.html#fn=ELU&alpha=0.5&x=-3,3`;
+    for (const sandbox of ['allow-scripts allow-popups allow-popups-to-escape-sandbox', 'allow-scripts']) {
+      // A tutorial page from another origin (its own server, another port).
+      const html = `<!doctype html><body><h1>Tutorial</h1><iframe src="${src}" sandbox="${sandbox}" style="width:100%;height:440px"></iframe></body>`;
+      const host = createServer((req, res) => { res.setHeader('content-type', 'text/html'); res.end(html); });
+      await new Promise((r) => host.listen(0, '127.0.0.1', r));
+      await page.goto(`http://127.0.0.1:${host.address().port}/`);
+      const frame = await (await page.waitForSelector('iframe')).contentFrame();
+      await frame.waitForFunction(() => window.actlab?.plot?.uplot?.data?.[1]?.length === 1000);
+      if (sandbox.includes('allow-popups')) {
+        const [tab] = await Promise.all([context.waitForEvent('page'), frame.click('#open-playground')]);
+        await tab.waitForFunction(() => window.actlab?.store?.get().fn === 'ELU');
+        assert.equal(await tab.evaluate(() => window.actlab.store.get().params.ELU.alpha), 0.5);
+        assert.equal(await tab.evaluate(() => window.opener), null);
+        await tab.close();
+      } else {
+        // No popups allowed: the frame itself becomes the playground.
+        await frame.click('#open-playground');
+        const f2 = page.frames().find((f) => f !== page.mainFrame());
+        await f2.waitForURL(/127\.0\.0\.1:\d+\/#.*fn=ELU/);
+        await f2.waitForFunction(() => window.actlab?.store?.get().fn === 'ELU');
+      }
+      host.close();
+    }
+    assert.deepEqual(errors.filter((e) => !/Blocked opening/.test(e)), []);
+    await page.close();
+  });
 });
+
