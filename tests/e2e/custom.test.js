@@ -64,6 +64,32 @@ describe('custom activations', () => {
     assert.match(msg, /\n\s*\^/);
     assert.equal(await page.inputValue('#expr'), 'x * torch.sigmoud(x)');
     assert.deepEqual(await page.evaluate(() => Array.from(window.actlab.plot.uplot.data[1].slice(0, 5))), good);
+    // The plot says it shows the last version that compiled; that version cannot be re-plotted as new.
+    assert.equal(await page.isVisible('#plot-stale'), true);
+    assert.equal(await page.isDisabled('#expr-plot'), true);
+    // The link keeps the last expression that compiled, and says so next to Copy link.
+    assert.match(decodeURIComponent(page.url()), /expr=x \* torch\.sigmoid\(x\)(&|$)/);
+    assert.match(await page.textContent('#link-status li[data-key="expr"]'), /does not compile/);
+    const link = page.url();
+    const b = await newPage(env.browser);
+    await b.page.goto(link);
+    await ready(b.page);
+    await idle(b.page);
+    assert.equal(await b.page.isHidden('#notice'), true, 'no "parts of this link were ignored"');
+    assert.equal(await b.page.evaluate(() => window.actlab.store.get().fn), 'Custom');
+    assert.deepEqual(await b.page.evaluate(() => Array.from(window.actlab.plot.uplot.data[1].slice(0, 5))), good);
+    // A reload of the same page keeps the broken text being edited (this browser's draft).
+    await page.reload();
+    await ready(page);
+    await idle(page);
+    assert.equal(await page.inputValue('#expr'), 'x * torch.sigmoud(x)');
+    assert.deepEqual(await page.evaluate(() => Array.from(window.actlab.plot.uplot.data[1].slice(0, 5))), good);
+    // Fixed: the link follows again.
+    await page.fill('#expr', 'x * torch.sigmoid(2 * x)');
+    await idle(page);
+    assert.equal(await page.isHidden('#plot-stale'), true);
+    assert.match(decodeURIComponent(page.url()), /expr=x \* torch\.sigmoid\(2 \* x\)/);
+    await b.page.close();
     await page.close();
   });
 

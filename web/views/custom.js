@@ -10,7 +10,7 @@ let compiled = { source: null, generation: -1 };
 let error = null;
 
 export default {
-  deps: ['expr'],
+  deps: ['expr', 'fn', 'overlays', 'lang'],
   first: true,  // before the plot: it defines the function the plot may draw
   pending: () => typing.pending(),
   flush: () => typing.flush(),
@@ -52,7 +52,10 @@ export default {
     $('expr-error').hidden = !error;
     // Errors without a position (evaluation limits) are shown as they are.
     $('expr-error').textContent = !error ? '' : error.pos >= 0 ? formatParseError(s.expr, { message: error.error, pos: error.pos }) : error.error;
-    $('expr-plot').disabled = !cat.custom;
+    $('expr-plot').disabled = !cat.custom || !!error;
+    // A broken edit leaves the last good function on the plot: say so there.
+    const shown = s.fn === CUSTOM || s.overlays.some((o) => o.fn === CUSTOM);
+    $('plot-stale').hidden = !(error && cat.custom && shown);
     return undefined;
   },
 };

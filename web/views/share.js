@@ -77,10 +77,18 @@ export default {
   pending: () => timer !== 0,
   mount(ctx) {
     const { store, cat } = ctx;
+    // The link of a state, and what it leaves out. An expression that does not compile stays
+    // out: the link holds the last one that did.
+    this.report = (s) => {
+      const broken = s.expr !== (cat.custom?.source ?? '') && cat.lab.hasExpr;
+      const r = cat.codec.encodeReport(broken ? { ...s, expr: cat.custom?.source ?? '' } : s);
+      if (broken) r.leftOut.push({ key: 'expr', why: t(s.lang, 'exprNotCompiled') });
+      return r;
+    };
     this.writeUrl = () => {
       timer = 0;
       const s = store.get();
-      const { hash: h, leftOut } = cat.codec.encodeReport(s);
+      const { hash: h, leftOut } = this.report(s);
       saveDraft(s, h, leftOut);
       renderLinkStatus(s, leftOut, store);
       if (h === location.hash.slice(1)) return;
@@ -129,7 +137,7 @@ export default {
   },
   render(s, changed, { store, cat }) {
     if (changed.has('init')) {
-      renderLinkStatus(s, cat.codec.encodeReport(s).leftOut, store);
+      renderLinkStatus(s, this.report(s).leftOut, store);
       return;
     }
     // History calls cost ~1 ms: during a drag the URL follows at most every 200 ms (and at the end).
