@@ -326,4 +326,41 @@ describe('playground', () => {
     assert.deepEqual(errors, []);
     await page.close();
   });
+
+  test('switching language re-texts the kink box at once', async () => {
+    const { page } = await open();
+    await page.click('#fnlist button[data-fn="ReLU"]');
+    await idle(page);
+    const en = await page.textContent('#kinks h4');
+    await page.selectOption('#lang', 'zh');
+    await idle(page);
+    const zh = await page.textContent('#kinks h4');
+    assert.notEqual(zh, en);
+    assert.match(zh, /[\u4e00-\u9fff]/);
+    await page.close();
+  });
+
+  test('each tab brings its view into sight and focuses its input; Enter in search keeps the view', async () => {
+    for (const width of [1280, 375]) {
+      const { page } = await open({ width, height: 740 });
+      const inView = (sel) => page.evaluate((s) => { const r = document.querySelector(s).getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }, sel);
+      await page.click('.tab[data-view="console"]');
+      await idle(page);
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'tensor-input');
+      assert.ok(await inView('#tensor-input'), `console input in view at ${width}px`);
+      await page.fill('#search', 'elu');
+      await page.press('#search', 'Enter');
+      await idle(page);
+      assert.equal(await page.evaluate(() => window.actlab.store.get().view), 'console');
+      await page.click('.tab[data-view="plot"]');
+      await idle(page);
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'fn-title');
+      assert.ok(await inView('#fn-title'));
+      await page.click('.tab[data-view="gallery"]');
+      await idle(page);
+      assert.equal(await page.evaluate(() => document.activeElement.className), 'card');
+      await page.close();
+    }
+  });
 });
+

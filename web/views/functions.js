@@ -11,7 +11,7 @@ export default {
     $('search').addEventListener('keydown', (e) => {
       if (e.key !== 'Enter') return;
       const first = $('fnlist').querySelector('button');
-      if (first) store.set({ fn: first.dataset.fn, view: 'plot' });
+      if (first) store.set({ fn: first.dataset.fn, view: store.get().view === 'gallery' ? 'plot' : store.get().view });
     });
   },
   render(s, changed, { store, cat }) {

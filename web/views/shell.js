@@ -12,7 +12,16 @@ export default {
     for (const [code, { name }] of Object.entries(LANGUAGES)) $('lang').append(new Option(name, code));
     $('lang').addEventListener('input', () => store.set({ lang: $('lang').value }));
     $('theme').addEventListener('input', () => store.set({ theme: $('theme').value }));
-    for (const b of document.querySelectorAll('.tab')) b.addEventListener('click', () => store.set({ view: b.dataset.view }));
+    // A tab brings its view into sight and puts the focus where that view's work starts.
+    const target = { plot: () => $('fn-title'), console: () => $('tensor-input'), gallery: () => $('gallery').querySelector('.card') ?? $('view-gallery') };
+    for (const b of document.querySelectorAll('.tab')) {
+      b.addEventListener('click', () => {
+        store.set({ view: b.dataset.view }, { now: true });
+        const el = target[b.dataset.view]();
+        el.scrollIntoView({ block: b.dataset.view === 'console' ? 'center' : 'start' });
+        el.focus({ preventScroll: true });
+      });
+    }
   },
   render(s, changed, { cat }) {
     const any = (k) => changed.has('init') || changed.has(k);
