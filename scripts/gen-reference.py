@@ -299,10 +299,6 @@ def dimwise_cases(fn):
     return out
 
 
-def implicit_softmax_dim(ndim):
-    return 0 if ndim in (0, 1, 3) else 1
-
-
 def resolved_dim(fn, vals, shape):
     nd = len(shape)
     if "fixedDim" in fn:
@@ -310,7 +306,7 @@ def resolved_dim(fn, vals, shape):
     else:
         d = vals["dim"]
         if d is None:
-            d = implicit_softmax_dim(nd)
+            d = next(p for p in fn["params"] if p["kind"] == "dim")["implicitDim"][nd]
     n = max(nd, 1)
     return d + n if d < 0 else d
 

@@ -30,6 +30,7 @@ const std::vector<Fn>& registry() {
       for (size_t i = 0; i < f.params.size(); ++i) {
         f.defaults[i] = f.params[i].def;
         if (f.params[i].kind == PKind::Weight) { f.default_weight = float(f.params[i].def); f.n_default_weight = 1; }
+        if (std::isnan(f.params[i].def) && !f.params[i].implicit_dim) std::abort();  // a None default needs the dim it means
       }
     }
     return t;
@@ -70,7 +71,7 @@ bool check_param(const Fn& f, const Param& p, double v, std::string& err) {
   switch (p.kind) {
     case PKind::Weight: return true;
     case PKind::Dim:
-      if (std::isnan(v) && std::isnan(p.def)) return true;  // None
+      if (std::isnan(v) && p.implicit_dim) return true;  // None
       if (!std::isfinite(v) || v != std::floor(v)) return fail(err, who() + " must be an integer, got " + fmt_num(v));
       // Beyond int64, torch fails while reading the argument (and the cast would be undefined).
       if (!(v >= -0x1p63 && v < 0x1p63)) return fail(err, "Overflow when unpacking long");
@@ -142,7 +143,7 @@ bool prepare(const Fn& f, Ctx& c, const int64_t* shape, int ndim, const double* 
   const int di = dim_param_index(f);
   if (di >= 0) {
     double d = params[di];
-    if (std::isnan(d)) d = (nd == 0 || nd == 1 || nd == 3) ? 0 : 1;  // torch's implicit softmax dim
+    if (std::isnan(d)) d = f.params[size_t(di)].implicit_dim[nd];
     if (!wrap_dim(int64_t(d), nd, c.dim, err)) return false;
   } else if (f.fixed_dim != kNoDim) {
     if (f.check && !f.check(c, err)) return false;
@@ -251,6 +252,11 @@ std::string functions_json() {
       if (std::isfinite(p.min)) o += ",\"min\":" + jnum(p.min);
       if (std::isfinite(p.max)) o += ",\"max\":" + jnum(p.max);
       o += ",\"lo\":" + jnum(p.lo) + ",\"hi\":" + jnum(p.hi);
+      if (p.implicit_dim) {
+        o += ",\"implicitDim\":[";
+        for (int nd = 0; nd <= kMaxDims; ++nd) o += (nd ? "," : "") + std::to_string(p.implicit_dim[nd]);
+        o += "]";
+      }
       if (!p.choices.empty()) {
         o += ",\"choices\":[";
         for (size_t k = 0; k < p.choices.size(); ++k) o += (k ? "," : "") + jstr(p.choices[k]);

@@ -57,7 +57,7 @@ export function effectiveDim(spec, params, ndim) {
   const p = spec.params.find((q) => q.kind === 'dim');
   if (!p) return null;
   let d = params.dim === undefined ? p.default : params.dim;
-  if (d === null) d = ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;  // torch's _get_softmax_dim
+  if (d === null) d = p.implicitDim[ndim];
   if (ndim === 0) return null;
   return d < 0 ? d + ndim : d;
 }

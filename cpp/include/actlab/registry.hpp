@@ -10,6 +10,7 @@
 namespace actlab {
 
 constexpr int kNoDim = 1 << 20;
+constexpr int kMaxDims = 16;
 
 enum class PKind { Number, Int, Bool, Choice, Dim, Weight };
 
@@ -22,9 +23,8 @@ struct Param {
   double lo = -1, hi = 1;    // slider range for the UI
   std::vector<std::string> choices;
   std::string doc;
+  const int8_t* implicit_dim = nullptr;  // Dim: the dim torch picks for None, by input ndim 0..kMaxDims (None is invalid without it)
 };
-
-constexpr int kMaxDims = 16;
 
 // A resolved shape, held inline: run() fills one per call, and a heap allocation there was a
 // measurable part of a small call's cost.
