@@ -23,6 +23,7 @@ Deterministic: every random tensor comes from a torch.Generator with a fixed see
 import json
 import math
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -197,31 +198,26 @@ def elementwise_param_sets(fn):
 # ----------------------------------------------------------------------------- torch callables
 
 def make_callable(fn, vals):
-    name, module = fn["name"], fn["module"]
-    if module == "actlab":
-        if name == "SwiGLU":
-            dim = vals["dim"]
-
-            def swiglu(x):
-                a, b = x.chunk(2, dim)
-                return F.silu(a) * b
-            return swiglu
-        raise SystemExit("don't know how to build actlab function %s in torch" % name)
-    if name == "RReLU":
-        assert not vals["training"], "RReLU training mode has no fixtures"
-        m = torch.nn.RReLU(vals["lower"], vals["upper"])
-        m.eval()
-        return m
-    if name == "PReLU":
-        w = vals["weight"]
-        if isinstance(w, (list, tuple)):
-            m = torch.nn.PReLU(num_parameters=len(w))
-            m.weight.data = torch.tensor(w, dtype=F32)
-        else:
-            m = torch.nn.PReLU(num_parameters=1, init=w)
-        return m
-    kwargs = {p["name"]: vals[p["name"]] for p in fn["params"]}
-    return getattr(torch.nn, name)(**kwargs)
+    """The torch module as the table builds it: torchDef, torchCtor, each mode param's modeCode."""
+    ns = {"torch": torch, "nn": torch.nn, "F": F}
+    exec(fn.get("torchDef", ""), ns)
+    named = set(re.findall(r"\{(\w+)\}", fn["torchCtor"]))
+    args, channels = {}, {}
+    for p in fn["params"]:
+        v = vals[p["name"]]
+        if p["kind"] == "weight" and isinstance(v, (list, tuple)):  # one per channel: set once built
+            channels[p["name"]], v = v, p["default"]
+        args[p["name"]] = v
+    ns["_arg"] = args
+    ns["_kw"] = {p["name"]: args[p["name"]] for p in fn["params"] if "torch" not in p and p["name"] not in named}
+    m = eval(re.sub(r"\{(\w+)\}", lambda g: "**_kw" if g.group(1) == "kwargs" else "_arg[%r]" % g.group(1),
+                    fn["torchCtor"]), ns)
+    for name, w in channels.items():
+        getattr(m, name).data = torch.tensor(w, dtype=F32)
+    for p in fn["params"]:
+        if p.get("torch") == "mode":
+            exec(p["modeCode"][bool(vals[p["name"]])], dict(ns, f=m))
+    return m
 
 
 # ----------------------------------------------------------------------------- inputs

@@ -204,7 +204,7 @@ const std::vector<FSig>& fsigs() {
       bool weight = false;
       for (size_t k = 0; k < f.params.size(); ++k) {
         if (f.params[k].kind == PKind::Weight) weight = true;
-        if (f.name == "RReLU" && f.params[k].name == "seed") continue;  // actlab's, not F.rrelu's
+        if (f.params[k].torch == PTorch::None) continue;  // actlab's, not F.<functional>'s
         s.params.push_back(int(k));
       }
       if (weight) continue;  // PReLU: its weight is a tensor

@@ -27,6 +27,7 @@ const std::vector<Fn>& registry() {
     register_gating(t);
     for (Fn& f : t) {
       if (f.params.size() > Fn::kMaxParams) std::abort();  // raise kMaxParams (every test fails first)
+      if (f.module != "torch.nn" && !f.torch_ctor) std::abort();  // nn.<name> is only torch.nn's
       for (size_t i = 0; i < f.params.size(); ++i) {
         f.defaults[i] = f.params[i].def;
         if (f.params[i].kind == PKind::Weight) { f.default_weight = float(f.params[i].def); f.n_default_weight = 1; }
@@ -234,6 +235,8 @@ std::string functions_json() {
     if (f.cheap) o += ",\"cheap\":true";
     if (f.activated_half >= 0) o += ",\"activatedHalf\":" + std::to_string(f.activated_half);
     if (f.fixed_dim != kNoDim) o += ",\"fixedDim\":" + std::to_string(f.fixed_dim);
+    o += ",\"torchCtor\":" + (f.torch_ctor ? jstr(f.torch_ctor) : jstr("nn." + f.name + "({kwargs})"));
+    if (f.torch_def) o += ",\"torchDef\":" + jstr(f.torch_def);
     o += ",\"latex\":" + jstr(f.latex) + ",\"dlatex\":" + jstr(f.dlatex) + ",\"range\":" + jstr(f.range);
     o += ",\"params\":[";
     std::vector<double> defs;
@@ -252,6 +255,9 @@ std::string functions_json() {
       if (std::isfinite(p.min)) o += ",\"min\":" + jnum(p.min);
       if (std::isfinite(p.max)) o += ",\"max\":" + jnum(p.max);
       o += ",\"lo\":" + jnum(p.lo) + ",\"hi\":" + jnum(p.hi);
+      if (p.torch == PTorch::None) o += ",\"torch\":\"none\"";
+      if (p.torch == PTorch::Mode)
+        o += ",\"torch\":\"mode\",\"modeCode\":[" + jstr(p.mode_code[0]) + "," + jstr(p.mode_code[1]) + "]";
       if (p.implicit_dim) {
         o += ",\"implicitDim\":[";
         for (int nd = 0; nd <= kMaxDims; ++nd) o += (nd ? "," : "") + std::to_string(p.implicit_dim[nd]);

@@ -182,8 +182,12 @@ void register_relu_family(std::vector<Fn>& t) {
   {
     Param tr; tr.name = "training"; tr.kind = PKind::Bool; tr.def = 0; tr.min = 0; tr.max = 1; tr.lo = 0; tr.hi = 1;
     tr.doc = "sample a slope per element from U(lower, upper) (module.train())";
+    tr.torch = PTorch::Mode;
+    tr.mode_code[0] = "f.eval()   # fixed slope (lower + upper) / 2";
+    tr.mode_code[1] = "f.train()  # random slopes: torch's RNG differs from actlab's seed";
     Param sd; sd.name = "seed"; sd.kind = PKind::Int; sd.def = 0; sd.min = 0; sd.max = 4294967295.0; sd.lo = 0; sd.hi = 100;
     sd.doc = "generator seed for training mode (actlab's generator, not torch.manual_seed)";
+    sd.torch = PTorch::None;
     f.params = {num("lower", 1.0 / 8, 0, 1, "lower bound of the random slope", 0, 1),
                 num("upper", 1.0 / 3, 0, 1, "upper bound of the random slope", 0, 1), tr, sd};
   }
@@ -200,6 +204,7 @@ void register_relu_family(std::vector<Fn>& t) {
 
   f = {}; f.name = "PReLU"; f.cheap = true; f.family = "relu";
   f.functional = "prelu";
+  f.torch_ctor = "nn.PReLU(init={weight})";
   {
     Param w; w.name = "weight"; w.kind = PKind::Weight; w.def = 0.25; w.lo = -1; w.hi = 1;
     w.doc = "learnable slope: one value, or one per channel (dim 1)";

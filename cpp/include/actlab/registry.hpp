@@ -13,6 +13,9 @@ constexpr int kNoDim = 1 << 20;
 constexpr int kMaxDims = 16;
 
 enum class PKind { Number, Int, Bool, Choice, Dim, Weight };
+// How torch takes a param: a keyword of the same name of the module's constructor (and of
+// F.<functional>), only as the module's train()/eval() mode, or not at all (actlab's option).
+enum class PTorch : uint8_t { Keyword, Mode, None };
 
 struct Param {
   std::string name;
@@ -23,6 +26,8 @@ struct Param {
   double lo = -1, hi = 1;    // slider range for the UI
   std::vector<std::string> choices;
   std::string doc;
+  PTorch torch = PTorch::Keyword;
+  const char* mode_code[2] = {};  // Mode: Python that puts module f in the state for false, true
   const int8_t* implicit_dim = nullptr;  // Dim: the dim torch picks for None, by input ndim 0..kMaxDims (None is invalid without it)
 };
 
@@ -66,6 +71,10 @@ struct Fn {
   std::string latex;          // f(x)
   std::string dlatex;         // f'(x) (elementwise) or the Jacobian-vector form
   std::string range;          // output range, LaTeX
+  // Python building the torch module: {kwargs} = the Keyword params it does not name, {p} = param
+  // p's value; nullptr: nn.<name>({kwargs}).
+  const char* torch_ctor = nullptr;
+  const char* torch_def = nullptr;  // Python defining the module where torch.nn has none (uses torch, nn, F)
   std::vector<Param> params;
   bool dimwise = false;       // needs a shape (Softmax, GLU, PReLU per-channel ...)
   bool halves = false;        // output is half the input along dim (GLU, SwiGLU)
