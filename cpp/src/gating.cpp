@@ -86,6 +86,7 @@ Param gate_dim() {
 void register_gating(std::vector<Fn>& t) {
   Fn f;
   f = {}; f.name = "GLU"; f.family = "gating"; f.dimwise = true; f.halves = true; f.activated_half = 1;
+  f.functional = "glu";
   f.params = {gate_dim()};
   f.latex = R"(a \otimes \sigma(b),\quad (a, b) = \operatorname{chunk}(x, 2, \text{dim}))";
   f.dlatex = R"(\frac{\partial}{\partial a} = \sigma(b),\quad \frac{\partial}{\partial b} = a\,\sigma(b)(1 - \sigma(b)))";

@@ -234,6 +234,7 @@ bool softmax2d_check(const Ctx& c, std::string& err) {
 void register_softmax(std::vector<Fn>& t) {
   Fn f;
   f = {}; f.name = "Softmax"; f.family = "softmax"; f.dimwise = true;
+  f.functional = "softmax";
   f.params = {dim_param()};
   f.latex = R"(\operatorname{softmax}(x)_i = \frac{e^{x_i}}{\sum_j e^{x_j}})";
   f.dlatex = R"(\frac{\partial p_i}{\partial x_j} = p_i(\delta_{ij} - p_j))";
@@ -243,6 +244,7 @@ void register_softmax(std::vector<Fn>& t) {
   t.push_back(f);
 
   f = {}; f.name = "Softmin"; f.family = "softmax"; f.dimwise = true;
+  f.functional = "softmin";
   f.params = {dim_param()};
   f.latex = R"(\operatorname{softmin}(x)_i = \frac{e^{-x_i}}{\sum_j e^{-x_j}})";
   f.dlatex = R"(\frac{\partial p_i}{\partial x_j} = -p_i(\delta_{ij} - p_j))";
@@ -252,6 +254,7 @@ void register_softmax(std::vector<Fn>& t) {
   t.push_back(f);
 
   f = {}; f.name = "LogSoftmax"; f.family = "softmax"; f.dimwise = true;
+  f.functional = "log_softmax";
   f.params = {dim_param()};
   f.latex = R"(\log\operatorname{softmax}(x)_i = x_i - \log\sum_j e^{x_j})";
   f.dlatex = R"(\frac{\partial y_i}{\partial x_j} = \delta_{ij} - p_j)";

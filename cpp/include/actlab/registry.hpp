@@ -28,6 +28,7 @@ struct Param {
   std::string doc;
   PTorch torch = PTorch::Keyword;
   const char* mode_code[2] = {};  // Mode: Python that puts module f in the state for false, true
+  bool required = false;          // torch has no default for it (nn.Threshold's, F.threshold's)
   const int8_t* implicit_dim = nullptr;  // Dim: the dim torch picks for None, by input ndim 0..kMaxDims (None is invalid without it)
 };
 
@@ -67,6 +68,7 @@ struct Fn {
   std::string name;           // PyTorch module class name
   std::string module = "torch.nn";
   std::string functional;     // torch.nn.functional name, e.g. "leaky_relu"
+  bool inplace = false;       // F.<functional> takes inplace=
   std::string family;         // learner's grouping, e.g. "relu", "sigmoid"
   std::string latex;          // f(x)
   std::string dlatex;         // f'(x) (elementwise) or the Jacobian-vector form
