@@ -5,7 +5,8 @@ Writes tests/fixtures/kernels.tsv and tests/fixtures/kernels.bin (see FORMAT bel
 
 The list of functions is NOT hard-coded: it comes from the native tool
 build/native/actlab-dump (built here if missing), which prints the function table as JSON;
-`actlab-dump kinks <Name> <p1> ...` gives the kink positions for a param set.
+`actlab-dump kinks <Name> <p1> ...` gives the kink positions for a param set and
+`actlab-dump check <Name> <p1> ...` the table's error for it (an empty line when valid).
 
 Run with Debian's interpreter (the one that has torch 1.13):  /usr/bin/python3 scripts/gen-reference.py
 Options:  --rebuild   rebuild actlab-dump even if it exists.
@@ -64,8 +65,8 @@ def load_table():
     return json.loads(out.decode("utf-8"))
 
 
-def kink_arg(p, v):
-    """One param value as actlab-dump's kinks mode takes it (a number)."""
+def dump_arg(p, v):
+    """One param value as actlab-dump's kinks and check modes take it (a number)."""
     k = p["kind"]
     if k == "choice":
         return str(p["choices"].index(v))
@@ -81,9 +82,15 @@ def kink_arg(p, v):
 
 
 def kinks(fn, values):
-    args = [DUMP, "kinks", fn["name"]] + [kink_arg(p, values[p["name"]]) for p in fn["params"]]
+    args = [DUMP, "kinks", fn["name"]] + [dump_arg(p, values[p["name"]]) for p in fn["params"]]
     out = subprocess.run(args, cwd=ROOT, check=True, stdout=subprocess.PIPE).stdout
     return [float(k) for k in json.loads(out.decode("utf-8"))]
+
+
+def table_error(fn, values):
+    """The table's validation of a param set, cross-param checks included: "" when valid."""
+    args = [DUMP, "check", fn["name"]] + [dump_arg(p, values[p["name"]]) for p in fn["params"]]
+    return subprocess.run(args, cwd=ROOT, check=True, stdout=subprocess.PIPE).stdout.decode("utf-8").strip()
 
 
 # ----------------------------------------------------------------------------- params
@@ -123,18 +130,6 @@ def params_text(fn, vals):
     return ";".join("%s=%s" % (p["name"], fmt_value(p, vals[p["name"]])) for p in fn["params"])
 
 
-def valid_set(fn, vals):
-    """Constraints between params that the table's per-param ranges cannot express."""
-    name = fn["name"]
-    if name == "Hardtanh" and not vals["min_val"] < vals["max_val"]:
-        return False
-    if name == "RReLU" and not vals["lower"] <= vals["upper"]:
-        return False
-    if name == "CELU" and vals["alpha"] == 0:
-        return False
-    return True
-
-
 def number_variant(fn, p, base):
     """A non-default value inside [lo, hi] (and [min, max]) for a number param."""
     lo, hi = float(p["lo"]), float(p["hi"])
@@ -148,7 +143,7 @@ def number_variant(fn, p, base):
             continue
         vals = dict(base)
         vals[p["name"]] = v
-        if valid_set(fn, vals):
+        if not table_error(fn, vals):
             return vals
     return None
 
