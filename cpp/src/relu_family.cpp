@@ -183,8 +183,9 @@ void register_relu_family(std::vector<Fn>& t) {
     Param tr; tr.name = "training"; tr.kind = PKind::Bool; tr.def = 0; tr.min = 0; tr.max = 1; tr.lo = 0; tr.hi = 1;
     tr.doc = "sample a slope per element from U(lower, upper) (module.train())";
     tr.torch = PTorch::Mode;
-    tr.mode_code[0] = "f.eval()   # fixed slope (lower + upper) / 2";
-    tr.mode_code[1] = "f.train()  # random slopes: torch's RNG differs from actlab's seed";
+    static const char* const kModeCode[] = {"f.eval()   # fixed slope (lower + upper) / 2",
+                                            "f.train()  # random slopes: torch's RNG differs from actlab's seed"};
+    tr.mode_code = kModeCode;
     Param sd; sd.name = "seed"; sd.kind = PKind::Int; sd.def = 0; sd.min = 0; sd.max = 4294967295.0; sd.lo = 0; sd.hi = 100;
     sd.doc = "generator seed for training mode (actlab's generator, not torch.manual_seed)";
     sd.torch = PTorch::None;
