@@ -238,7 +238,6 @@ ACTLAB_MINSIZE std::string functions_json() {
     key(o, "dimwise") += f.dimwise ? "true" : "false";
     key(o, "halves") += f.halves ? "true" : "false";
     if (f.index_keyed) key(o, "indexKeyed") += "true";
-    if (f.cheap) key(o, "cheap") += "true";
     if (f.activated_half >= 0) key(o, "activatedHalf") += std::to_string(f.activated_half);
     if (f.fixed_dim != kNoDim) key(o, "fixedDim") += std::to_string(f.fixed_dim);
     if (f.torch_ctor) jstr(key(o, "torchCtor"), f.torch_ctor);

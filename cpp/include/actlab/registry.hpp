@@ -79,6 +79,7 @@ struct Fn {
                               // cannot be split into pieces computed separately
   bool cheap = false;         // no transcendental per element (compares, selects, a division at
                               // most): held to the copy ceiling in the benchmarks, not to exp's cost
+                              // (the bench build's cheapJson(), not lab.functions)
   bool inplace = false;       // F.<functional> takes inplace=
   int activated_half = -1;    // gating: the half that goes through the nonlinearity (0 = a, 1 = b)
   int fixed_dim = kNoDim;     // dim-wise functions without a dim param (Softmax2d: -3)
