@@ -36,19 +36,16 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
 import { launch, newPage } from '../tests/e2e/browser.js';
-import { loadActlab } from '../web/lib/actlab.js';
 
 const SIZES = [4096, 65536, 1048576];
 const SAMPLES = 9, MIN_MS = 25, WARM_MS = 50;
 const configFile = fileURLToPath(new URL('./bench-browser/vite.config.js', import.meta.url));
-// Cheap = no transcendental call per element (compares, selects, a division at most): the C++
-// table's `cheap` flag.
-const CHEAP = new Set((await loadActlab()).functions.filter((f) => f.cheap).map((f) => f.name));
 // Every way a peer offers to get the result; the best peer is the fastest valid one (tfjs has no out=).
 const PEERS = ['js', 'jsOut', 'tfjs', 'ort', 'ortOut'];
 // The forms that return a fresh array: actlab's new-array API is compared with these (like for like).
 const NEW_ARRAY_PEERS = ['js', 'tfjs', 'ort'];
 const only = process.argv.slice(2);
+let CHEAP;
 const started = performance.now();
 const loadStart = loadavg();
 const log = (s) => process.stderr.write(s);
@@ -82,6 +79,9 @@ try {
   if (Object.keys(env.ort.failed).length) log(`ORT models that did not load: ${JSON.stringify(env.ort.failed)}\n`);
 
   const names = env.actlab.functions.map((f) => f.name).filter((n) => !only.length || only.includes(n));
+  // Cheap = no transcendental call per element (compares, selects, a division at most): the C++
+  // table's `cheap` flag, from the bench build the page runs.
+  CHEAP = new Set(env.actlab.functions.filter((f) => f.cheap).map((f) => f.name));
   // Correctness first (N = 4,096): every contender against actlab's API output.
   const checks = {};
   for (const name of names) checks[name] = await page.evaluate((n) => window.bench.validate(n), name);

@@ -5,7 +5,8 @@ Writes tests/fixtures/kernels.tsv and tests/fixtures/kernels.bin (see FORMAT bel
 
 The list of functions is NOT hard-coded: it comes from the native tool
 build/native/actlab-dump (built here if missing), which prints the function table as JSON;
-`actlab-dump kinks <Name> <p1> ...` gives the kink positions for a param set.
+`actlab-dump kinks <Name> <p1> ...` gives the kink positions for a param set and
+`actlab-dump check <Name> <p1> ...` the table's error for it (an empty line when valid).
 
 Run with Debian's interpreter (the one that has torch 1.13):  /usr/bin/python3 scripts/gen-reference.py
 Options:  --rebuild   rebuild actlab-dump even if it exists.
@@ -23,6 +24,7 @@ Deterministic: every random tensor comes from a torch.Generator with a fixed see
 import json
 import math
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -63,8 +65,8 @@ def load_table():
     return json.loads(out.decode("utf-8"))
 
 
-def kink_arg(p, v):
-    """One param value as actlab-dump's kinks mode takes it (a number)."""
+def dump_arg(p, v):
+    """One param value as actlab-dump's kinks and check modes take it (a number)."""
     k = p["kind"]
     if k == "choice":
         return str(p["choices"].index(v))
@@ -80,9 +82,15 @@ def kink_arg(p, v):
 
 
 def kinks(fn, values):
-    args = [DUMP, "kinks", fn["name"]] + [kink_arg(p, values[p["name"]]) for p in fn["params"]]
+    args = [DUMP, "kinks", fn["name"]] + [dump_arg(p, values[p["name"]]) for p in fn["params"]]
     out = subprocess.run(args, cwd=ROOT, check=True, stdout=subprocess.PIPE).stdout
     return [float(k) for k in json.loads(out.decode("utf-8"))]
+
+
+def table_error(fn, values):
+    """The table's validation of a param set, cross-param checks included: "" when valid."""
+    args = [DUMP, "check", fn["name"]] + [dump_arg(p, values[p["name"]]) for p in fn["params"]]
+    return subprocess.run(args, cwd=ROOT, check=True, stdout=subprocess.PIPE).stdout.decode("utf-8").strip()
 
 
 # ----------------------------------------------------------------------------- params
@@ -122,18 +130,6 @@ def params_text(fn, vals):
     return ";".join("%s=%s" % (p["name"], fmt_value(p, vals[p["name"]])) for p in fn["params"])
 
 
-def valid_set(fn, vals):
-    """Constraints between params that the table's per-param ranges cannot express."""
-    name = fn["name"]
-    if name == "Hardtanh" and not vals["min_val"] < vals["max_val"]:
-        return False
-    if name == "RReLU" and not vals["lower"] <= vals["upper"]:
-        return False
-    if name == "CELU" and vals["alpha"] == 0:
-        return False
-    return True
-
-
 def number_variant(fn, p, base):
     """A non-default value inside [lo, hi] (and [min, max]) for a number param."""
     lo, hi = float(p["lo"]), float(p["hi"])
@@ -147,7 +143,7 @@ def number_variant(fn, p, base):
             continue
         vals = dict(base)
         vals[p["name"]] = v
-        if valid_set(fn, vals):
+        if not table_error(fn, vals):
             return vals
     return None
 
@@ -197,31 +193,26 @@ def elementwise_param_sets(fn):
 # ----------------------------------------------------------------------------- torch callables
 
 def make_callable(fn, vals):
-    name, module = fn["name"], fn["module"]
-    if module == "actlab":
-        if name == "SwiGLU":
-            dim = vals["dim"]
-
-            def swiglu(x):
-                a, b = x.chunk(2, dim)
-                return F.silu(a) * b
-            return swiglu
-        raise SystemExit("don't know how to build actlab function %s in torch" % name)
-    if name == "RReLU":
-        assert not vals["training"], "RReLU training mode has no fixtures"
-        m = torch.nn.RReLU(vals["lower"], vals["upper"])
-        m.eval()
-        return m
-    if name == "PReLU":
-        w = vals["weight"]
-        if isinstance(w, (list, tuple)):
-            m = torch.nn.PReLU(num_parameters=len(w))
-            m.weight.data = torch.tensor(w, dtype=F32)
-        else:
-            m = torch.nn.PReLU(num_parameters=1, init=w)
-        return m
-    kwargs = {p["name"]: vals[p["name"]] for p in fn["params"]}
-    return getattr(torch.nn, name)(**kwargs)
+    """The torch module as the table builds it: torchDef, torchCtor, each mode param's modeCode."""
+    ns = {"torch": torch, "nn": torch.nn, "F": F}
+    exec(fn.get("torchDef", ""), ns)
+    named = set(re.findall(r"\{(\w+)\}", fn["torchCtor"]))
+    args, channels = {}, {}
+    for p in fn["params"]:
+        v = vals[p["name"]]
+        if p["kind"] == "weight" and isinstance(v, (list, tuple)):  # one per channel: set once built
+            channels[p["name"]], v = v, p["default"]
+        args[p["name"]] = v
+    ns["_arg"] = args
+    ns["_kw"] = {p["name"]: args[p["name"]] for p in fn["params"] if "torch" not in p and p["name"] not in named}
+    m = eval(re.sub(r"\{(\w+)\}", lambda g: "**_kw" if g.group(1) == "kwargs" else "_arg[%r]" % g.group(1),
+                    fn["torchCtor"]), ns)
+    for name, w in channels.items():
+        getattr(m, name).data = torch.tensor(w, dtype=F32)
+    for p in fn["params"]:
+        if p.get("torch") == "mode":
+            exec(p["modeCode"][bool(vals[p["name"]])], dict(ns, f=m))
+    return m
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -299,10 +290,6 @@ def dimwise_cases(fn):
     return out
 
 
-def implicit_softmax_dim(ndim):
-    return 0 if ndim in (0, 1, 3) else 1
-
-
 def resolved_dim(fn, vals, shape):
     nd = len(shape)
     if "fixedDim" in fn:
@@ -310,7 +297,7 @@ def resolved_dim(fn, vals, shape):
     else:
         d = vals["dim"]
         if d is None:
-            d = implicit_softmax_dim(nd)
+            d = next(p for p in fn["params"] if p["kind"] == "dim")["implicitDim"][nd]
     n = max(nd, 1)
     return d + n if d < 0 else d
 

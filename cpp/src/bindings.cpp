@@ -9,9 +9,11 @@
 #include <cmath>
 #include <cstdio>
 
-#include "actlab/elementwise.hpp"
 #include "actlab/registry.hpp"
 #include "actlab/expr.hpp"  // its limits are reported by every build (the link codec needs them)
+#if ACTLAB_BENCH
+#include "actlab/elementwise.hpp"
+#endif
 
 using namespace actlab;
 
@@ -61,6 +63,7 @@ int kinks_js(int fn, uintptr_t params, uintptr_t out, int cap) {
   return int(k.size());
 }
 
+#if ACTLAB_BENCH
 // The bandwidth ceilings bench:browser holds kernels to: the element-wise loop drivers with no
 // maths, so the same 128-bit loads and stores as every kernel (memmove, which copyWithin runs,
 // uses the CPU's widest vectors), and none of run()'s checks. A backward reads two arrays
@@ -81,6 +84,15 @@ void copy2_kernel_js(uintptr_t a, uintptr_t b, uintptr_t dst, double n) {
   c.x = ptr<const float>(a); c.g = ptr<const float>(b); c.out = ptr<float>(dst); c.n = int64_t(n);
   ew_backward<CopyOp>(c);
 }
+
+// The functions bench:browser holds to the copy ceiling (Fn::cheap), as a JSON list of names.
+std::string cheap_json() {
+  std::string o;
+  for (const Fn& f : registry())
+    if (f.cheap) o += (o.empty() ? "[\"" : ",\"") + f.name + "\"";
+  return o.empty() ? "[]" : o + "]";
+}
+#endif
 
 bool simd_build() {
 #if ACTLAB_WASM_SIMD_BUILD
@@ -176,6 +188,9 @@ EMSCRIPTEN_BINDINGS(actlab) {
   emscripten::function("kinks", &kinks_js);
   emscripten::function("simd", &simd_build);
   emscripten::function("heapInUse", &heap_in_use);
+#if ACTLAB_BENCH
   emscripten::function("copyKernel", &copy_kernel_js);
   emscripten::function("copy2Kernel", &copy2_kernel_js);
+  emscripten::function("cheapJson", &cheap_json);
+#endif
 }

@@ -41,7 +41,7 @@ bool celu_check(const Ctx& c, std::string& err) {
 void register_exp_linear(std::vector<Fn>& t) {
   Fn f;
   f = {}; f.name = "ELU"; f.family = "exp-linear";
-  f.functional = "elu";
+  f.functional = "elu"; f.inplace = true;
   f.params = {num("alpha", 1.0, 0, 3, "value approached as x -> -inf is -alpha")};
   f.latex = R"(\begin{cases}x & x > 0\\ \alpha\,(e^{x} - 1) & x \le 0\end{cases})";
   f.dlatex = R"(\begin{cases}1 & x > 0\\ \alpha e^{x} & x \le 0\end{cases})";
@@ -50,7 +50,7 @@ void register_exp_linear(std::vector<Fn>& t) {
   t.push_back(elementwise<ELUOp>(f));
 
   f = {}; f.name = "CELU"; f.family = "exp-linear";
-  f.functional = "celu";
+  f.functional = "celu"; f.inplace = true;
   f.params = {num("alpha", 1.0, 0.1, 3, "value approached as x -> -inf is -alpha")};
   f.latex = R"(\max(0, x) + \min(0, \alpha\,(e^{x/\alpha} - 1)))";
   f.dlatex = R"(\begin{cases}1 & x > 0\\ e^{x/\alpha} & x \le 0\end{cases})";
@@ -60,7 +60,7 @@ void register_exp_linear(std::vector<Fn>& t) {
   t.push_back(elementwise<CELUOp>(f));
 
   f = {}; f.name = "SELU"; f.family = "exp-linear";
-  f.functional = "selu";
+  f.functional = "selu"; f.inplace = true;
   f.latex = R"(\lambda \begin{cases}x & x > 0\\ \alpha\,(e^{x} - 1) & x \le 0\end{cases},\ \alpha \approx 1.6733,\ \lambda \approx 1.0507)";
   f.dlatex = R"(\lambda \begin{cases}1 & x > 0\\ \alpha e^{x} & x \le 0\end{cases})";
   f.range = "(-\\lambda\\alpha, \\infty)";

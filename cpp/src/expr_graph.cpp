@@ -145,10 +145,8 @@ const MathConst kMathConsts[] = {
     {"pi", 3.141592653589793}, {"e", 2.718281828459045}, {"tau", 6.283185307179586},
     {"inf", INFINITY}, {"nan", NAN},
 };
-// F.X names that exist in torch but cannot be elementwise expressions here.
-const char* const kFUnsupported[] = {"prelu", "softmax", "softmin", "log_softmax", "glu", "gumbel_softmax"};
-const char* const kInplace[] = {"threshold", "relu", "hardtanh", "relu6", "elu", "selu", "celu",
-                                "leaky_relu", "rrelu", "hardsigmoid", "silu", "mish", "hardswish"};
+// F.X names torch has and the table lacks (dim-wise): refused by name rather than as unknown.
+const char* const kFNotInTable[] = {"gumbel_softmax"};
 
 template <class T, size_t N> bool contains(const T (&arr)[N], const std::string& s) {
   for (const auto& a : arr)
@@ -204,12 +202,11 @@ const std::vector<FSig>& fsigs() {
       bool weight = false;
       for (size_t k = 0; k < f.params.size(); ++k) {
         if (f.params[k].kind == PKind::Weight) weight = true;
-        if (f.name == "RReLU" && f.params[k].name == "seed") continue;  // actlab's, not F.rrelu's
+        if (f.params[k].torch == PTorch::None) continue;  // actlab's, not F.<functional>'s
         s.params.push_back(int(k));
+        if (f.params[k].required) s.nreq = 1 + int(s.params.size());
       }
       if (weight) continue;  // PReLU: its weight is a tensor
-      s.inplace = contains(kInplace, f.functional);
-      s.required = f.functional == "threshold";
       t.push_back(s);
     }
     return t;
@@ -220,6 +217,12 @@ const std::vector<FSig>& fsigs() {
 const FSig* find_fsig(const std::string& functional) {
   for (const FSig& s : fsigs())
     if (s.fn->functional == functional) return &s;
+  return nullptr;
+}
+
+const Fn* find_functional(const std::string& functional) {
+  for (const Fn& f : registry())
+    if (!f.functional.empty() && f.functional == functional) return &f;
   return nullptr;
 }
 
@@ -237,7 +240,7 @@ Attr lookup_attr(const std::string& module, const std::string& name, std::string
   } else if (module == "torch.nn") {
     if (name == "functional") { qualified = "torch.nn.functional"; return Attr::Module; }
   } else if (module == "torch.nn.functional") {
-    if (find_fsig(name) || contains(kFUnsupported, name)) { qualified = "F." + name; return Attr::Func; }
+    if (find_functional(name) || contains(kFNotInTable, name)) { qualified = "F." + name; return Attr::Func; }
   } else if (module == "math") {
     if (contains(kMathFuncs, name)) { qualified = "math." + name; return Attr::Func; }
     for (const auto& c : kMathConsts)
@@ -622,7 +625,7 @@ int Builder::builtin(const FSig& sig, const std::string& name, Spell spell, cons
     n.args[k] = node;
     pv[k] = dval_[size_t(node)];
   }
-  if (sig.inplace && vals.size() > 1 + sig.params.size()) {  // F.X(..., inplace=...)
+  if (sig.fn->inplace && vals.size() > 1 + sig.params.size()) {  // F.X(..., inplace=...)
     const Val& ip = vals.back();
     if (ip.node != -2) {
       const Node* P = ip.kind == Val::Node ? &g.nodes[size_t(ip.node)] : nullptr;
@@ -661,16 +664,18 @@ int Builder::call(const std::string& func, int fpos, int self, const std::vector
   bool posonly = false;
   const FSig* sig = nullptr;
   if (module == "F") {
-    if (name == "prelu")
-      return bad("F.prelu is not supported in expressions (its weight is a tensor); for one slope write "
-                 "F.leaky_relu(x, negative_slope=w)", fpos);
-    if (name != "" && !find_fsig(name))
+    sig = find_fsig(name);
+    if (!sig) {
+      const Fn* f = find_functional(name);
+      if (f && !f->dimwise)  // PReLU: element-wise, but its weight is a tensor
+        return bad("F." + name + " is not supported in expressions (its weight is a tensor); for one slope write "
+                   "F.leaky_relu(x, negative_slope=w)", fpos);
       return bad("F." + name + " is dim-wise (it mixes elements along a dim); custom expressions are elementwise",
                  fpos);
-    sig = find_fsig(name);
+    }
     for (int k : sig->params) names.push_back(sig->fn->params[size_t(k)].name);
-    if (sig->inplace) names.push_back("inplace");
-    if (sig->required) nreq = 1 + int(sig->params.size());
+    if (sig->fn->inplace) names.push_back("inplace");
+    nreq = sig->nreq;
   } else if (module == "torch") {
     if (name == "clamp" || name == "clip") names = {"input", "min", "max"};
     else if (name == "maximum" || name == "minimum") names = {"input", "other"}, nreq = 2;
@@ -896,7 +901,7 @@ struct Printer {
         for (int k : sig->params) {
           const Param& p = f.params[size_t(k)];
           const Node& v = g.nodes[size_t(n.args[size_t(k)])];
-          if (!sig->required && v.op == Op::Const && v.value == p.def) continue;
+          if (!p.required && v.op == Op::Const && v.value == p.def) continue;
           std::string val;
           if (p.kind == PKind::Choice) val = "'" + p.choices[size_t(v.value)] + "'";
           else if (p.kind == PKind::Bool) val = v.value != 0 ? "True" : "False";

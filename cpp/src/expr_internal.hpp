@@ -80,15 +80,15 @@ struct Graph {
 bool scalar_apply(const Node& n, const double* v, double& out, std::string& err);
 
 // The F.X signature of a registry entry: the registry params F.X accepts (RReLU's seed is
-// actlab's, not torch's), whether it takes inplace=, whether its params are required.
+// actlab's, not torch's) and how many leading arguments it requires.
 struct FSig {
   const Fn* fn = nullptr;
   int index = -1;                 // registry index
   std::vector<int> params;        // registry param indices, in F.X's positional order
-  bool inplace = false;
-  bool required = false;          // F.threshold(input, threshold, value)
+  int nreq = 1;                   // input and the params torch has no default for
 };
 const FSig* find_fsig(const std::string& functional);
+const Fn* find_functional(const std::string& functional);  // callable in expressions or not
 const std::vector<FSig>& fsigs();
 
 // Python repr of a float/int constant (shortest round-trip), math.inf / math.nan for specials.

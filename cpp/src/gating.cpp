@@ -86,6 +86,7 @@ Param gate_dim() {
 void register_gating(std::vector<Fn>& t) {
   Fn f;
   f = {}; f.name = "GLU"; f.family = "gating"; f.dimwise = true; f.halves = true; f.activated_half = 1;
+  f.functional = "glu";
   f.params = {gate_dim()};
   f.latex = R"(a \otimes \sigma(b),\quad (a, b) = \operatorname{chunk}(x, 2, \text{dim}))";
   f.dlatex = R"(\frac{\partial}{\partial a} = \sigma(b),\quad \frac{\partial}{\partial b} = a\,\sigma(b)(1 - \sigma(b)))";
@@ -98,6 +99,14 @@ void register_gating(std::vector<Fn>& t) {
   f = {}; f.name = "SwiGLU"; f.module = "actlab"; f.family = "gating"; f.dimwise = true; f.halves = true;
   f.activated_half = 0;
   f.params = {gate_dim()};
+  f.torch_ctor = "SwiGLU({kwargs})";
+  f.torch_def = "class SwiGLU(nn.Module):  # not in torch.nn: a, b = x.chunk(2, dim); silu(a) * b\n"
+                "    def __init__(self, dim=-1):\n"
+                "        super().__init__()\n"
+                "        self.dim = dim\n"
+                "    def forward(self, x):\n"
+                "        a, b = x.chunk(2, dim=self.dim)\n"
+                "        return F.silu(a) * b";
   f.latex = R"(\operatorname{SiLU}(a) \otimes b,\quad (a, b) = \operatorname{chunk}(x, 2, \text{dim}))";
   f.dlatex = R"(\frac{\partial}{\partial a} = b\,\sigma(a)(1 + a(1 - \sigma(a))),\quad \frac{\partial}{\partial b} = \operatorname{SiLU}(a))";
   f.range = "(-\\infty, \\infty)"; f.kinks = no_kinks;

@@ -67,7 +67,7 @@ bool softshrink_check(const Ctx& c, std::string& err) {
 void register_hard_shrink(std::vector<Fn>& t) {
   Fn f;
   f = {}; f.name = "Hardswish"; f.cheap = true; f.family = "hard";
-  f.functional = "hardswish";
+  f.functional = "hardswish"; f.inplace = true;
   f.latex = R"(x \cdot \frac{\min(\max(x + 3, 0), 6)}{6})";
   f.dlatex = R"(\begin{cases}0 & x < -3\\ \frac{2x + 3}{6} & -3 \le x \le 3\\ 1 & x > 3\end{cases})";
   f.range = "[-0.375, \\infty)";
@@ -75,7 +75,7 @@ void register_hard_shrink(std::vector<Fn>& t) {
   t.push_back(elementwise<HardswishOp>(f));
 
   f = {}; f.name = "Hardsigmoid"; f.cheap = true; f.family = "hard";
-  f.functional = "hardsigmoid";
+  f.functional = "hardsigmoid"; f.inplace = true;
   f.latex = R"(\frac{\min(\max(x + 3, 0), 6)}{6})";
   f.dlatex = R"(\begin{cases}\frac16 & -3 < x < 3\\ 0 & \text{otherwise}\end{cases})";
   f.range = "[0, 1]";

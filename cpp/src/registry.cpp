@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 
 namespace actlab {
 
@@ -70,7 +71,7 @@ bool check_param(const Fn& f, const Param& p, double v, std::string& err) {
   switch (p.kind) {
     case PKind::Weight: return true;
     case PKind::Dim:
-      if (std::isnan(v) && std::isnan(p.def)) return true;  // None
+      if (std::isnan(v) && p.implicit_dim) return true;  // None
       if (!std::isfinite(v) || v != std::floor(v)) return fail(err, who() + " must be an integer, got " + fmt_num(v));
       // Beyond int64, torch fails while reading the argument (and the cast would be undefined).
       if (!(v >= -0x1p63 && v < 0x1p63)) return fail(err, "Overflow when unpacking long");
@@ -142,7 +143,7 @@ bool prepare(const Fn& f, Ctx& c, const int64_t* shape, int ndim, const double* 
   const int di = dim_param_index(f);
   if (di >= 0) {
     double d = params[di];
-    if (std::isnan(d)) d = (nd == 0 || nd == 1 || nd == 3) ? 0 : 1;  // torch's implicit softmax dim
+    if (std::isnan(d)) d = f.params[size_t(di)].implicit_dim[nd];
     if (!wrap_dim(int64_t(d), nd, c.dim, err)) return false;
   } else if (f.fixed_dim != kNoDim) {
     if (f.check && !f.check(c, err)) return false;
@@ -189,22 +190,29 @@ std::vector<double> kinks_of(const Fn& f, const double* params) {
   return f.kinks ? f.kinks(params) : std::vector<double>{};
 }
 
+// Code that runs once, at load: built for size (clang's minsize; GCC has no such attribute).
+#if defined(__clang__)
+#define ACTLAB_MINSIZE [[clang::minsize]]
+#else
+#define ACTLAB_MINSIZE
+#endif
+
 namespace {
-std::string jstr(const std::string& s) {
-  std::string r = "\"";
-  for (char ch : s) {
-    switch (ch) {
-      case '"': r += "\\\""; break;
-      case '\\': r += "\\\\"; break;
-      case '\n': r += "\\n"; break;
-      default: r += ch;
-    }
+// The writers append to the JSON text in place: a string built per field grew the wasm.
+void jstr(std::string& o, std::string_view s) {
+  o += "\"";
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char* e = s[i] == '"' ? "\\\"" : s[i] == '\\' ? "\\\\" : s[i] == '\n' ? "\\n" : nullptr;
+    if (e) o += e; else o.append(s.data() + i, 1);
   }
-  return r + "\"";
+  o += "\"";
 }
-std::string jnum(double v) {
-  if (!std::isfinite(v)) return "null";
-  return fmt_num(v);
+void jnum(std::string& o, double v) { o += std::isfinite(v) ? fmt_num(v) : "null"; }
+// ,"k": before a field's value
+std::string& key(std::string& o, const char* k) {
+  o += ",\"";
+  o += k;
+  return o += "\":";
 }
 const char* kind_name(PKind k) {
   switch (k) {
@@ -219,48 +227,65 @@ const char* kind_name(PKind k) {
 }
 }  // namespace
 
-std::string functions_json() {
+ACTLAB_MINSIZE std::string functions_json() {
   std::string o = "[";
-  bool first = true;
   for (const Fn& f : registry()) {
-    if (!first) o += ",";
-    first = false;
-    o += "{\"name\":" + jstr(f.name) + ",\"module\":" + jstr(f.module) + ",\"family\":" + jstr(f.family);
-    if (!f.functional.empty()) o += ",\"functional\":" + jstr(f.functional);
-    o += ",\"dimwise\":" + std::string(f.dimwise ? "true" : "false");
-    o += ",\"halves\":" + std::string(f.halves ? "true" : "false");
-    if (f.index_keyed) o += ",\"indexKeyed\":true";
-    if (f.cheap) o += ",\"cheap\":true";
-    if (f.activated_half >= 0) o += ",\"activatedHalf\":" + std::to_string(f.activated_half);
-    if (f.fixed_dim != kNoDim) o += ",\"fixedDim\":" + std::to_string(f.fixed_dim);
-    o += ",\"latex\":" + jstr(f.latex) + ",\"dlatex\":" + jstr(f.dlatex) + ",\"range\":" + jstr(f.range);
-    o += ",\"params\":[";
+    o += o.size() > 1 ? ",{\"name\":" : "{\"name\":";
+    jstr(o, f.name);
+    jstr(key(o, "module"), f.module);
+    jstr(key(o, "family"), f.family);
+    if (!f.functional.empty()) jstr(key(o, "functional"), f.functional);
+    key(o, "dimwise") += f.dimwise ? "true" : "false";
+    key(o, "halves") += f.halves ? "true" : "false";
+    if (f.index_keyed) key(o, "indexKeyed") += "true";
+    if (f.activated_half >= 0) key(o, "activatedHalf") += std::to_string(f.activated_half);
+    if (f.fixed_dim != kNoDim) key(o, "fixedDim") += std::to_string(f.fixed_dim);
+    if (f.torch_ctor) jstr(key(o, "torchCtor"), f.torch_ctor);
+    else (key(o, "torchCtor") += "\"nn.").append(f.name) += "({kwargs})\"";
+    if (f.torch_def) jstr(key(o, "torchDef"), f.torch_def);
+    jstr(key(o, "latex"), f.latex);
+    jstr(key(o, "dlatex"), f.dlatex);
+    jstr(key(o, "range"), f.range);
+    key(o, "params") += "[";
     std::vector<double> defs;
-    for (size_t i = 0; i < f.params.size(); ++i) {
-      const Param& p = f.params[i];
+    for (const Param& p : f.params) {
+      o += defs.empty() ? "{\"name\":" : ",{\"name\":";
       defs.push_back(p.def);
-      if (i) o += ",";
-      o += "{\"name\":" + jstr(p.name) + ",\"kind\":" + jstr(kind_name(p.kind));
-      std::string d;
+      jstr(o, p.name);
+      jstr(key(o, "kind"), kind_name(p.kind));
+      key(o, "default");
       switch (p.kind) {
-        case PKind::Bool: d = p.def != 0 ? "true" : "false"; break;
-        case PKind::Choice: d = jstr(p.choices[size_t(p.def)]); break;
-        default: d = jnum(p.def);
+        case PKind::Bool: o += p.def != 0 ? "true" : "false"; break;
+        case PKind::Choice: jstr(o, p.choices[size_t(p.def)]); break;
+        default: jnum(o, p.def);
       }
-      o += ",\"default\":" + d;
-      if (std::isfinite(p.min)) o += ",\"min\":" + jnum(p.min);
-      if (std::isfinite(p.max)) o += ",\"max\":" + jnum(p.max);
-      o += ",\"lo\":" + jnum(p.lo) + ",\"hi\":" + jnum(p.hi);
-      if (!p.choices.empty()) {
-        o += ",\"choices\":[";
-        for (size_t k = 0; k < p.choices.size(); ++k) o += (k ? "," : "") + jstr(p.choices[k]);
+      if (std::isfinite(p.min)) jnum(key(o, "min"), p.min);
+      if (std::isfinite(p.max)) jnum(key(o, "max"), p.max);
+      jnum(key(o, "lo"), p.lo);
+      jnum(key(o, "hi"), p.hi);
+      if (p.torch == PTorch::None) key(o, "torch") += "\"none\"";
+      if (p.torch == PTorch::Mode) {
+        key(o, "torch") += "\"mode\"";
+        jstr(key(o, "modeCode") += "[", p.mode_code[0]);
+        jstr(o += ",", p.mode_code[1]);
         o += "]";
       }
-      o += ",\"doc\":" + jstr(p.doc) + "}";
+      if (p.implicit_dim) {
+        key(o, "implicitDim") += "[";
+        for (int nd = 0; nd <= kMaxDims; ++nd) (nd ? o += "," : o) += std::to_string(p.implicit_dim[nd]);
+        o += "]";
+      }
+      if (!p.choices.empty()) {
+        key(o, "choices") += "[";
+        for (size_t k = 0; k < p.choices.size(); ++k) jstr(k ? o += "," : o, p.choices[k]);
+        o += "]";
+      }
+      jstr(key(o, "doc"), p.doc);
+      o += "}";
     }
     o += "],\"kinks\":[";
     std::vector<double> k = kinks_of(f, defs.data());
-    for (size_t i = 0; i < k.size(); ++i) o += (i ? "," : "") + jnum(k[i]);
+    for (size_t i = 0; i < k.size(); ++i) jnum(i ? o += "," : o, k[i]);
     o += "]}";
   }
   return o + "]";

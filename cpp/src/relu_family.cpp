@@ -153,21 +153,21 @@ bool hardtanh_check(const Ctx& c, std::string& err) {
 void register_relu_family(std::vector<Fn>& t) {
   Fn f;
   f = {}; f.name = "ReLU"; f.cheap = true; f.family = "relu";
-  f.functional = "relu";
+  f.functional = "relu"; f.inplace = true;
   f.latex = R"(\max(0, x))"; f.dlatex = R"(\begin{cases}1 & x > 0\\ 0 & x \le 0\end{cases})";
   f.range = "[0, \\infty)";
   f.kinks = [](const double*) { return std::vector<double>{0}; };
   t.push_back(elementwise<ReLUOp>(f));
 
   f = {}; f.name = "ReLU6"; f.cheap = true; f.family = "relu";
-  f.functional = "relu6";
+  f.functional = "relu6"; f.inplace = true;
   f.latex = R"(\min(\max(0, x), 6))"; f.dlatex = R"(\begin{cases}1 & 0 < x < 6\\ 0 & \text{otherwise}\end{cases})";
   f.range = "[0, 6]";
   f.kinks = [](const double*) { return std::vector<double>{0, 6}; };
   t.push_back(elementwise<ReLU6Op>(f));
 
   f = {}; f.name = "LeakyReLU"; f.cheap = true; f.family = "relu";
-  f.functional = "leaky_relu";
+  f.functional = "leaky_relu"; f.inplace = true;
   f.params = {num("negative_slope", 0.01, -1, 1, "slope for x < 0")};
   f.latex = R"(\begin{cases}x & x > 0\\ \text{negative\_slope}\cdot x & x \le 0\end{cases})";
   f.dlatex = R"(\begin{cases}1 & x > 0\\ \text{negative\_slope} & x \le 0\end{cases})";
@@ -178,12 +178,17 @@ void register_relu_family(std::vector<Fn>& t) {
   t.push_back(f);
 
   f = {}; f.name = "RReLU"; f.cheap = true; f.family = "relu";
-  f.functional = "rrelu";
+  f.functional = "rrelu"; f.inplace = true;
   {
     Param tr; tr.name = "training"; tr.kind = PKind::Bool; tr.def = 0; tr.min = 0; tr.max = 1; tr.lo = 0; tr.hi = 1;
     tr.doc = "sample a slope per element from U(lower, upper) (module.train())";
+    tr.torch = PTorch::Mode;
+    static const char* const kModeCode[] = {"f.eval()   # fixed slope (lower + upper) / 2",
+                                            "f.train()  # random slopes: torch's RNG differs from actlab's seed"};
+    tr.mode_code = kModeCode;
     Param sd; sd.name = "seed"; sd.kind = PKind::Int; sd.def = 0; sd.min = 0; sd.max = 4294967295.0; sd.lo = 0; sd.hi = 100;
     sd.doc = "generator seed for training mode (actlab's generator, not torch.manual_seed)";
+    sd.torch = PTorch::None;
     f.params = {num("lower", 1.0 / 8, 0, 1, "lower bound of the random slope", 0, 1),
                 num("upper", 1.0 / 3, 0, 1, "upper bound of the random slope", 0, 1), tr, sd};
   }
@@ -200,6 +205,7 @@ void register_relu_family(std::vector<Fn>& t) {
 
   f = {}; f.name = "PReLU"; f.cheap = true; f.family = "relu";
   f.functional = "prelu";
+  f.torch_ctor = "nn.PReLU(init={weight})";
   {
     Param w; w.name = "weight"; w.kind = PKind::Weight; w.def = 0.25; w.lo = -1; w.hi = 1;
     w.doc = "learnable slope: one value, or one per channel (dim 1)";
@@ -215,9 +221,10 @@ void register_relu_family(std::vector<Fn>& t) {
   t.push_back(f);
 
   f = {}; f.name = "Threshold"; f.cheap = true; f.family = "relu";
-  f.functional = "threshold";
+  f.functional = "threshold"; f.inplace = true;
   f.params = {num("threshold", 0.1, -3, 3, "inputs at or below this are replaced"),
               num("value", 20, -5, 5, "replacement value")};
+  f.params[0].required = f.params[1].required = true;
   f.latex = R"(\begin{cases}x & x > \text{threshold}\\ \text{value} & x \le \text{threshold}\end{cases})";
   f.dlatex = R"(\begin{cases}1 & x > \text{threshold}\\ 0 & x \le \text{threshold}\end{cases})";
   f.range = "(-\\infty, \\infty)";
@@ -225,7 +232,7 @@ void register_relu_family(std::vector<Fn>& t) {
   t.push_back(elementwise<ThresholdOp>(f));
 
   f = {}; f.name = "Hardtanh"; f.cheap = true; f.family = "hard";
-  f.functional = "hardtanh";
+  f.functional = "hardtanh"; f.inplace = true;
   f.params = {num("min_val", -1, -3, 0, "lower clamp"), num("max_val", 1, 0, 3, "upper clamp")};
   f.latex = R"(\min(\max(x, \text{min\_val}), \text{max\_val}))";
   f.dlatex = R"(\begin{cases}1 & \text{min\_val} < x < \text{max\_val}\\ 0 & \text{otherwise}\end{cases})";

@@ -110,13 +110,13 @@ void register_smooth_relu(std::vector<Fn>& t) {
   t.push_back(elementwise<GELUOp>(f));
 
   f = {}; f.name = "SiLU"; f.family = "smooth";
-  f.functional = "silu";
+  f.functional = "silu"; f.inplace = true;
   f.latex = R"(x\,\sigma(x) = \frac{x}{1 + e^{-x}})"; f.dlatex = R"(\sigma(x)\,(1 + x\,(1 - \sigma(x))))";
   f.range = "[-0.278, \\infty)"; f.kinks = no_kinks;
   t.push_back(elementwise<SiLUOp>(f));
 
   f = {}; f.name = "Mish"; f.family = "smooth";
-  f.functional = "mish";
+  f.functional = "mish"; f.inplace = true;
   f.latex = R"(x \tanh(\operatorname{softplus}(x)) = x \tanh(\log(1 + e^{x})))";
   f.dlatex = R"(\tanh(\operatorname{sp}(x)) + x\,\sigma(x)\,(1 - \tanh^2(\operatorname{sp}(x))))";
   f.range = "[-0.309, \\infty)"; f.kinks = no_kinks;

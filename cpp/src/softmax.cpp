@@ -212,8 +212,13 @@ void soft_run(Kind kind, bool backward, const Ctx& c) {
   }
 }
 
-Param dim_param(double def, const char* doc) {
-  Param p; p.name = "dim"; p.kind = PKind::Dim; p.def = def; p.lo = -4; p.hi = 3; p.doc = doc;
+// torch's _get_softmax_dim, the dim of dim=None: 0 for 0-D, 1-D and 3-D inputs, else 1.
+constexpr int8_t kSoftmaxImplicitDim[kMaxDims + 1] = {0, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+
+Param dim_param() {
+  Param p; p.name = "dim"; p.kind = PKind::Dim; p.def = NAN; p.lo = -4; p.hi = 3;
+  p.doc = "dim along which the slices sum to 1 (None: PyTorch's implicit choice, 0 for 0-D/1-D/3-D input, else 1)";
+  p.implicit_dim = kSoftmaxImplicitDim;
   return p;
 }
 
@@ -227,10 +232,10 @@ bool softmax2d_check(const Ctx& c, std::string& err) {
 }  // namespace
 
 void register_softmax(std::vector<Fn>& t) {
-  const char* dim_doc = "dim along which the slices sum to 1 (None: PyTorch's implicit choice, 0 for 0-D/1-D/3-D input, else 1)";
   Fn f;
   f = {}; f.name = "Softmax"; f.family = "softmax"; f.dimwise = true;
-  f.params = {dim_param(NAN, dim_doc)};
+  f.functional = "softmax";
+  f.params = {dim_param()};
   f.latex = R"(\operatorname{softmax}(x)_i = \frac{e^{x_i}}{\sum_j e^{x_j}})";
   f.dlatex = R"(\frac{\partial p_i}{\partial x_j} = p_i(\delta_{ij} - p_j))";
   f.range = "(0, 1)"; f.kinks = no_kinks;
@@ -239,7 +244,8 @@ void register_softmax(std::vector<Fn>& t) {
   t.push_back(f);
 
   f = {}; f.name = "Softmin"; f.family = "softmax"; f.dimwise = true;
-  f.params = {dim_param(NAN, dim_doc)};
+  f.functional = "softmin";
+  f.params = {dim_param()};
   f.latex = R"(\operatorname{softmin}(x)_i = \frac{e^{-x_i}}{\sum_j e^{-x_j}})";
   f.dlatex = R"(\frac{\partial p_i}{\partial x_j} = -p_i(\delta_{ij} - p_j))";
   f.range = "(0, 1)"; f.kinks = no_kinks;
@@ -248,7 +254,8 @@ void register_softmax(std::vector<Fn>& t) {
   t.push_back(f);
 
   f = {}; f.name = "LogSoftmax"; f.family = "softmax"; f.dimwise = true;
-  f.params = {dim_param(NAN, dim_doc)};
+  f.functional = "log_softmax";
+  f.params = {dim_param()};
   f.latex = R"(\log\operatorname{softmax}(x)_i = x_i - \log\sum_j e^{x_j})";
   f.dlatex = R"(\frac{\partial y_i}{\partial x_j} = \delta_{ij} - p_j)";
   f.range = "(-\\infty, 0)"; f.kinks = no_kinks;

@@ -2,7 +2,8 @@
 // runs on the page's main thread, one thread for every contender: actlab (API and kernel level),
 // plain-JS Math.* loops, @tensorflow/tfjs-backend-wasm (SIMD, no threads) and onnxruntime-web
 // (wasm EP, numThreads = 1), plus two copy baselines on actlab's wasm heap.
-import { loadActlab } from '../../web/lib/actlab.js';
+import { loadActlabBuild } from '../../web/lib/actlab.js';
+import createBench from '../../build/wasm/actlab-simd-bench.mjs';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { setWasmPaths, setThreadsCount, getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
@@ -120,7 +121,8 @@ async function measureAsync(fn, n) {
 }
 
 // ---------------------------------------------------------------- peers
-let lab;
+let lab, M;   // the bench build: the library and its raw module (copyKernel, copy2Kernel)
+let cheap;    // the functions held to the copy ceiling (the table's Fn::cheap)
 let tfAlpha;
 // tfjs-backend-wasm: named tf ops computing the same function at actlab's default parameters.
 const tfOps = {
@@ -173,7 +175,9 @@ const ortSessions = {};
 
 // ---------------------------------------------------------------- setup
 async function init() {
-  lab = await loadActlab({ simd: true });
+  // The bench build: the product's kernels plus the copy kernels and the cheap list.
+  ({ lab, module: M } = await loadActlabBuild(createBench, new URL('../../build/wasm/actlab-simd-bench.wasm', import.meta.url)));
+  cheap = new Set(JSON.parse(M.cheapJson()));
 
   // tfjs: SIMD binary, no threads (the threaded binary is only picked when threads are supported).
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
@@ -203,7 +207,7 @@ async function init() {
     userAgent: navigator.userAgent,
     hardwareConcurrency: navigator.hardwareConcurrency,
     crossOriginIsolated: self.crossOriginIsolated,
-    actlab: { simd: lab.simd, functions: lab.functions.map((f) => ({ name: f.name, dimwise: f.dimwise, halves: f.halves })) },
+    actlab: { simd: lab.simd, functions: lab.functions.map((f) => ({ name: f.name, dimwise: f.dimwise, halves: f.halves, cheap: cheap.has(f.name) })) },
     tfjs: {
       version: tf.version_core,
       backend: tfOk ? tf.getBackend() : null,
@@ -248,8 +252,7 @@ function contenders(f, N, rotate = true) {
   // The copy ceiling paired with the kernel: actlab's loop with no maths on the kernel's own
   // buffers, timed right after it (the machine's speed drifts over a run: one run timed the 4K
   // copy at 0.070 ns/element at its start, 0.097 at its end). Cheap functions only (the target's).
-  if (f.cheap && !f.halves) {
-    const M = hy.module;
+  if (cheap.has(f.name) && !f.halves) {
     c.fwd.copy = fx((k) => { M.copyKernel(hx[k].ptr, hy.ptr, n); return hy.array; });
     c.bwd.copy = fx((k) => { M.copy2Kernel(hx[k].ptr, hg[k].ptr, hdx.ptr, n); return hdx.array; });
   }
@@ -386,7 +389,6 @@ function runBaseline(which, N) {
     v.set(X.subarray(0, K * N));
     if (which === 'heapCopy') return measure(() => { const k = src(); v.copyWithin(K * N, k * N, (k + 1) * N); return v; }, N);
     // The same copy as a wasm kernel: actlab's element-wise loop with no maths (128-bit vectors).
-    const M = both.module;
     if (which === 'wasmCopy') return measure(() => { const k = src(); M.copyKernel(both.ptr + k * N * 4, both.ptr + K * N * 4, N); return v; }, N);
     // A backward's ceiling: two inputs (x_k, g_k, in their own allocation like a backward's) into one output.
     if (which === 'wasmCopy2') {

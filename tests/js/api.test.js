@@ -2,6 +2,7 @@
 // heap hygiene, RReLU's training mode.
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { loadActlab } from '../../web/lib/actlab.js';
 import { loadFixtures, firstMismatch } from './fixtures.js';
 
@@ -35,11 +36,18 @@ describe('loading', () => {
     assert.equal(simd.functions.find((f) => f.name === 'Softplus').params[1].default, 20);
     assert.equal(simd.functions.find((f) => f.name === 'Softmax').params[0].default, null);
     assert.equal(simd.functions.find((f) => f.name === 'GLU').dimwise, true);
-    // cheap: no transcendental per element (bench:browser holds these to the copy ceiling)
-    const cheap = (n) => simd.functions.find((f) => f.name === n).cheap === true;
-    assert.ok(cheap('ReLU') && cheap('Softsign') && cheap('Hardswish') && !cheap('Sigmoid') && !cheap('GLU'));
     assert.ok(Object.isFrozen(simd.functions));
     for (const f of simd.functions) assert.ok(f.latex.length > 0 && Array.isArray(f.kinks), f.name);
+  });
+
+  test('every field of lab.functions is in README\'s API list', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const list = readme.slice(readme.indexOf('lab.functions  '), readme.indexOf('kinks }, ...]') + 6);
+    const listed = new Set([...list.matchAll(/(\w+)\??[,:}\]\s]/g)].map((m) => m[1]));
+    for (const f of simd.functions) {
+      for (const k of Object.keys(f)) assert.ok(listed.has(k), `${f.name}.${k}`);
+      for (const p of f.params) for (const k of Object.keys(p)) assert.ok(listed.has(k), `${f.name}.params.${k}`);
+    }
   });
 
   test('kinks follow the params', () => {
@@ -445,31 +453,5 @@ describe('zero-copy heap arrays', () => {
     for (const h of [x, out, g]) h.free();
     assert.throws(() => simd.forward('GELU', x), /freed/);
     assert.equal(simd.heapInUse(), before);
-  });
-
-  test('copyKernel (bench:browser\'s bandwidth ceiling) copies exactly n floats, vector body and tail', () => {
-    for (const n of [0, 3, 8, 1003]) {
-      const src = simd.alloc(n + 1), dst = simd.alloc(n + 1);
-      src.array.set(Float32Array.from({ length: n + 1 }, (_, i) => i + 0.5));
-      dst.array.fill(-1);
-      src.module.copyKernel(src.ptr, dst.ptr, n);
-      assert.deepEqual(dst.array.subarray(0, n), src.array.subarray(0, n));
-      assert.equal(dst.array[n], -1, 'nothing past n');
-      src.free(); dst.free();
-    }
-  });
-
-  test('copy2Kernel (the backward ceiling) writes the bits of x | g for exactly n floats', () => {
-    for (const n of [0, 3, 8, 1003]) {
-      const a = simd.alloc(n + 1), b = simd.alloc(n + 1), dst = simd.alloc(n + 1);
-      a.array.set(Float32Array.from({ length: n + 1 }, (_, i) => i + 0.5));
-      b.array.set(Float32Array.from({ length: n + 1 }, (_, i) => -i / 3));
-      dst.array.fill(-1);
-      a.module.copy2Kernel(a.ptr, b.ptr, dst.ptr, n);
-      const bits = (h) => new Uint32Array(h.array.buffer, h.ptr, n);
-      assert.deepEqual(bits(dst), bits(a).map((u, i) => (u | bits(b)[i]) >>> 0));
-      assert.equal(dst.array[n], -1, 'nothing past n');
-      for (const h of [a, b, dst]) h.free();
-    }
   });
 });

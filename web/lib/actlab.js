@@ -29,13 +29,18 @@ async function instantiate(useSimd, expr) {
   const factory = expr
     ? (await (useSimd ? import('./wasm/actlab-simd-expr.mjs') : import('./wasm/actlab-scalar-expr.mjs'))).default
     : useSimd ? createSimd : (await import('./wasm/actlab-scalar.mjs')).default;
+  return instantiateBuild(factory, wasmUrl, useSimd && !expr ? earlySimd : null);
+}
+
+// Runs an Emscripten factory on its .wasm: read from disk in node, else fetched (or the compiled `early`).
+async function instantiateBuild(factory, wasmUrl, early) {
   const opts = {};
   if (isNode) {
     const { readFile } = await import(/* @vite-ignore */ 'node:fs/promises');
     opts.wasmBinary = await readFile(wasmUrl);
   } else {
     opts.locateFile = () => wasmUrl.href;
-    const mod = useSimd && !expr && earlySimd ? await earlySimd : null;
+    const mod = early ? await early : null;
     if (mod) {
       opts.instantiateWasm = (imports, receive) => {
         WebAssembly.instantiate(mod, imports).then((inst) => receive(inst, mod));
@@ -55,6 +60,15 @@ export async function loadActlab(options = {}) {
   const useSimd = options.simd ?? (await detectSimd());
   const M = await instantiate(useSimd, !!options.expr);
   return new Actlab(M, useSimd);
+}
+
+/**
+ * Load another build of these bindings, the benchmark build (build/wasm/actlab-*-bench): its glue's
+ * factory and its .wasm URL. Returns the library and the raw module (copyKernel, cheapJson, ...).
+ */
+export async function loadActlabBuild(factory, wasmUrl) {
+  const module = await instantiateBuild(factory, wasmUrl, null);
+  return { lab: new Actlab(module, module.simd()), module };
 }
 
 

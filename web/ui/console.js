@@ -2,7 +2,7 @@
 // for the selected function and parameters; dim-wise functions get a dim selector and a picture
 // of which elements were normalized together. All text goes in with textContent.
 import { parseTensor, formatTensor, formatParseError, TensorParseError } from '../lib/tensor.js';
-import { kwargs } from './learn.js';
+import { kwargs, ctorKeyword, torchCtor } from './learn.js';
 
 export const MAX_ELEMENTS = 1_000_000;
 const DRAW_MAX = 24;        // cells per side drawn in a heatmap slice
@@ -57,7 +57,7 @@ export function effectiveDim(spec, params, ndim) {
   const p = spec.params.find((q) => q.kind === 'dim');
   if (!p) return null;
   let d = params.dim === undefined ? p.default : params.dim;
-  if (d === null) d = ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;  // torch's _get_softmax_dim
+  if (d === null) d = p.implicitDim?.[ndim];  // undefined where None is invalid (GLU): the kernel says so
   if (ndim === 0) return null;
   return d < 0 ? d + ndim : d;
 }
@@ -129,11 +129,7 @@ export function dimOptions(spec, ndim) {
 
 /** The Python line that reproduces the console's output. */
 export function pythonLine(spec, params) {
-  const args = kwargs(spec, params, { skip: ['seed', 'training'] });
-  const dimP = spec.params.find((q) => q.kind === 'dim');
-  if (dimP && params.dim !== undefined && params.dim !== dimP.default && !args.some((a) => a.startsWith('dim='))) args.push(`dim=${params.dim}`);
-  if (spec.name === 'PReLU') return `y = nn.PReLU(init=${params.weight ?? 0.25})(x)`;
-  return `y = ${spec.module === 'actlab' ? '' : 'nn.'}${spec.name}(${args.join(', ')})(x)`;
+  return `y = ${torchCtor(spec, params, kwargs(spec, params, { only: ctorKeyword(spec) }), String)}(x)`;
 }
 
 /**

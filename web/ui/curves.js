@@ -7,7 +7,8 @@ import { grid } from './sample.js';
 export const paramsOf = (s, name) => s.params[name] ?? {};
 export const compOf = (s) => (s.comp == null || s.comp >= s.vec.length ? s.vec.length - 1 : s.comp);
 export const labelOf = (spec, params) => {
-  const args = kwargs(spec, params, { skip: ['dim', 'seed'] });
+  // No dim: the plot shows one component whatever the dim.
+  const args = kwargs(spec, params, { only: (p) => p.kind !== 'dim' && p.torch !== 'none' });
   return args.length ? `${spec.name}(${args.join(', ')})` : spec.name;
 };
 

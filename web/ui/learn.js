@@ -24,33 +24,32 @@ export async function tex(el, source) {
   k.render(source, el, { throwOnError: false, displayMode: true });
 }
 
-/** Non-default parameters as Python keyword arguments. */
-export function kwargs(spec, params, { skip = [] } = {}) {
+/** Non-default parameters, of those `only` keeps, as Python keyword arguments. */
+export function kwargs(spec, params, { only = () => true } = {}) {
   return spec.params
-    .filter((p) => !skip.includes(p.name) && params[p.name] !== undefined && params[p.name] !== p.default)
+    .filter((p) => only(p) && params[p.name] !== undefined && params[p.name] !== p.default)
     .map((p) => `${p.name}=${p.kind === 'dim' || p.kind === 'int' ? String(params[p.name]) : py(params[p.name])}`);
+}
+
+/** Whether p goes in the {kwargs} of the table's torchCtor (a torch keyword the template does not name). */
+export const ctorKeyword = (spec) => (p) => !p.torch && !spec.torchCtor?.includes(`{${p.name}}`);
+
+/** The table's torchCtor with `args` for {kwargs} and fmt(value) for a {param}. */
+export function torchCtor(spec, params, args, fmt) {
+  const template = spec.torchCtor ?? `nn.${spec.name}({kwargs})`;  // custom expressions are not in the table
+  return template.replace(/\{(\w+)\}/g, (_, k) => (k === 'kwargs' ? args.join(', ') : fmt(params[k] ?? spec.params.find((p) => p.name === k).default)));
 }
 
 /** The PyTorch snippet that reproduces what the plot shows. */
 export function pytorchCode(spec, params, { x: [lo, hi], vec, comp, n }) {
-  const L = [];
   const lin = `torch.linspace(${py(lo)}, ${py(hi)}, ${n})`;
-  let ctor;
-  if (spec.name === 'SwiGLU') {
-    L.push('import torch', 'import torch.nn.functional as F', 'from torch import nn', '',
-      'class SwiGLU(nn.Module):  # not in torch.nn: a, b = x.chunk(2, dim); silu(a) * b',
-      '    def __init__(self, dim=-1):', '        super().__init__()', '        self.dim = dim',
-      '    def forward(self, x):', '        a, b = x.chunk(2, dim=self.dim)', '        return F.silu(a) * b', '');
-    ctor = 'SwiGLU(dim=-1)';
-  } else {
-    L.push('import torch', 'from torch import nn', '');
-    let args = kwargs(spec, params, { skip: ['dim', 'training', 'seed', 'weight'] });
-    if (spec.name === 'PReLU') args = [`init=${py(params.weight ?? 0.25)}`].concat(args);
-    if (spec.params.some((p) => p.kind === 'dim')) args.push('dim=-1');
-    ctor = `nn.${spec.name}(${args.join(', ')})`;
-  }
-  L.push(`f = ${ctor}`);
-  if (spec.name === 'RReLU') L.push(params.training ? 'f.train()  # random slopes: torch\'s RNG differs from actlab\'s seed' : 'f.eval()   # fixed slope (lower + upper) / 2');
+  const L = ['import torch', ...(spec.torchDef ? ['import torch.nn.functional as F'] : []), 'from torch import nn', ''];
+  if (spec.torchDef) L.push(spec.torchDef, '');
+  // dim=-1 whatever the params: the plotted rows run along the last dim.
+  const args = kwargs(spec, params, { only: (p) => p.kind !== 'dim' && ctorKeyword(spec)(p) });
+  if (spec.params.some((p) => p.kind === 'dim')) args.push('dim=-1');
+  L.push(`f = ${torchCtor(spec, params, args, py)}`);
+  for (const p of spec.params) if (p.modeCode) L.push(p.modeCode[+!!(params[p.name] ?? p.default)]);
   if (!spec.dimwise && !spec.halves) {
     L.push(`x = ${lin}.requires_grad_()`, 'y = f(x)', "dy, = torch.autograd.grad(y, x, torch.ones_like(y))   # f'(x)");
     return L.join('\n');

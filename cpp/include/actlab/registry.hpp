@@ -10,21 +10,27 @@
 namespace actlab {
 
 constexpr int kNoDim = 1 << 20;
+constexpr int kMaxDims = 16;
 
 enum class PKind { Number, Int, Bool, Choice, Dim, Weight };
+// How torch takes a param: a keyword of the same name of the module's constructor (and of
+// F.<functional>), only as the module's train()/eval() mode, or not at all (actlab's option).
+enum class PTorch : uint8_t { Keyword, Mode, None };
 
 struct Param {
   std::string name;
   PKind kind = PKind::Number;
+  PTorch torch = PTorch::Keyword;
+  bool required = false;     // torch has no default for it (nn.Threshold's, F.threshold's)
   double def = 0;            // Choice: index into choices; Dim: default dim; Bool: 0/1
   double min = -std::numeric_limits<double>::infinity();  // valid range (inclusive)
   double max = std::numeric_limits<double>::infinity();
   double lo = -1, hi = 1;    // slider range for the UI
+  const char* const* mode_code = nullptr;  // Mode: Python that puts module f in the state for false, true
+  const int8_t* implicit_dim = nullptr;  // Dim: the dim torch picks for None, by input ndim 0..kMaxDims (None is invalid without it)
   std::vector<std::string> choices;
   std::string doc;
 };
-
-constexpr int kMaxDims = 16;
 
 // A resolved shape, held inline: run() fills one per call, and a heap allocation there was a
 // measurable part of a small call's cost.
@@ -73,8 +79,14 @@ struct Fn {
                               // cannot be split into pieces computed separately
   bool cheap = false;         // no transcendental per element (compares, selects, a division at
                               // most): held to the copy ceiling in the benchmarks, not to exp's cost
+                              // (the bench build's cheapJson(), not lab.functions)
+  bool inplace = false;       // F.<functional> takes inplace=
   int activated_half = -1;    // gating: the half that goes through the nonlinearity (0 = a, 1 = b)
   int fixed_dim = kNoDim;     // dim-wise functions without a dim param (Softmax2d: -3)
+  // Python building the torch module: {kwargs} = the Keyword params it does not name, {p} = param
+  // p's value; nullptr: nn.<name>({kwargs}).
+  const char* torch_ctor = nullptr;
+  const char* torch_def = nullptr;  // Python defining the module where torch.nn has none (uses torch, nn, F)
   // x positions where PyTorch's derivative is one-sided, for the given params.
   std::vector<double> (*kinks)(const double* p) = nullptr;
   // Extra validation beyond per-parameter ranges: true when fine, else false with the message
