@@ -64,3 +64,12 @@ test('effectiveDim: None resolves as torch\'s _get_softmax_dim, a dim wraps, no 
   assert.deepEqual(dims('ReLU', {}), [null, null, null, null, null, null, null]);
   assert.deepEqual(con.dimOptions(specs.get('Softmax'), 3).map((o) => o.label), ['None (→ 0)', '0  (= -3)', '1  (= -2)', '2  (= -1)']);
 });
+
+test('a custom expression\'s console line calls the Custom module the Learn panel defines', async () => {
+  const lab = await loadActlab({ expr: true });
+  const spec = lab.compile('alpha = 1.0\ntorch.where(x > 0, x, alpha * (torch.exp(x) - 1))');
+  assert.equal(con.pythonLine(spec, {}), 'y = Custom()(x)');
+  assert.equal(con.pythonLine(spec, { alpha: 0.5 }), 'y = Custom(alpha=0.5)(x)');
+  assert.match((await server.ssrLoadModule('/web/ui/custom.js')).customModule(spec, { alpha: 0.5 }), /^class Custom\(nn\.Module\):$/m);
+  lab.release('Custom');
+});

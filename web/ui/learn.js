@@ -36,7 +36,8 @@ export const ctorKeyword = (spec) => (p) => !p.torch && !spec.torchCtor?.include
 
 /** The table's torchCtor with `args` for {kwargs} and fmt(value) for a {param}. */
 export function torchCtor(spec, params, args, fmt) {
-  const template = spec.torchCtor ?? `nn.${spec.name}({kwargs})`;  // custom expressions are not in the table
+  // A custom expression is the `Custom` module the Learn panel defines (customModule), not torch.nn's.
+  const template = spec.torchCtor ?? (spec.custom ? 'Custom({kwargs})' : `nn.${spec.name}({kwargs})`);
   return template.replace(/\{(\w+)\}/g, (_, k) => (k === 'kwargs' ? args.join(', ') : fmt(params[k] ?? spec.params.find((p) => p.name === k).default)));
 }
 
