@@ -362,5 +362,34 @@ describe('playground', () => {
       await page.close();
     }
   });
+
+  test('compare: the same curve cannot be pinned twice, nor a sixth; the button says why', async () => {
+    const { page } = await open();
+    await page.click('#fnlist button[data-fn="ReLU"]');
+    await page.click('#pin');
+    await idle(page);
+    assert.equal(await page.isDisabled('#pin'), true);
+    assert.match(await page.textContent('#pin-why'), /pinned already/);
+    assert.equal(await page.locator('#overlays li').count(), 1);
+    // Another parameter value is another curve.
+    await page.click('#fnlist button[data-fn="ELU"]');
+    for (const a of ['0.5', '1.5', '2', '0.25']) {
+      await page.fill('.param[data-param="alpha"] input[type="number"]', a);
+      await idle(page);
+      assert.equal(await page.isDisabled('#pin'), false, a);
+      await page.click('#pin');
+    }
+    await idle(page);
+    assert.equal(await page.locator('#overlays li').count(), 5);
+    await page.fill('.param[data-param="alpha"] input[type="number"]', '3');
+    await idle(page);
+    assert.equal(await page.isDisabled('#pin'), true);
+    assert.match(await page.textContent('#pin-why'), /At most 5/);
+    await page.click('#overlays li:first-child .remove');
+    await idle(page);
+    assert.equal(await page.isDisabled('#pin'), false);
+    assert.equal(await page.isHidden('#pin-why'), true);
+    await page.close();
+  });
 });
 

@@ -6,13 +6,16 @@ import { paramsOf, labelOf } from '../ui/curves.js';
 import { MAX_OVERLAYS } from '../lib/state.js';
 
 const $ = (id) => document.getElementById(id);
+const same = (a, b) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+const whyNot = (s) => (s.overlays.length >= MAX_OVERLAYS ? 'full'
+  : s.overlays.some((o) => o.fn === s.fn && same(o.params, paramsOf(s, s.fn))) ? 'twice' : null);
 
 export default {
-  deps: ['overlays', 'lang', 'theme', 'systemDark', 'expr'],
+  deps: ['overlays', 'lang', 'theme', 'systemDark', 'expr', 'fn', 'params'],
   mount({ store }) {
     $('pin').addEventListener('click', () => {
       const s = store.get();
-      if (s.overlays.length >= MAX_OVERLAYS) return;
+      if (whyNot(s)) return;
       store.set({ overlays: [...s.overlays, { fn: s.fn, params: { ...paramsOf(s, s.fn) } }] });
     });
     $('clear-compare').addEventListener('click', () => store.set({ overlays: [] }));
@@ -47,5 +50,10 @@ export default {
       ul.append(li);
     });
     $('clear-compare').disabled = !s.overlays.length;
+    // Pinning is refused (and the reason shown) when full or when this very curve is pinned.
+    const why = whyNot(s);
+    $('pin').disabled = !!why;
+    $('pin-why').hidden = !why;
+    $('pin-why').textContent = why === 'full' ? t(s.lang, 'pinFull', MAX_OVERLAYS) : why === 'twice' ? t(s.lang, 'pinTwice') : '';
   },
 };
