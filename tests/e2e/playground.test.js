@@ -391,5 +391,38 @@ describe('playground', () => {
     assert.equal(await page.isHidden('#pin-why'), true);
     await page.close();
   });
+
+  test('compare: six curves stay apart by colour (also for colour-vision deficiencies) and by marker shape', async () => {
+    for (const colorScheme of ['light', 'dark']) {
+      const { page } = await open({ colorScheme });
+      await page.goto(`${env.url}#fn=GELU&cmp=ReLU;SiLU;ELU;Tanh;Sigmoid`);
+      await ready(page);
+      await idle(page);
+      const colors = await page.evaluate(() => [0, 1, 2, 3, 4, 5].map((i) => getComputedStyle(document.documentElement).getPropertyValue(`--c${i}`).trim()));
+      // sRGB -> linear -> (optionally a dichromat's view, Machado et al. 2009) -> CIELAB; ΔE76 between every pair.
+      const lin = (v) => { v /= 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+      const full = (h) => (h.length === 4 ? `#${[...h.slice(1)].map((c) => c + c).join('')}` : h);  // the build writes #333 for #333333
+      const rgb = (hex) => [1, 3, 5].map((i) => lin(parseInt(full(hex).slice(i, i + 2), 16)));
+      const SIM = {
+        none: [[1, 0, 0], [0, 1, 0], [0, 0, 1]],
+        protan: [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
+        deutan: [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]],
+      };
+      const lab = ([r, g, b]) => {
+        const f = (t) => (t > 0.008856 ? Math.cbrt(t) : 7.787 * t + 16 / 116);
+        const X = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.9505, Y = 0.2126 * r + 0.7152 * g + 0.0722 * b, Z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.089;
+        return [116 * f(Y) - 16, 500 * (f(X) - f(Y)), 200 * (f(Y) - f(Z))];
+      };
+      for (const [kind, m] of Object.entries(SIM)) {
+        const L = colors.map((h) => { const v = rgb(h); return lab(m.map((row) => Math.min(1, Math.max(0, row[0] * v[0] + row[1] * v[1] + row[2] * v[2])))); });
+        for (let i = 0; i < 6; i++) for (let j = i + 1; j < 6; j++) {
+          const d = Math.hypot(L[i][0] - L[j][0], L[i][1] - L[j][1], L[i][2] - L[j][2]);
+          assert.ok(d >= 14, `${colorScheme} ${kind}: --c${i} ${colors[i]} and --c${j} ${colors[j]} are ΔE ${d.toFixed(1)} apart`);
+        }
+      }
+      assert.ok(await page.evaluate(() => window.actlab.plot.markersDrawn > 20), 'overlays carry markers');
+      await page.close();
+    }
+  });
 });
 

@@ -22,6 +22,8 @@ export class PlotPanel {
   get uplot() { return this.#plot.uplot; }
   /** The y range on screen (the user's, or the automatic one). */
   get yShown() { return this.#plot.yShown; }
+  /** Marker shapes drawn on the pinned curves in the last draw (tests). */
+  get markersDrawn() { return this.#plot.markersDrawn; }
   /** Colour of every uPlot series, for exports. */
   get seriesColors() { return this.#plot.seriesColors; }
 

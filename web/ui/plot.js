@@ -127,6 +127,7 @@ export class MainPlot {
         setSeries: [(u) => { if (!this.yr) { const [min, max] = autoY(u.data, u); u.setScale('y', { min, max }); } }],
         drawClear: [(u) => this.#shade(u)],
         draw: [(u) => {
+          this.#markers(u);
           this.#kinks(u);
           if (this.#firstDraw && u.data[0].length) {
             this.#firstDraw = false;
@@ -149,6 +150,41 @@ export class MainPlot {
       if (x1 >= x0) ctx.fillRect(x0, bbox.top, Math.max(1, x1 - x0), bbox.height);
     }
     ctx.restore();
+  }
+
+  // A second channel besides colour: every pinned curve (f and f′) carries its own marker shape
+  // every ~48 px, so overlays stay apart in grey print and for colour-vision deficiencies.
+  #markers(u) {
+    const dpr = devicePixelRatio || 1;
+    const { ctx, bbox } = u;
+    const xs = u.data[0];
+    let drawn = 0;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(bbox.left, bbox.top, bbox.width, bbox.height);
+    ctx.clip();
+    for (let k = 1; k < this.#curves.length; k++) {
+      const shape = SHAPES[(k - 1) % SHAPES.length];
+      ctx.strokeStyle = ctx.fillStyle = this.#curves[k].color;
+      ctx.lineWidth = 1.5 * dpr;
+      for (const s of [2 * k + 1, 2 * k + 2]) {
+        if (!u.series[s].show) continue;
+        const ys = u.data[s];
+        let last = -Infinity;
+        // Staggered by curve so markers of overlapping curves do not sit on one another.
+        const start = bbox.left + ((k * 11) % 48) * dpr;
+        for (let i = 0; i < xs.length; i++) {
+          const px = u.valToPos(xs[i], 'x', true);
+          if (px < start || px - last < 48 * dpr || !Number.isFinite(ys[i])) continue;
+          last = px;
+          drawShape(ctx, shape, px, u.valToPos(ys[i], 'y', true), 3.5 * dpr);
+          drawn++;
+        }
+      }
+    }
+    ctx.restore();
+    /** Markers in the last draw (tests). */
+    this.markersDrawn = drawn;
   }
 
   // Kinks of the current function: a dot on f, a ring on f' at PyTorch's one-sided value.
@@ -181,6 +217,17 @@ export class MainPlot {
     }
     ctx.restore();
   }
+}
+
+const SHAPES = ['square', 'triangle', 'diamond', 'cross', 'circle'];
+function drawShape(ctx, shape, x, y, r) {
+  ctx.beginPath();
+  if (shape === 'square') ctx.rect(x - r, y - r, 2 * r, 2 * r);
+  else if (shape === 'triangle') { ctx.moveTo(x, y - r * 1.2); ctx.lineTo(x + r * 1.1, y + r * 0.8); ctx.lineTo(x - r * 1.1, y + r * 0.8); ctx.closePath(); }
+  else if (shape === 'diamond') { ctx.moveTo(x, y - r * 1.3); ctx.lineTo(x + r, y); ctx.lineTo(x, y + r * 1.3); ctx.lineTo(x - r, y); ctx.closePath(); }
+  else if (shape === 'cross') { ctx.moveTo(x - r, y - r); ctx.lineTo(x + r, y + r); ctx.moveTo(x + r, y - r); ctx.lineTo(x - r, y + r); ctx.stroke(); return; }
+  else ctx.arc(x, y, r, 0, 2 * Math.PI);
+  ctx.stroke();
 }
 
 // y range of the visible data with 8% padding; NaN/inf ignored.
