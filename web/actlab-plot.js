@@ -25,6 +25,7 @@ const core = (expr) => {
   return shared.get(expr);
 };
 let elements = 0;
+const BOOLEAN = new Set(['shade']);  // link keys whose bare attribute means true (+ bool params)
 
 const STYLE = `${uplotCss}
 ${themeCss}
@@ -37,7 +38,37 @@ ${themeCss}
 // Attribute text -> one URL pair; only the characters that split a hash are escaped, so the
 // codec reads `cmp="ReLU;ELU(alpha=0.5)"` exactly as it reads the same text in a link.
 const esc = (v) => v.replace(/%/g, '%25').replace(/&/g, '%26').replace(/#/g, '%23').replace(/\s/g, (c) => encodeURIComponent(c));
-const OWN = new Set(['derivative', 'class', 'style', 'id', 'title', 'data-dark', 'hidden', 'slot', 'lang']);
+const OWN = new Set(['derivative', 'class', 'style', 'id', 'title', 'label', 'data-dark', 'hidden', 'slot', 'lang']);
+
+// The closest table name to a misspelt one (case first, then edit distance), for "did you mean".
+function closest(name, names) {
+  const lower = names.find((n) => n.toLowerCase() === name.toLowerCase());
+  if (lower) return lower;
+  const dist = (a, b) => {
+    const d = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      let prev = d[0];
+      d[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const t = d[j];
+        d[j] = Math.min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+        prev = t;
+      }
+    }
+    return d[b.length];
+  };
+  const best = names.reduce((a, n) => (dist(name, n) < dist(name, a) ? n : a), names[0]);
+  return dist(name, best) <= Math.max(2, name.length / 3) ? best : null;
+}
+
+// The host page's background is dark? (its first non-transparent background up the tree)
+function hostIsDark(el) {
+  for (let e = el.parentElement; e; e = e.parentElement) {
+    const m = getComputedStyle(e).backgroundColor.match(/[\d.]+/g);
+    if (m && (m.length < 4 || +m[3] > 0)) return (0.2126 * m[0] + 0.7152 * m[1] + 0.0722 * m[2]) / 255 < 0.5;
+  }
+  return false;
+}
 
 class ActlabPlot extends HTMLElement {
   #root;
@@ -72,22 +103,39 @@ class ActlabPlot extends HTMLElement {
     this.#observer?.disconnect();
   }
 
-  /** The element's configuration as a share-link hash. */
+  /** The element's configuration as a share-link hash (a bare boolean attribute means true). */
   get hash() {
     const pairs = [];
-    for (const a of this.attributes) if (!OWN.has(a.name)) pairs.push(`${esc(a.name)}=${esc(a.value)}`);
+    for (const a of this.attributes) {
+      if (OWN.has(a.name)) continue;
+      const v = a.name === 'theme' && a.value === 'auto' ? 'system' : a.value === '' && BOOLEAN.has(a.name) ? 'true' : a.value;
+      pairs.push(`${esc(a.name)}=${esc(v)}`);
+    }
     if (!this.hasAttribute('show')) pairs.push(`show=${this.hasAttribute('derivative') ? 'f,df' : 'f'}`);
     return pairs.join('&');
   }
 
   async #render() {
     const { lab, builtins, sampler } = await core(this.hasAttribute('expr'));
+    for (const f of lab.functions) for (const p of f.params) if (p.kind === 'bool') BOOLEAN.add(p.name);
     const { state, notices, custom } = decodeLink(lab, this.hash, {}, { name: this.#name });
     this.#specs = new Map(builtins);
     if (custom.spec) this.#specs.set(CUSTOM, custom.spec);
+    // A misspelt function is an error, not a quiet fallback to the default function.
+    const fn = this.getAttribute('fn');
+    if (fn != null && fn !== state.fn) {
+      const hint = closest(fn, [...this.#specs.keys()]);
+      this.#err.hidden = false;
+      this.#err.textContent = `Unknown function '${fn}'${hint ? `: did you mean ${hint}?` : ''}`;
+      this.#box.hidden = this.#title.hidden = this.#note.hidden = true;
+      return;
+    }
+    this.#box.hidden = this.#title.hidden = false;
     this.#state = state;
     this.#base = state;
-    this.toggleAttribute('data-dark', effectiveTheme(state.theme) === 'dark');
+    // Without a theme attribute the plot matches the page around it, not the reader's OS.
+    const dark = this.hasAttribute('theme') ? effectiveTheme(state.theme) === 'dark' : hostIsDark(this);
+    this.toggleAttribute('data-dark', dark);
     this.#panel ??= new PlotPanel({ plot: this.#box, title: this.#title, error: this.#err }, {
       themeRoot: this.#box,
       onZoom: (xr, yr) => { this.#state = { ...this.#state, x: xr ?? this.#state.x, y: yr ?? this.#state.y }; this.#draw(sampler); },
@@ -100,6 +148,8 @@ class ActlabPlot extends HTMLElement {
 
   #draw(sampler) {
     this.#panel.draw(this.#state, { specs: this.#specs, sampler });
+    if (this.hasAttribute('title')) this.#title.textContent = this.getAttribute('title');
+    if (this.hasAttribute('label')) this.#box.setAttribute('aria-label', this.getAttribute('label'));
   }
 
   /** uPlot instance (tests). */

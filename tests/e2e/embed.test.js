@@ -87,5 +87,52 @@ describe('embed', () => {
     assert.deepEqual(errors.filter((e) => !/Blocked opening/.test(e)), []);
     await page.close();
   });
+
+  test('<actlab-plot>: bare boolean attributes, a misspelt fn, legend, theme from the host page, title and label', async () => {
+    const { page, errors } = await newPage(env.browser, { colorScheme: 'dark' });
+    await page.goto(`${env.url}tutorial.html`);
+    await page.evaluate(() => {
+      const add = (id, attrs, parent = document.body) => {
+        const el = document.createElement('actlab-plot');
+        el.id = id;
+        for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+        parent.append(el);
+      };
+      add('bare', { fn: 'Sigmoid', shade: '' });
+      add('typo', { fn: 'Relu' });
+      add('fonly', { fn: 'Tanh' });
+      add('titled', { fn: 'ELU', title: 'ELU, α = 1', label: 'ELU and its derivative on [-6, 6]', derivative: '' });
+      const darkBox = Object.assign(document.createElement('div'), { style: 'background:#101418' });
+      document.body.append(darkBox);
+      add('ondark', { fn: 'GELU' }, darkBox);
+      add('forced', { fn: 'GELU', theme: 'light' }, darkBox);
+      add('auto', { fn: 'GELU', theme: 'auto' });
+    });
+    const ids = ['bare', 'fonly', 'titled', 'ondark', 'forced', 'auto'];
+    await page.waitForFunction((ids) => ids.every((id) => document.getElementById(id).uplot?.data?.[1]?.length === 1000), ids);
+    await page.waitForFunction(() => document.getElementById('typo').shadowRoot.querySelector('.error')?.hidden === false);
+    const r = await page.evaluate(() => {
+      const q = (id, sel) => document.getElementById(id).shadowRoot.querySelector(sel);
+      return {
+        shade: document.getElementById('bare').uplot && q('bare', '.note').hidden,
+        typo: q('typo', '.error').textContent,
+        typoPlot: q('typo', '[role="img"]').hidden,
+        legend: [...q('fonly', '.u-legend').querySelectorAll('.u-series')].filter((r) => !r.hidden).map((r) => r.querySelector('.u-label').textContent),
+        title: q('titled', '.title').textContent,
+        label: q('titled', '[role="img"]').getAttribute('aria-label'),
+        dark: ['bare', 'ondark', 'forced', 'auto'].map((id) => document.getElementById(id).hasAttribute('data-dark')),
+      };
+    });
+    assert.equal(r.shade, true, 'a bare shade attribute is accepted (no notice)');
+    assert.equal(r.typo, "Unknown function 'Relu': did you mean ReLU?");
+    assert.equal(r.typoPlot, true);
+    assert.deepEqual(r.legend, ['x', 'Tanh']);
+    assert.equal(r.title, 'ELU, α = 1');
+    assert.equal(r.label, 'ELU and its derivative on [-6, 6]');
+    // The reader's OS is dark; the tutorial page is light: plots follow the page unless told.
+    assert.deepEqual(r.dark, [false, true, false, true]);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
 });
 

@@ -69,6 +69,8 @@ export class MainPlot {
       this.#sig = sig;
       this.#u?.destroy();
       this.#u = new uPlot(this.#options(curves, show), data, this.#el);
+      // Curves the state hides are left out of the legend (a greyed entry reads as "switched off here").
+      this.#u.root.querySelectorAll('.u-legend .u-series').forEach((row, i) => { if (i > 0 && !this.#u.series[i].show) row.hidden = true; });
     } else {
       this.#relabel(curves);
       this.#u.batch(() => {
