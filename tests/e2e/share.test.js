@@ -95,7 +95,8 @@ describe('export', () => {
     };
     const csv = await grab('#export-csv');
     assert.equal(csv.name, 'ELU-ReLU.csv');
-    const lines = csv.bytes.toString().trim().split('\n');
+    assert.deepEqual([...csv.bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'a UTF-8 BOM for spreadsheets');
+    const lines = csv.bytes.toString().replace(/^\ufeff/, '').trim().split('\n');
     assert.equal(lines[0], 'x,ELU(alpha=0.5),ELU(alpha=0.5)′,ReLU,ReLU′');
     assert.equal(lines.length, 2001);
     const plotted = await page.evaluate(() => window.actlab.plot.uplot.data.map((d) => [d[0], d[1234]]));
@@ -105,11 +106,45 @@ describe('export', () => {
     const svg = await grab('#export-svg');
     const text = svg.bytes.toString();
     assert.match(text, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-    assert.equal((text.match(/<path /g) ?? []).length, 4);
+    assert.equal((text.match(/<path class="curve"/g) ?? []).length, 4);
+    assert.ok((text.match(/<path d=|<circle /g) ?? []).length > 10, 'the pinned curve carries markers');
     assert.match(text, /ELU\(alpha=0\.5\)′/);
+    assert.match(text, /class="axis-x">x<\/text>/);
+    assert.match(text, /class="axis-y">f\(x\), f′\(x\)<\/text>/);
     const png = await grab('#export-png');
     assert.deepEqual([...png.bytes.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
     assert.ok(png.bytes.length > 5000);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('exports are light, dark or transparent whatever the screen shows', async () => {
+    const { page, errors } = await open('#fn=ELU&cmp=ReLU&theme=dark', { colorScheme: 'dark' });
+    const grab = async (id) => {
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.click(id)]);
+      const { readFileSync } = await import('node:fs');
+      return readFileSync(await dl.path());
+    };
+    const full = (h) => (h?.length === 4 ? `#${[...h.slice(1)].map((c) => c + c).join('')}` : h);  // the build writes #fff
+    const bg = (svg) => full(svg.toString().match(/^<rect width="\d+" height="\d+" fill="([^"]+)"\/>$/m)?.[1] ?? null);
+    const light = await grab('#export-svg');  // light is the default: tutorials are mostly light pages
+    assert.equal(bg(light), '#ffffff');
+    await page.selectOption('#export-theme', 'dark');
+    assert.equal(bg(await grab('#export-svg')), '#181c24');
+    await page.selectOption('#export-theme', 'transparent');
+    assert.equal(bg(await grab('#export-svg')), null);
+    // The PNG is the same drawing: a transparent one has transparent corners.
+    const png = await grab('#export-png');
+    const alpha = await page.evaluate(async (b64) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const c = Object.assign(document.createElement('canvas'), { width: img.width, height: img.height });
+      const g = c.getContext('2d');
+      g.drawImage(img, 0, 0);
+      return [g.getImageData(1, 1, 1, 1).data[3], img.width];
+    }, png.toString('base64'));
+    assert.deepEqual(alpha, [0, 1600]);
     assert.deepEqual(errors, []);
     await page.close();
   });

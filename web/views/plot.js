@@ -33,8 +33,9 @@ export default {
     const title = () => plot.uplot.series.filter((x, i) => i % 2 === 1).map((x) => x.label).join(' · ');
     const exporter = async (kind) => {
       const { toPNG, toSVG, toCSV, download } = await import('../ui/export.js');
-      if (kind === 'png') download(`${name()}.png`, await toPNG(plot.uplot, title(), plot.seriesColors));
-      if (kind === 'svg') download(`${name()}.svg`, toSVG(plot.uplot, title(), plot.seriesColors), 'image/svg+xml');
+      const opts = { theme: $('export-theme').value, yLabel: t(store.get().lang, 'axisF') };
+      if (kind === 'png') download(`${name()}.png`, await toPNG(plot.uplot, title(), opts));
+      if (kind === 'svg') download(`${name()}.svg`, toSVG(plot.uplot, title(), opts), 'image/svg+xml');
       if (kind === 'csv') download(`${name()}.csv`, toCSV(plot.uplot), 'text/csv');
     };
     for (const kind of ['png', 'svg', 'csv']) $(`export-${kind}`).addEventListener('click', () => exporter(kind));
