@@ -25,7 +25,7 @@ const core = (expr) => {
   return shared.get(expr);
 };
 let elements = 0;
-const BOOLEAN = new Set(['shade']);  // link keys whose bare attribute means true (+ bool params)
+const BOOLEAN = new Set(['shade', 'steep']);  // link keys whose bare attribute means true (+ bool params)
 
 const STYLE = `${uplotCss}
 ${themeCss}

@@ -424,5 +424,37 @@ describe('playground', () => {
       await page.close();
     }
   });
+
+  test('shading: the vanishing-gradient threshold is a log slider carried in the link; exploding gradients shade too', async () => {
+    const { page } = await open();
+    await page.goto(`${env.url}#fn=Sigmoid`);
+    await ready(page);
+    const px = (x) => page.evaluate((x) => {
+      const u = window.actlab.plot.uplot;
+      return Array.from(u.ctx.getImageData(Math.round(u.valToPos(x, 'x', true)), Math.round(u.bbox.top + 6), 1, 1).data).join(',');
+    }, x);
+    const plain = await px(-5.7);
+    // σ′ ≥ 0.0025 on ±6: nothing is below 1e-3, so nothing is shaded.
+    await page.check('#shade');
+    await idle(page);
+    assert.equal(await px(-5.7), plain);
+    // At 0.01 the tails are (σ′(±5.7) ≈ 0.0033); the middle is not.
+    await page.fill('#eps', '-2');
+    await idle(page);
+    assert.equal(await page.evaluate(() => window.actlab.store.get().eps), 0.01);
+    assert.match(page.url(), /eps=0\.01/);
+    assert.notEqual(await px(-5.7), plain);
+    assert.equal(await px(0.3), plain);
+    assert.equal(await page.textContent('#eps-out'), '0.01');
+    // Exploding: SELU's slope is 1.0507 for x > 0.
+    await page.click('#fnlist button[data-fn="SELU"]');
+    await page.uncheck('#shade');
+    await page.check('#steep');
+    await idle(page);
+    assert.match(page.url(), /steep=true/);
+    assert.notEqual(await px(3.3), plain);
+    assert.equal(await px(-3.3), plain);
+    await page.close();
+  });
 });
 

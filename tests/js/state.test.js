@@ -127,6 +127,8 @@ function randState(r, functions) {
     y: r.bool() ? null : randRange(r),
     show: { f: r.int(4) !== 0, df: r.int(4) !== 0 },
     shade: r.bool(),
+    eps: r.bool() ? 1e-3 : r.num(1e-4, 0.25),
+    steep: r.bool(),
     vec,
     comp: r.bool() ? null : r.int(vec.length),
     lang: r.pick(['en', 'zh']),
@@ -305,6 +307,8 @@ describe('invalid values are rejected one by one; the rest of the link applies',
     y: [...NUMBER_PAIRS, 'Auto', 'none', 'null'],
     show: ['F', 'f,dx', '', 'all', 'f;df', 'none,f', 'f,', 'DF'],
     shade: ['yes', '', '2', 'TRUE', 'true ', 'on'],
+    eps: ['0', '1', '0.26', '1e-5', '-0.01', 'abc', '', 'NaN', '1e-3,2'],
+    steep: ['yes', '', '2', 'TRUE'],
     vec: ['', '1,,2', Array.from({ length: MAX_VEC + 1 }, (_, i) => i).join(','), 'a', '1,Infinity', '1,NaN', '[1,2]', '１'],
     comp: ['3', '-1', '1.5', 'last', '', '1e0', '０', '0x1', '99999999999999999999'],
     lang: ['fr', 'EN', '', 'zh-CN', 'en%00'],
@@ -629,7 +633,7 @@ describe('hostile links', () => {
 
 describe('the schema', () => {
   test('fields are declarative and inspectable, in URL order', () => {
-    assert.deepEqual(codec.fields.map((f) => f.key), ['view', 'fn', null, 'cmp', 'x', 'y', 'show', 'shade', 'vec', 'comp', 'lang', 'theme', 'tensor', 'grad', 'expr']);
+    assert.deepEqual(codec.fields.map((f) => f.key), ['view', 'fn', null, 'cmp', 'x', 'y', 'show', 'shade', 'eps', 'steep', 'vec', 'comp', 'lang', 'theme', 'tensor', 'grad', 'expr']);
     for (const f of codec.fields) {
       assert.ok(Array.isArray(f.path) && typeof f.type === 'string', f.key);
       if (f.type === 'params') continue;

@@ -8,7 +8,7 @@
 //
 //   view=gallery/console  fn=ELU               <param>=<value>  (the current fn's own parameters)
 //   cmp=ReLU;ELU(alpha=0.5);PReLU(weight=0.1,0.2)              (overlays, at most 5)
-//   x=-4,4   y=-1,2 | y=auto   show=f | df | f,df | none   shade=true
+//   x=-4,4   y=-1,2 | y=auto   show=f | df | f,df | none   shade=true   eps=0.01   steep=true
 //   vec=0,1,2   comp=1   lang=zh   theme=dark   tensor=<text>   grad=<text>   expr=<text>
 //
 // Rules (the "why" is next to the code below):
@@ -61,6 +61,8 @@ const BASE_DEFAULTS = {
   y: null,
   show: { f: true, df: true },
   shade: false,
+  eps: 1e-3,
+  steep: false,
   vec: [0, 1, 2],
   comp: null,
   lang: 'en',
@@ -226,6 +228,13 @@ const rangeType = {
   parse: (raw) => parseNums(raw, 2, 2, 'two numbers lo,hi with lo < hi'),
   check: rangeWhy,
   format: (v) => v.map(fmtNum).join(','),
+};
+export const EPS_RANGE = [1e-4, 0.25];
+const epsType = {
+  type: 'number',
+  parse: (raw) => parseNum(dec(raw), `a number in [${EPS_RANGE.join(', ')}]`),
+  check: (v) => (isNum(v) && v >= EPS_RANGE[0] && v <= EPS_RANGE[1] ? null : `expected a number in [${EPS_RANGE.join(', ')}]`),
+  format: fmtNum,
 };
 const rangeOrAutoType = {
   type: 'range|auto',
@@ -492,6 +501,9 @@ export function createCodec(functions, { defaults = {}, limits } = {}) {
     ['y', ['y'], rangeOrAutoType],
     ['show', ['show'], showType],
     ['shade', ['shade'], boolType],
+    // Shading: |f′| < eps (vanishing gradient), and |f′| > 1 (exploding) when steep.
+    ['eps', ['eps'], epsType],
+    ['steep', ['steep'], boolType],
     ['vec', ['vec'], vecType],
     ['comp', ['comp'], compType],
     ['lang', ['lang'], enumType(Object.keys(LANGUAGES))],

@@ -30,7 +30,7 @@ export class PlotPanel {
   /** Draw `state` (fn, params, overlays, x, y, show, shade, vec, comp); returns { curves, error }. */
   draw(state, { specs, sampler }) {
     const { curves, error } = curvesFor(state, specs, sampler, palette(this.themeRoot ?? undefined), this.#lastGood);
-    this.#plot.update(curves, { show: state.show, xr: state.x, yr: state.y, shade: state.shade });
+    this.#plot.update(curves, { show: state.show, xr: state.x, yr: state.y, shade: state.shade, eps: state.eps, steep: state.steep });
     const labels = curves.map((c) => c.label);
     if (this.#els.title) this.#els.title.textContent = labels.join(' · ');
     const what = [state.show.f && 'f(x)', state.show.df && 'f′(x)'].filter(Boolean).join(' and ') || 'no curves';

@@ -3,7 +3,7 @@
 // derivative, optional shading where |f'| < 1e-3.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { flatRuns } from './sample.js';
+import { flatRuns, runsWhere } from './sample.js';
 
 /** A theme variable as resolved at `el` (the page root, or inside a web component's shadow root). */
 export const css = (name, el = document.documentElement) => getComputedStyle(el).getPropertyValue(name).trim();
@@ -52,9 +52,9 @@ export class MainPlot {
   /**
    * curves: [{ label, curve: {x, f, df, kinks}, color }]; show: {f, df}; xr: [lo, hi]; yr: [lo, hi] | null
    */
-  update(curves, { show, xr, yr, shade }) {
+  update(curves, { show, xr, yr, shade, eps = 1e-3, steep = false }) {
     this.#curves = curves;
-    this.#opts.shade = shade;
+    Object.assign(this.#opts, { shade, eps, steep });
     // Rebuilt only when the series set changes; a parameter step only relabels (no new chart).
     const sig = JSON.stringify([curves.map((c) => [c.label.replace(/\(.*$/, ''), c.color]), show, yr == null, document.documentElement.dataset.theme]);
     const data = [curves[0]?.curve.x ?? new Float32Array(0)];
@@ -140,17 +140,23 @@ export class MainPlot {
     };
   }
 
-  // Saturation / dead zones of the current function: light bands behind the curves.
+  // Where the current function's gradient vanishes (|f′| < eps: saturation, dead units) and,
+  // optionally, where it explodes (|f′| > 1): bands behind the curves.
   #shade(u) {
-    if (!this.#opts.shade || !this.#curves.length) return;
+    if (!this.#curves.length) return;
     const { ctx, bbox } = u;
+    const c = this.#curves[0].curve;
+    const band = (runs, color) => {
+      ctx.fillStyle = color;
+      for (const [a, b] of runs) {
+        const l = u.valToPos(a, 'x', true), r = u.valToPos(b, 'x', true);
+        const x0 = Math.max(bbox.left, Math.min(l, r)), x1 = Math.min(bbox.left + bbox.width, Math.max(l, r));
+        if (x1 >= x0) ctx.fillRect(x0, bbox.top, Math.max(1, x1 - x0), bbox.height);
+      }
+    };
     ctx.save();
-    ctx.fillStyle = css('--shade', this.#el);
-    for (const [a, b] of flatRuns(this.#curves[0].curve)) {
-      const l = u.valToPos(a, 'x', true), r = u.valToPos(b, 'x', true);
-      const x0 = Math.max(bbox.left, Math.min(l, r)), x1 = Math.min(bbox.left + bbox.width, Math.max(l, r));
-      if (x1 >= x0) ctx.fillRect(x0, bbox.top, Math.max(1, x1 - x0), bbox.height);
-    }
+    if (this.#opts.shade) band(flatRuns(c, this.#opts.eps), css('--shade', this.#el));
+    if (this.#opts.steep) band(runsWhere(c, (d) => Math.abs(d) > 1), css('--shade-steep', this.#el));
     ctx.restore();
   }
 

@@ -139,11 +139,14 @@ export class Sampler {
 }
 
 /** Runs of x where |f'| < eps (saturation, dead units), as [x0, x1] pairs. */
-export function flatRuns(c, eps = 1e-3) {
+export const flatRuns = (c, eps = 1e-3) => runsWhere(c, (d) => Math.abs(d) < eps);
+
+/** Runs of x where `test(f'(x))` holds, as [x0, x1] pairs. */
+export function runsWhere(c, test) {
   const runs = [];
   let start = -1;
   for (let i = 0; i <= c.x.length; i++) {
-    const flat = i < c.x.length && Math.abs(c.df[i]) < eps;
+    const flat = i < c.x.length && test(c.df[i]);
     if (flat && start < 0) start = i;
     if (!flat && start >= 0) {
       runs.push([c.x[start], c.x[i - 1]]);

@@ -26,7 +26,7 @@ function renderKinks(s, spec, c) {
 }
 
 export default {
-  deps: ['fn', 'params', 'overlays', 'x', 'y', 'show', 'shade', 'vec', 'comp', 'theme', 'systemDark', 'view', 'expr', 'lang'],
+  deps: ['fn', 'params', 'overlays', 'x', 'y', 'show', 'shade', 'eps', 'steep', 'vec', 'comp', 'theme', 'systemDark', 'view', 'expr', 'lang'],
   first: true,
   mount({ store, plot }) {
     const name = () => { const s = store.get(); return [s.fn, ...s.overlays.map((o) => o.fn)].join('-'); };

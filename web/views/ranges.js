@@ -3,11 +3,14 @@
 const $ = (id) => document.getElementById(id);
 
 export default {
-  deps: ['x', 'y', 'show', 'shade', 'fn', 'params', 'vec', 'comp', 'overlays', 'expr'],
+  deps: ['x', 'y', 'show', 'shade', 'eps', 'steep', 'fn', 'params', 'vec', 'comp', 'overlays', 'expr'],
   mount({ store, cat }) {
     $('show-f').addEventListener('input', () => store.set({ show: { ...store.get().show, f: $('show-f').checked } }));
     $('show-df').addEventListener('input', () => store.set({ show: { ...store.get().show, df: $('show-df').checked } }));
     $('shade').addEventListener('input', () => store.set({ shade: $('shade').checked }));
+    // The threshold slider is logarithmic: 1e-4 to 0.25, two significant digits in the link.
+    $('eps').addEventListener('input', () => store.set({ eps: +(10 ** +$('eps').value).toPrecision(2), shade: true }));
+    $('steep').addEventListener('input', () => store.set({ steep: $('steep').checked }));
     const rangeInput = (a, b, key) => {
       const lo = +$(a).value, hi = +$(b).value;
       if ($(a).value !== '' && $(b).value !== '' && Number.isFinite(lo) && Number.isFinite(hi) && lo < hi && hi - lo >= 1e-6 && Math.max(-lo, hi) <= 1e6) {
@@ -38,5 +41,8 @@ export default {
     $('show-f').checked = s.show.f;
     $('show-df').checked = s.show.df;
     $('shade').checked = s.shade;
+    if (document.activeElement !== $('eps')) $('eps').value = String(Math.log10(s.eps));
+    $('eps-out').textContent = String(s.eps);
+    $('steep').checked = s.steep;
   },
 };
