@@ -8,7 +8,7 @@ import { createScheduler } from './ui/scheduler.js';
 import { createCatalog } from './ui/catalog.js';
 import { decodeLink, linkHasExpr } from './ui/custom.js';
 import { PlotPanel } from './ui/chart.js';
-import { systemDark } from './ui/plot.js';
+import { systemDark, roundRange } from './ui/plot.js';
 import { py } from './ui/controls.js';
 import shell from './views/shell.js';
 import custom from './views/custom.js';
@@ -45,7 +45,7 @@ const store = createStore({ ...boot.state, ...draft, params: { ...boot.state.par
 systemDark.addEventListener('change', () => store.set({ systemDark: systemDark.matches }));
 
 const plot = new PlotPanel({ plot: $('plot'), error: $('plot-error') }, {
-  onZoom: (xr, yr) => store.set({ ...(xr ? { x: xr.map((v) => +v.toPrecision(4)) } : {}), ...(yr ? { y: yr.map((v) => +v.toPrecision(4)) } : {}) }),
+  onZoom: (xr, yr) => store.set({ ...(xr ? { x: roundRange(xr) } : {}), ...(yr ? { y: roundRange(yr) } : {}) }),
   onReset: () => store.set({ x: cat.codec.defaults.x, y: null }),
 });
 

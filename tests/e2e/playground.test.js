@@ -456,5 +456,41 @@ describe('playground', () => {
     assert.equal(await px(-3.3), plain);
     await page.close();
   });
+
+  test('ranges: a bad pair is explained next to the boxes; zoom writes rounded ranges; tiny ranges have readable ticks', async () => {
+    const { page } = await open();
+    await page.fill('#x-hi', '2');
+    await page.fill('#x-lo', '5');
+    await idle(page);
+    assert.equal(await page.isVisible('#x-error'), true);
+    assert.match(await page.textContent('#x-error'), /smaller than the second/);
+    assert.deepEqual(await page.evaluate(() => window.actlab.store.get().x), [-6, 2], 'the last valid range stays');
+    await page.fill('#x-hi', '5.0000001');
+    await idle(page);
+    assert.match(await page.textContent('#x-error'), /at least 1e-6/);
+    await page.fill('#x-hi', '9');
+    await idle(page);
+    assert.equal(await page.isHidden('#x-error'), true);
+    // A drag across the plot zooms x; the link gets the digits the axis shows.
+    const box = await page.locator('#plot .u-over').boundingBox();
+    await page.mouse.move(box.x + box.width * 0.23, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.61, box.y + box.height / 2 + 1, { steps: 5 });
+    await page.mouse.up();
+    await idle(page);
+    const x = await page.evaluate(() => window.actlab.store.get().x);
+    const span = x[1] - x[0];
+    for (const v of x) assert.ok(String(v).replace(/^-?\d+\.?/, '').length <= Math.max(0, 2 - Math.floor(Math.log10(span))), `${x}`);
+    assert.equal(await page.evaluate(() => window.actlab.store.get().y), null, 'a horizontal drag keeps y automatic');
+    // Ticks on [-1e-6, 1e-6] are short and distinct.
+    await page.goto(`${env.url}#x=-0.000001,0.000001`);
+    await ready(page);
+    await idle(page);
+    const labels = await page.evaluate(() => window.actlab.plot.uplot.axes[0]._values);
+    assert.ok(labels.length >= 3, `${labels}`);
+    assert.equal(new Set(labels).size, labels.length, `${labels}`);
+    for (const l of labels) assert.ok(l.length <= 5, `${labels}`);
+    await page.close();
+  });
 });
 

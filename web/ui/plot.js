@@ -21,6 +21,30 @@ export const palette = (el) => {
   return p;
 };
 
+/**
+ * Tick labels with as many digits as the tick step needs, so neighbours stay short and distinct
+ * (ticks 5e-7 apart read 5e-7, 1e-6, not 5.000e-7, 1.000e-6 running into each other).
+ */
+export function tickLabels(vals, incr) {
+  const e = Math.floor(Math.log10(incr) + 1e-9);
+  return vals.map((v) => {
+    if (v == null) return '';
+    if (Math.abs(v) < incr * 1e-6) return '0';
+    if (e >= -4 && Math.abs(v) < 1e6) return String(+v.toFixed(Math.max(0, -e)));
+    const p = Math.max(0, Math.floor(Math.log10(Math.abs(v)) + 1e-9) - e);
+    return v.toExponential(Math.min(p, 6)).replace(/\.?0+e/, 'e').replace('e+', 'e');
+  });
+}
+
+/** A zoomed range rounded to the digits its axis shows (links stay short: -3.01,-0.01, not -3.006,-0.005814). */
+export function roundRange([lo, hi]) {
+  for (let d = Math.max(0, 2 - Math.floor(Math.log10(hi - lo))); d <= 20; d++) {
+    const r = [+lo.toFixed(d), +hi.toFixed(d)];
+    if (r[1] - r[0] >= 1e-6 && r[0] < r[1]) return r;
+  }
+  return [lo, hi];
+}
+
 /** Tick/legend number format: short, no float noise. */
 export const num = (v) => (v == null || Number.isNaN(v) ? '—' : Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : String(+v.toPrecision(5)));
 
@@ -103,7 +127,7 @@ export class MainPlot {
       series.push({ label: `${c.label}`, stroke: c.color, width: 2, show: show.f, value: (u, v) => num(v), points: { show: false } });
       series.push({ label: `${c.label}′`, stroke: c.color, width: 1.5, dash: [6, 4], show: show.df, value: (u, v) => num(v), points: { show: false } });
     }
-    const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, values: (u, vals) => vals.map(num) };
+    const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, values: (u, vals, i, space, incr) => tickLabels(vals, incr) };
     return {
       ...this.#size(),
       scales: {
@@ -124,7 +148,10 @@ export class MainPlot {
           const x0 = u.posToVal(s.left, 'x'), x1 = u.posToVal(s.left + s.width, 'x');
           const y0 = u.posToVal(s.top + s.height, 'y'), y1 = u.posToVal(s.top, 'y');
           u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
-          this.#opts.onZoom(s.width >= 4 ? [x0, x1] : null, s.height >= 4 ? [y0, y1] : null);
+          // A one-way drag selects the whole other axis: that axis keeps its range (y stays auto).
+          const W = u.over.clientWidth, H = u.over.clientHeight;
+          const xs = s.width >= 4 && !(s.left <= 0 && s.width >= W - 1), ys = s.height >= 4 && !(s.top <= 0 && s.height >= H - 1);
+          if (xs || ys) this.#opts.onZoom(xs ? [x0, x1] : null, ys ? [y0, y1] : null);
         }],
         setSeries: [(u) => { if (!this.yr) { const [min, max] = autoY(u.data, u); u.setScale('y', { min, max }); } }],
         drawClear: [(u) => this.#shade(u)],

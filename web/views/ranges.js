@@ -1,5 +1,7 @@
 // The x and y ranges, the curve toggles and shading: boxes that write the state, refilled from
 // it (the automatic y range is read back from the plot, so switching auto off starts from it).
+import { t } from '../ui/i18n.js';
+
 const $ = (id) => document.getElementById(id);
 
 export default {
@@ -11,16 +13,15 @@ export default {
     // The threshold slider is logarithmic: 1e-4 to 0.25, two significant digits in the link.
     $('eps').addEventListener('input', () => store.set({ eps: +(10 ** +$('eps').value).toPrecision(2), shade: true }));
     $('steep').addEventListener('input', () => store.set({ steep: $('steep').checked }));
+    // An invalid pair is said next to the boxes (the plot keeps the last valid range).
     const rangeInput = (a, b, key) => {
       const lo = +$(a).value, hi = +$(b).value;
-      if ($(a).value !== '' && $(b).value !== '' && Number.isFinite(lo) && Number.isFinite(hi) && lo < hi && hi - lo >= 1e-6 && Math.max(-lo, hi) <= 1e6) {
-        $(a).removeAttribute('aria-invalid');
-        $(b).removeAttribute('aria-invalid');
-        store.set({ [key]: [lo, hi] });
-      } else {
-        $(a).setAttribute('aria-invalid', 'true');
-        $(b).setAttribute('aria-invalid', 'true');
-      }
+      const why = $(a).value === '' || $(b).value === '' || !Number.isFinite(lo) || !Number.isFinite(hi) ? 'rangeEmpty'
+        : !(lo < hi) ? 'rangeOrder' : Math.max(-lo, hi) > 1e6 ? 'rangeBound' : hi - lo < 1e-6 ? 'rangeSpan' : null;
+      for (const id of [a, b]) $(id).toggleAttribute('aria-invalid', !!why);
+      $(`${key}-error`).hidden = !why;
+      $(`${key}-error`).textContent = why ? t(store.get().lang, why) : '';
+      if (!why) store.set({ [key]: [lo, hi] });
     };
     for (const id of ['x-lo', 'x-hi']) $(id).addEventListener('input', () => rangeInput('x-lo', 'x-hi', 'x'));
     for (const id of ['y-lo', 'y-hi']) $(id).addEventListener('input', () => { $('y-auto').checked = false; rangeInput('y-lo', 'y-hi', 'y'); });
@@ -31,6 +32,13 @@ export default {
     $('reset-view').addEventListener('click', () => store.set({ x: cat.codec.defaults.x, y: null }));
   },
   render(s, changed, { plot }) {
+    // A range set elsewhere (zoom, reset, link) replaces what was typed, error included.
+    for (const key of ['x', 'y']) {
+      if (changed.has(key) && ![`${key}-lo`, `${key}-hi`].includes(document.activeElement?.id)) {
+        $(`${key}-error`).hidden = true;
+        for (const id of [`${key}-lo`, `${key}-hi`]) $(id).removeAttribute('aria-invalid');
+      }
+    }
     const set = (id, v) => { if (document.activeElement !== $(id)) $(id).value = String(v); };
     set('x-lo', s.x[0]);
     set('x-hi', s.x[1]);
