@@ -23,7 +23,7 @@ export default defineConfig({
         // The modules the playground needs for its first plot go in one chunk (one request
         // instead of five); what loads later (console, export, KaTeX, notes) stays split.
         codeSplitting: {
-          groups: [{ name: 'app', test: /node_modules[\\/]uplot[\\/]|[\\/]web[\\/](lib[\\/](actlab|caret|state|text|languages)|ui[\\/](catalog|chart|clipboard|controls|curves|custom|gallery|i18n|learn|plot|sample|scheduler|store|typing)|views[\\/]\w+)\.js$|[\\/]web[\\/](ui[\\/])?[^\\/]+\.css$|uPlot\.min\.css$/ }],
+          groups: [{ name: 'app', test: /node_modules[\\/]uplot[\\/]|[\\/]web[\\/](lib[\\/](actlab|caret|state|text|languages)|ui[\\/](catalog|chart|clipboard|controls|curves|custom|gallery|i18n|learn|plot|sample|scheduler|seed|store|typing)|views[\\/]\w+)\.js$|[\\/]web[\\/](ui[\\/])?[^\\/]+\.css$|uPlot\.min\.css$/ }],
         },
         entryFileNames: (chunk) => (chunk.name === 'actlab-plot' ? 'actlab-plot.js' : 'assets/[name]-[hash].js'),
         // The kernels keep a fixed name so index.html can start fetching them before any JS runs.

@@ -88,4 +88,23 @@ describe('tensor console', () => {
     assert.deepEqual(errors, []);
     await page.close();
   });
+
+  test('randn without a seed runs with one from the text, says which, and can write it in', async () => {
+    const { page, errors } = await open();
+    await page.fill('#tensor-input', 'torch.randn(1000, 1000)');
+    await idle(page);
+    assert.equal(await page.isHidden('#console-error'), true);
+    const note = await page.textContent('#console-seed span');
+    const seed = +note.match(/manual_seed\((\d+)\)/)[1];
+    const out = await page.textContent('#out-output');
+    assert.match(out, /^tensor\(\[\[/);
+    await page.click('#console-seed button');
+    await idle(page);
+    assert.equal(await page.inputValue('#tensor-input'), `torch.manual_seed(${seed}); torch.randn(1000, 1000)`);
+    assert.equal(await page.isHidden('#console-seed'), true);
+    assert.equal(await page.textContent('#out-output'), out, 'the same numbers, now reproducible from the text');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
 });
+

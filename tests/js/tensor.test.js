@@ -403,3 +403,13 @@ describe('literal fast path', () => {
     }
   });
 });
+
+test('rand/randn without torch.manual_seed run with the caller\'s seed and report it', () => {
+  const seeded = parseTensor('torch.randn(2, 3)', { seed: 4321 });
+  const explicit = parseTensor('torch.manual_seed(4321); torch.randn(2, 3)');
+  assert.deepEqual(Array.from(seeded.data), Array.from(explicit.data));
+  assert.equal(seeded.seed, 4321);
+  assert.equal(explicit.seed, undefined);
+  assert.equal(parseTensor('torch.manual_seed(1); torch.rand(2)', { seed: 9 }).seed, undefined);
+  assert.throws(() => parseTensor('torch.rand(2)', { seed: -1 }), RangeError);
+});

@@ -2,6 +2,7 @@
 // for the selected function and parameters; dim-wise functions get a dim selector and a picture
 // of which elements were normalized together. All text goes in with textContent.
 import { parseTensor, formatTensor, formatParseError, TensorParseError } from '../lib/tensor.js';
+import { seedFor } from './seed.js';
 import { kwargs, ctorKeyword, torchCtor } from './learn.js';
 
 export const MAX_ELEMENTS = 1_000_000;
@@ -19,7 +20,7 @@ const numel = (shape) => shape.reduce((a, b) => a * b, 1);
 /** Parse a tensor from the console's text; errors carry the caret rendering. */
 export function readTensor(text) {
   try {
-    return { tensor: parseTensor(text, { maxElements: MAX_ELEMENTS }) };
+    return { tensor: parseTensor(text, { maxElements: MAX_ELEMENTS, seed: seedFor(text) }) };
   } catch (e) {
     if (e instanceof TensorParseError) return { error: formatParseError(text, e) };
     return { error: e.message };
@@ -47,7 +48,7 @@ export function readTensorAsync(text) {
   const id = ++seq;
   return new Promise((resolve) => {
     waiting.set(id, { resolve, text });
-    worker.postMessage({ id, text, maxElements: MAX_ELEMENTS });
+    worker.postMessage({ id, text, maxElements: MAX_ELEMENTS, seed: seedFor(text) });
   });
 }
 

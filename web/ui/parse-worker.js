@@ -2,9 +2,9 @@
 // plotting never freeze. The tensor's buffer is transferred back, not copied.
 import { parseTensor } from '../lib/tensor.js';
 
-self.onmessage = ({ data: { id, text, maxElements } }) => {
+self.onmessage = ({ data: { id, text, maxElements, seed } }) => {
   try {
-    const t = parseTensor(text, { maxElements });
+    const t = parseTensor(text, { maxElements, seed });
     self.postMessage({ id, tensor: t }, [t.data.buffer]);
   } catch (e) {
     self.postMessage({ id, error: { message: e.message, pos: e.pos, name: e.name } });

@@ -5,6 +5,7 @@
 import { t } from '../ui/i18n.js';
 import { paramsOf } from '../ui/curves.js';
 import { typedInto } from '../ui/typing.js';
+import { seedFor } from '../ui/seed.js';
 
 const $ = (id) => document.getElementById(id);
 // The console code (parser, printer) is not needed for the first curve: it loads after it.
@@ -72,6 +73,10 @@ async function update({ store, cat }) {
   $('console-error').hidden = !err;
   $('console-error').textContent = err ?? '';
   box.setAttribute('aria-invalid', String(!!error));
+  // rand/randn without a seed ran with one drawn from the text: say which, offer to write it in.
+  const seed = tensor?.seed;
+  $('console-seed').hidden = seed === undefined;
+  if (seed !== undefined) $('console-seed').firstElementChild.textContent = t(s.lang, 'seedUsed', seed);
   $('console-note').hidden = !r?.note.length;
   $('console-note').textContent = r?.note.length ? t(s.lang, 'floatNote') : '';
   $('out-line').textContent = pythonLine(spec, params);
@@ -93,6 +98,12 @@ export default {
   mount({ store }) {
     // Short texts evaluate at once; long pastes wait for a pause in typing.
     typing = typedInto($('tensor-input'), store, 'tensor', (v) => (v.length > 20000 ? 250 : 0));
+    $('console-seed').querySelector('button').addEventListener('click', () => {
+      const s = store.get();
+      const tensor = `torch.manual_seed(${seedFor(s.tensor)}); ${s.tensor}`;
+      $('tensor-input').value = tensor;
+      store.set({ tensor });
+    });
     $('grad-custom').addEventListener('input', () => {
       const s = store.get();
       store.set({ grad: $('grad-custom').checked ? ($('grad-input').value || s.tensor) : null });

@@ -134,7 +134,10 @@ function fnSized(p, c, name) {
   if (name === 'zeros') return tensor(shape, new Float32Array(n), 'float32');
   if (name === 'ones') return tensor(shape, new Float32Array(n).fill(1), 'float32');
   if (p.gen === null) {
-    fail(`torch.${name}() needs torch.manual_seed(n) earlier in the input: without a seed its values are unknown`, c.pos, 'NotSupported');
+    if (p.defaultSeed == null) fail(`torch.${name}() needs torch.manual_seed(n) earlier in the input: without a seed its values are unknown`, c.pos, 'NotSupported');
+    // The caller's seed, as if torch.manual_seed(seed) came first (reported, so it can be repeated).
+    p.gen = { mt: new MT19937(p.defaultSeed), cache: null };
+    p.seeded = p.defaultSeed;
   }
   return tensor(shape, name === 'rand' ? randFloat(p.gen, n) : randnFloat(p.gen, n), 'float32');
 }

@@ -31,6 +31,8 @@ class Parser {
     this.leaves = 0;
     this.env = new Map();
     this.gen = null; // {mt, cache} after torch.manual_seed
+    this.defaultSeed = opts.seed ?? null;  // for rand/randn before any torch.manual_seed
+    this.seeded = null;  // the default seed, once used
   }
 
   // ---------------------------------------------------------------------------------- statements
@@ -434,20 +436,25 @@ class Parser {
 /**
  * Parse PyTorch tensor syntax into a tensor.
  * @param {string} text
- * @param {{maxElements?: number, threads?: number}} [options]
+ * @param {{maxElements?: number, threads?: number, seed?: number}} [options]
  *   maxElements: largest tensor accepted (checked before allocation), default 1,000,000.
  *   threads: torch's intra-op thread count to mimic for arange/linspace above 32768 elements
  *   (at::parallel_for splits them, which changes a few roundings), default 1.
- * @returns {{shape: number[], data: Float32Array|Float64Array|Uint8Array, dtype: 'float32'|'int64'|'bool'}}
+ *   seed: what rand/randn use before any torch.manual_seed (without it they are an error).
+ * @returns {{shape: number[], data: Float32Array|Float64Array|Uint8Array, dtype: 'float32'|'int64'|'bool', seed?: number}}
+ *   seed: present when the default seed was used.
  */
-export function parseTensor(text, { maxElements = 1_000_000, threads = 1 } = {}) {
+export function parseTensor(text, { maxElements = 1_000_000, threads = 1, seed = null } = {}) {
   if (typeof text !== 'string') throw new TypeError('parseTensor expects a string');
+  if (seed !== null && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32)) throw new RangeError('parseTensor: seed must be an integer in [0, 2**32)');
   try {
     const fast = literalFastPath(text, maxElements);
     if (fast) return fast;
-    const p = new Parser(text, { maxElements, threads });
+    const p = new Parser(text, { maxElements, threads, seed });
     const t = p.program();
-    return { shape: t.shape.slice(), data: t.data, dtype: t.dtype };
+    const out = { shape: t.shape.slice(), data: t.data, dtype: t.dtype };
+    if (p.seeded !== null) out.seed = p.seeded;
+    return out;
   } catch (e) {
     // The parser bounds its own nesting; an engine limit reached anyway is still a parse error.
     if (e instanceof RangeError && !(e instanceof TensorParseError)) {
