@@ -106,5 +106,49 @@ describe('tensor console', () => {
     assert.deepEqual(errors, []);
     await page.close();
   });
+
+  test('typing: no error flashes while a bracket is open at the caret; after a pause it shows, and wraps', async () => {
+    const { page } = await newPage(env.browser, { width: 375, height: 740 });
+    await page.goto(env.url);
+    await ready(page);
+    await page.click('#tensor-input');
+    await page.fill('#tensor-input', '');
+    await page.type('#tensor-input', '[[1, 2], [3, 4');
+    await idle(page);
+    assert.equal(await page.isHidden('#console-error'), true, 'open bracket at the caret: no error yet');
+    await page.type('#tensor-input', ']]]');
+    await idle(page);  // the pause has passed
+    assert.equal(await page.isVisible('#console-error'), true);
+    const fits = await page.evaluate(() => { const e = document.getElementById('console-error'); return e.scrollWidth <= e.clientWidth + 1; });
+    assert.ok(fits, 'the error box wraps instead of clipping at 375 px');
+    // Back to a bracket still open: hidden while typing; leaving the box shows it at once.
+    await page.fill('#tensor-input', '[1, 2');
+    await idle(page);
+    assert.equal(await page.isHidden('#console-error'), true);
+    await page.click('#fn-title');
+    await idle(page);
+    assert.match(await page.textContent('#console-error'), /never closed|unexpected end/);
+    await page.close();
+  });
+
+  test('↑ and ↓ walk through the inputs evaluated before', async () => {
+    const { page } = await open();
+    for (const text of ['[1., 2.]', 'torch.linspace(-1, 1, 3)', '[[5., 6.]]']) {
+      await page.fill('#tensor-input', text);
+      await idle(page);
+    }
+    await page.focus('#tensor-input');
+    await page.keyboard.press('ArrowUp');
+    await idle(page);
+    assert.equal(await page.inputValue('#tensor-input'), 'torch.linspace(-1, 1, 3)');
+    assert.equal(await page.textContent('#out-input'), 'tensor([-1.,  0.,  1.])');
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await page.inputValue('#tensor-input'), '[1., 2.]');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await idle(page);
+    assert.equal(await page.inputValue('#tensor-input'), '[[5., 6.]]');
+    await page.close();
+  });
 });
 

@@ -14,6 +14,38 @@ export const loadConsole = () => (consoleMod ??= import('../ui/console.js'));
 const parsed = { text: null, r: null, gtext: null, g: null };
 let typing = null;
 let queued = null;
+// A parse error waits for a pause in typing, and for the brackets before the caret to close.
+const PAUSE_MS = 500;
+let errorTimer = 0;
+let held = null;  // an error held back while a bracket is open at the caret
+// Evaluated inputs, newest last, for ↑/↓ in the box (kept in this browser).
+const HISTORY_KEY = 'actlab:console-history', HISTORY_MAX = 50;
+let history = [];
+let browsing = -1;
+try { history = JSON.parse(localStorage.getItem(HISTORY_KEY)) ?? []; } catch { history = []; }
+function remember(text) {
+  if (!text.trim() || history.at(-1) === text) return;
+  history = [...history.filter((h) => h !== text), text].slice(-HISTORY_MAX);
+  try { localStorage.setItem(HISTORY_KEY, JSON.stringify(history)); } catch { /* no storage: session only */ }
+}
+/** Whether an opening bracket before `caret` is still open there (strings skipped). */
+export function openBracketAt(text, caret) {
+  let depth = 0, quote = null;
+  for (let i = 0; i < caret; i++) {
+    const c = text[i];
+    if (quote) { if (c === quote) quote = null; continue; }
+    if (c === '"' || c === "'") quote = c;
+    else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c) && depth > 0) depth--;
+  }
+  return depth > 0;
+}
+// The message under the box; `invalid`: it is the text's own error (the box is marked too).
+function showError(err, invalid = false) {
+  $('console-error').hidden = !err;
+  $('console-error').textContent = err ?? '';
+  $('tensor-input').setAttribute('aria-invalid', String(!!err && invalid));
+}
 
 async function update({ store, cat }) {
   const { readTensorAsync, evaluate, dimOptions, pythonLine, drawGroups, WORKER_MIN_CHARS } = await loadConsole();
@@ -70,9 +102,21 @@ async function update({ store, cat }) {
       err = e.message;
     }
   }
-  $('console-error').hidden = !err;
-  $('console-error').textContent = err ?? '';
-  box.setAttribute('aria-invalid', String(!!error));
+  clearTimeout(errorTimer);
+  errorTimer = 0;
+  held = null;
+  if (err && error && document.activeElement === box) {
+    // Mid-typing: no flashing box; after a pause, unless a bracket is open at the caret.
+    showError(null);
+    errorTimer = setTimeout(() => {
+      errorTimer = 0;
+      if (document.activeElement !== box || !openBracketAt(box.value, box.selectionStart)) showError(err, true);
+      else held = err;
+    }, PAUSE_MS);
+  } else {
+    showError(err, !!error);
+  }
+  if (!err && browsing < 0) remember(s.tensor);
   // rand/randn without a seed ran with one drawn from the text: say which, offer to write it in.
   const seed = tensor?.seed;
   $('console-seed').hidden = seed === undefined;
@@ -93,11 +137,34 @@ async function update({ store, cat }) {
 
 export default {
   deps: ['fn', 'params', 'tensor', 'grad', 'lang', 'view', 'expr'],
-  pending: () => typing.pending(),
+  pending: () => typing.pending() || errorTimer !== 0,
   flush: () => typing.flush(),
-  mount({ store }) {
+  mount({ store, cat }) {
     // Short texts evaluate at once; long pastes wait for a pause in typing.
     typing = typedInto($('tensor-input'), store, 'tensor', (v) => (v.length > 20000 ? 250 : 0));
+    // Leaving the box shows a held-back error at once.
+    $('tensor-input').addEventListener('blur', () => {
+      if (held) showError(held, true);
+      held = null;
+      if (!errorTimer) return;
+      clearTimeout(errorTimer);
+      errorTimer = 0;
+      update({ store, cat });
+    });
+    // ↑ on the first line and ↓ on the last walk through the evaluated inputs.
+    $('tensor-input').addEventListener('keydown', (e) => {
+      const box = $('tensor-input');
+      if (e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return;
+      const before = box.value.slice(0, box.selectionStart);
+      if (e.key === 'ArrowUp' ? before.includes('\n') : box.value.slice(box.selectionEnd).includes('\n')) return;
+      if (!history.length) return;
+      e.preventDefault();
+      if (browsing < 0) browsing = history.at(-1) === box.value ? history.length - 1 : history.length;
+      browsing = Math.max(0, Math.min(history.length, browsing + (e.key === 'ArrowUp' ? -1 : 1)));
+      box.value = browsing === history.length ? '' : history[browsing];
+      box.dispatchEvent(new Event('input'));
+    });
+    $('tensor-input').addEventListener('input', (e) => { if (e.isTrusted) browsing = -1; });
     $('console-seed').querySelector('button').addEventListener('click', () => {
       const s = store.get();
       const tensor = `torch.manual_seed(${seedFor(s.tensor)}); ${s.tensor}`;
