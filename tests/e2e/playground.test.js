@@ -492,5 +492,39 @@ describe('playground', () => {
     for (const l of labels) assert.ok(l.length <= 5, `${labels}`);
     await page.close();
   });
+
+  test('polish: gallery in the sidebar\'s order; zh skip link and plot label; copy buttons keep the header still; the engine shows it is loading', async () => {
+    const { page, context } = await open();
+    await page.click('.tab[data-view="gallery"]');
+    await idle(page);
+    const gallery = await page.$$eval('#gallery .card', (e) => e.map((c) => c.dataset.fn));
+    const sidebar = await page.$$eval('#fnlist button', (e) => e.map((b) => b.dataset.fn));
+    assert.deepEqual(gallery, sidebar);
+    await page.click('.tab[data-view="plot"]');
+    await page.selectOption('#lang', 'zh');
+    await idle(page);
+    assert.equal(await page.textContent('a.skip'), '跳到曲线图');
+    assert.match(await page.getAttribute('#plot', 'aria-label'), /x 在 \[-6, 6\] 上的/);
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.url });
+    const header = () => page.evaluate(() => [document.querySelector('header.top').offsetHeight, document.getElementById('copy-link').offsetWidth, document.getElementById('copy-embed').offsetWidth]);
+    const before = await header();
+    await page.click('#copy-link');
+    await page.waitForFunction(() => document.getElementById('copy-link').textContent !== '复制链接');
+    const after = await header();
+    assert.equal(after[0], before[0], 'the header keeps its height');
+    assert.ok(after[1] >= before[1] && after[2] === before[2], `${before} -> ${after}`);
+    assert.notEqual(await page.textContent('#copy-embed'), await page.textContent('#copy-link'), 'only the clicked button says Copied');
+    // The engine's download is held until its progress line has been seen.
+    let release;
+    const gate = new Promise((r) => { release = r; });
+    await page.route('**/actlab-simd-expr*.wasm', async (route) => { await gate; await route.continue(); });
+    await page.fill('#expr', 'x * 2');
+    await page.waitForSelector('#expr-loading', { state: 'visible' });
+    release();
+    await idle(page);
+    assert.equal(await page.isHidden('#expr-loading'), true);
+    assert.equal(await page.isDisabled('#expr-plot'), false);
+    await page.close();
+  });
 });
 

@@ -3,6 +3,7 @@
 // The playground, embed.html and <actlab-plot> all draw through it.
 import { MainPlot, palette } from './plot.js';
 import { curvesFor } from './curves.js';
+import { t } from './i18n.js';
 
 export class PlotPanel {
   #plot;
@@ -33,8 +34,9 @@ export class PlotPanel {
     this.#plot.update(curves, { show: state.show, xr: state.x, yr: state.y, shade: state.shade, eps: state.eps, steep: state.steep });
     const labels = curves.map((c) => c.label);
     if (this.#els.title) this.#els.title.textContent = labels.join(' · ');
-    const what = [state.show.f && 'f(x)', state.show.df && 'f′(x)'].filter(Boolean).join(' and ') || 'no curves';
-    this.#els.plot.setAttribute('aria-label', `${labels.join(', ')}: ${what} for x in [${state.x.join(', ')}]`);
+    const lang = state.lang;
+    const what = [state.show.f && 'f(x)', state.show.df && 'f′(x)'].filter(Boolean).join(t(lang, 'curvesAnd')) || t(lang, 'noCurves');
+    this.#els.plot.setAttribute('aria-label', t(lang, 'plotAria', labels.join(', '), what, state.x[0], state.x[1]));
     if (this.#els.error) {
       this.#els.error.hidden = !error;
       this.#els.error.textContent = error;

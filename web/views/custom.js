@@ -32,8 +32,13 @@ export default {
   },
   render(s, changed, { store, cat, scheduler }) {
     if (s.expr && !cat.lab.hasExpr) {
-      // The engine's build loads on first use; then everything that reads functions redraws.
-      return cat.upgrade().then(() => scheduler.refresh(['expr', 'fn']));
+      // The engine's build loads on first use, with a sign of progress; then everything that
+      // reads functions redraws.
+      $('expr-loading').hidden = false;
+      return cat.upgrade().then(() => {
+        $('expr-loading').hidden = true;
+        scheduler.refresh(['expr', 'fn']);
+      });
     }
     if (s.expr !== compiled.source || cat.generation !== compiled.generation) {
       compiled = { source: s.expr, generation: cat.generation };
