@@ -1,7 +1,41 @@
 import { defineConfig } from 'vite';
-import { resolve } from 'node:path';
+import { resolve, extname } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { readFileSync, writeFileSync, existsSync, createReadStream } from 'node:fs';
 
 const web = (f) => resolve(import.meta.dirname, 'web', f);
+const dist = resolve(import.meta.dirname, 'dist');
+
+// Compressed copies written next to the build's text and wasm files (as a static host or CDN
+// would serve them), and the preview server (`npm start`, the tests) sends them to browsers that
+// accept gzip: what the page downloads is what a user downloads.
+const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.wasm': 'application/wasm', '.json': 'application/json', '.svg': 'image/svg+xml' };
+const precompress = {
+  name: 'actlab-precompress',
+  apply: 'build',
+  writeBundle(opts, bundle) {
+    for (const name of Object.keys(bundle)) {
+      if (!TYPES[extname(name)]) continue;
+      const file = resolve(opts.dir, name);
+      writeFileSync(`${file}.gz`, gzipSync(readFileSync(file), { level: 9 }));
+    }
+  },
+};
+const servePrecompressed = {
+  name: 'actlab-serve-precompressed',
+  configurePreviewServer(server) {
+    server.middlewares.use((req, res, next) => {
+      const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      const file = resolve(dist, `.${path.endsWith('/') ? `${path}index.html` : path}`);
+      if (!file.startsWith(dist) || !TYPES[extname(file)] || !/\bgzip\b/.test(req.headers['accept-encoding'] ?? '') || !existsSync(`${file}.gz`)) return next();
+      res.setHeader('Content-Type', TYPES[extname(file)]);
+      res.setHeader('Content-Encoding', 'gzip');
+      res.setHeader('Vary', 'Accept-Encoding');
+      res.setHeader('Access-Control-Allow-Origin', '*');  // sandboxed iframes have an opaque origin
+      createReadStream(`${file}.gz`).pipe(res);
+    });
+  },
+};
 
 // The site lives in web/; `npm run build` writes it to dist/: the playground, embed.html (for
 // iframes), tutorial.html (a sample page) and actlab-plot.js at a stable URL (the web component,
@@ -10,6 +44,7 @@ const web = (f) => resolve(import.meta.dirname, 'web', f);
 // can from a CDN or GitHub Pages.
 export default defineConfig({
   root: 'web',
+  plugins: [precompress, servePrecompressed],
   base: './',
   build: {
     outDir: '../dist',

@@ -526,5 +526,13 @@ describe('playground', () => {
     assert.equal(await page.isDisabled('#expr-plot'), false);
     await page.close();
   });
+
+  test('npm start serves compressed files, as a static host would', async () => {
+    const { page } = await open();
+    const wasm = await page.evaluate(() => performance.getEntriesByType('resource').filter((e) => /actlab-simd\.wasm$/.test(e.name)).map((e) => [e.encodedBodySize, e.decodedBodySize]));
+    assert.ok(wasm.length >= 1);
+    for (const [enc, dec] of wasm) assert.ok(enc > 0 && enc < dec / 3, `wasm ${enc} bytes on the wire for ${dec}`);
+    await page.close();
+  });
 });
 
