@@ -534,5 +534,56 @@ describe('playground', () => {
     for (const [enc, dec] of wasm) assert.ok(enc > 0 && enc < dec / 3, `wasm ${enc} bytes on the wire for ${dec}`);
     await page.close();
   });
+
+  test('phone (375 px, touch): 44 px targets, a list that says it scrolls, heatmaps that fit, pinch and pan', async () => {
+    const context = await env.browser.newContext({ viewport: { width: 375, height: 740 }, hasTouch: true, isMobile: true, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    await page.goto(`${env.url}#fn=ELU`);
+    await ready(page);
+    await idle(page);
+    assert.match(await page.textContent('#zoom-hint'), /Pinch to zoom/);
+    // Every control a finger uses is at least 44 x 44 (a checkbox through its label).
+    const small = await page.evaluate(() => {
+      const els = [...document.querySelectorAll('.tab, #copy-link, #copy-embed, #lang, #theme, #fnlist button, #pin, #reset-params, #reset-view, #export-png, .param input, .param select, #x-lo, #x-hi, #tensor-input')];
+      for (const cb of document.querySelectorAll('main input[type="checkbox"]')) els.push(cb.closest('label') ?? cb);
+      return els.filter((e) => e.offsetParent).map((e) => { const r = e.getBoundingClientRect(); return [e.id || e.textContent.trim().slice(0, 20) || e.tagName, Math.round(r.width), Math.round(r.height)]; })
+        .filter(([, w, h]) => w < 44 || h < 44);
+    });
+    assert.deepEqual(small, []);
+    // The function list's box says there is more below, until scrolled to its end.
+    assert.equal(await page.isVisible('#list-more'), true);
+    assert.match(await page.textContent('#list-more'), /29 functions/);
+    await page.evaluate(() => { const s = document.querySelector('.sidebar'); s.scrollTop = s.scrollHeight; s.dispatchEvent(new Event('scroll')); });
+    await page.waitForSelector('#list-more', { state: 'hidden' });
+    // A 6 x 8 softmax heatmap fits the page (its figure scrolls if it must).
+    await page.fill('#tensor-input', 'torch.linspace(-2, 2, 48).reshape(6, 8)');
+    await page.click('#fnlist button[data-fn="Softmax"]');
+    await idle(page);
+    const overflow = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth, Math.round(document.querySelector('#groups .slice').getBoundingClientRect().right)]);
+    assert.ok(overflow[0] <= overflow[1] && overflow[2] <= overflow[1], `${overflow}`);
+    // Pinch out around the middle: x zooms in; one finger then pans.
+    await page.click('#fnlist button[data-fn="ELU"]');
+    await idle(page);
+    const box = await page.locator('#plot .u-over').boundingBox();
+    const cdp = await context.newCDPSession(page);
+    const y = box.y + box.height / 2, cx = box.x + box.width / 2;
+    const touch = (type, xs) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: xs.map((x, id) => ({ x, y, id })) });
+    await touch('touchStart', [cx - 40, cx + 40]);
+    for (const d of [60, 90, 120]) await touch('touchMove', [cx - d, cx + d]);
+    await touch('touchEnd', []);
+    await idle(page);
+    const zoomed = await page.evaluate(() => window.actlab.store.get().x);
+    assert.ok(zoomed[1] - zoomed[0] < 6 && zoomed[1] - zoomed[0] > 3, `pinched to ${zoomed}`);
+    await touch('touchStart', [cx]);
+    for (const d of [30, 60, 90]) await touch('touchMove', [cx + d]);
+    await touch('touchEnd', []);
+    await idle(page);
+    const panned = await page.evaluate(() => window.actlab.store.get().x);
+    assert.ok(panned[0] < zoomed[0] - 0.5, `panned ${zoomed} -> ${panned}`);
+    await page.click('#reset-view');
+    await idle(page);
+    assert.deepEqual(await page.evaluate(() => window.actlab.store.get().x), [-6, 6]);
+    await context.close();
+  });
 });
 

@@ -60,6 +60,52 @@ export class MainPlot {
     this.#el = el;
     this.#opts = opts;
     new ResizeObserver(() => this.#resize()).observe(el);
+    this.#touch();
+  }
+
+  // Touch: two fingers pinch x around their midpoint, one finger pans; the chart follows live
+  // and the range is handed over (onZoom) when the fingers lift.
+  #touch() {
+    let start = null, range = null;
+    const points = (e) => [...e.touches].map((t) => t.clientX);
+    const begin = (e) => {
+      const u = this.#u;
+      start = { p: points(e), x: [u.scales.x.min, u.scales.x.max], rect: u.over.getBoundingClientRect() };
+    };
+    this.#el.addEventListener('touchstart', (e) => {
+      if (!this.#u || !this.#u.over.contains(e.target)) return;
+      begin(e);
+    }, { passive: true });
+    this.#el.addEventListener('touchmove', (e) => {
+      if (!start) return;
+      if (e.cancelable) e.preventDefault();
+      const p = points(e), [x0, x1] = start.x, { left, width } = start.rect, span = x1 - x0;
+      let lo, hi;
+      if (p.length >= 2 && start.p.length >= 2) {
+        const d0 = Math.abs(start.p[0] - start.p[1]) || 1, d1 = Math.abs(p[0] - p[1]) || 1;
+        const c0 = (start.p[0] + start.p[1]) / 2 - left, c1 = (p[0] + p[1]) / 2 - left;
+        const s = Math.min(2e6, Math.max(1e-6, span * (d0 / d1)));
+        lo = x0 + (c0 / width) * span - (c1 / width) * s;
+        hi = lo + s;
+      } else {
+        const dx = ((p[0] - start.p[0]) / width) * span;
+        [lo, hi] = [x0 - dx, x1 - dx];
+      }
+      if (lo < -1e6) [lo, hi] = [-1e6, -1e6 + (hi - lo)];
+      if (hi > 1e6) [lo, hi] = [1e6 - (hi - lo), 1e6];
+      range = [Math.max(-1e6, lo), Math.min(1e6, hi)];
+      this.xr = range;
+      this.#u.setScale('x', { min: range[0], max: range[1] });
+    }, { passive: false });
+    const end = (e) => {
+      if (!start) return;
+      if (e.touches.length) { begin(e); return; }  // a finger lifted: go on with the others
+      start = null;
+      if (range) this.#opts.onZoom(roundRange(range), null);
+      range = null;
+    };
+    this.#el.addEventListener('touchend', end);
+    this.#el.addEventListener('touchcancel', end);
   }
 
   get uplot() { return this.#u; }

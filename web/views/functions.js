@@ -3,10 +3,19 @@
 import { t } from '../ui/i18n.js';
 
 const $ = (id) => document.getElementById(id);
+// Where the list scrolls inside its box (phones), a fade and a line say more is below.
+function cue(list) {
+  const scroller = list.parentElement;
+  const more = scroller.scrollHeight - scroller.clientHeight - scroller.scrollTop > 4;
+  $('list-more').hidden = !more;
+}
 
 export default {
   deps: ['fn', 'query', 'lang', 'expr'],
   mount({ store }) {
+    const list = $('fnlist');
+    list.parentElement.addEventListener('scroll', () => cue(list), { passive: true });
+    new ResizeObserver(() => cue(list)).observe(list);
     $('search').addEventListener('input', () => store.set({ query: $('search').value }));
     $('search').addEventListener('keydown', (e) => {
       if (e.key !== 'Enter') return;
@@ -51,5 +60,7 @@ export default {
       }
       root.append(h, ul);
     }
+    $('list-more').textContent = t(s.lang, 'listMore', cat.functions().length);
+    cue(root);
   },
 };

@@ -39,6 +39,8 @@ export default {
       if (kind === 'csv') download(`${name()}.csv`, toCSV(plot.uplot), 'text/csv');
     };
     for (const kind of ['png', 'svg', 'csv']) $(`export-${kind}`).addEventListener('click', () => exporter(kind));
+    // Fingers pinch and pan; the hint says so where the pointer is a finger.
+    if (matchMedia('(pointer: coarse)').matches) $('zoom-hint').dataset.i18n = 'zoomHintTouch';
   },
   render(s, changed, { cat, plot }) {
     const spec = cat.specs.get(s.fn);
