@@ -73,3 +73,20 @@ test('a custom expression\'s console line calls the Custom module the Learn pane
   assert.match((await server.ssrLoadModule('/web/ui/custom.js')).customModule(spec, { alpha: 0.5 }), /^class Custom\(nn\.Module\):$/m);
   lab.release('Custom');
 });
+
+test('the Learn code reproduces everything on screen: pinned curves, the plot (matplotlib) and the console', () => {
+  const s = { fn: 'ELU', params: { ELU: { alpha: 0.5 }, Softmax: { dim: 0 } }, x: [-3, 3], y: [-1, 2], show: { f: true, df: true }, vec: [0, 1, 2], comp: null,
+    overlays: [{ fn: 'ReLU', params: {} }, { fn: 'RReLU', params: { training: true } }, { fn: 'Softmax', params: {} }], tensor: 'torch.randn(2, 3)', grad: null };
+  const code = learn.sceneCode(s, specs, { n: 50, comp: 2, seed: 7 });
+  const lines = code.split('\n');
+  for (const l of ['f = nn.ELU(alpha=0.5)', 'f1 = nn.ReLU()', 'f2 = nn.RReLU()', 'f2.train()  # random slopes: torch\'s RNG differs from actlab\'s seed',
+    'y1 = f1(x1)', "plt.plot(grid, y.detach(), label='ELU(alpha=0.5)')", "plt.plot(grid, dy1, '--', label='ReLU′')", 'plt.ylim(-1.0, 2.0)', 'plt.show()',
+    'torch.manual_seed(7)   # the seed the console used', 'x = torch.randn(2, 3)', 'y = nn.ELU(alpha=0.5)(x)', 'y.backward(torch.ones_like(y))', 'print(x.grad)']) {
+    assert.ok(lines.includes(l), `missing: ${l}\n${code}`);
+  }
+  assert.match(code, /# pinned Softmax: open it for its own snippet/);
+  // A list literal goes through torch.tensor; statements before the last line are kept.
+  const c2 = learn.sceneCode({ ...s, overlays: [], tensor: 'torch.manual_seed(0); [[1, 2], [3, 4]]', grad: '[[1., 0.], [0., 1.]]' }, specs, { n: 50, comp: 2, seed: 7 });
+  assert.ok(c2.includes('torch.manual_seed(0)\nx = torch.tensor([[1, 2], [3, 4]])'), c2);
+  assert.ok(c2.includes('g = torch.tensor([[1., 0.], [0., 1.]])\ny.backward(g.float())'), c2);
+});

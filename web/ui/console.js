@@ -3,7 +3,7 @@
 // of which elements were normalized together. All text goes in with textContent.
 import { parseTensor, formatTensor, formatParseError, TensorParseError } from '../lib/tensor.js';
 import { seedFor } from './seed.js';
-import { kwargs, ctorKeyword, torchCtor } from './learn.js';
+import { consoleCtor } from './learn.js';
 
 export const MAX_ELEMENTS = 1_000_000;
 const DRAW_MAX = 24;        // cells per side drawn in a heatmap slice
@@ -130,7 +130,7 @@ export function dimOptions(spec, ndim) {
 
 /** The Python line that reproduces the console's output. */
 export function pythonLine(spec, params) {
-  return `y = ${torchCtor(spec, params, kwargs(spec, params, { only: ctorKeyword(spec) }), String)}(x)`;
+  return `y = ${consoleCtor(spec, params)}(x)`;
 }
 
 /**

@@ -71,6 +71,70 @@ export function pytorchCode(spec, params, { x: [lo, hi], vec, comp, n }) {
   return L.join('\n');
 }
 
+/** The module call the console prints (`nn.Softmax(dim=0)`): constructor keywords only. */
+export const consoleCtor = (spec, params) => torchCtor(spec, params, kwargs(spec, params, { only: ctorKeyword(spec) }), String);
+
+// Top-level statements of console text (`;` and newlines outside brackets split them).
+function statements(text) {
+  const out = [];
+  let depth = 0, cur = '';
+  for (const c of text) {
+    if ('([{'.includes(c)) depth++;
+    if (')]}'.includes(c)) depth = Math.max(0, depth - 1);
+    if (depth === 0 && (c === ';' || c === '\n')) { if (cur.trim()) out.push(cur.trim()); cur = ''; } else cur += c;
+  }
+  if (cur.trim()) out.push(cur.trim());
+  return out;
+}
+// Console text as Python that binds `name`: a list literal goes through torch.tensor.
+function asPython(text, name, seed) {
+  const st = statements(text);
+  if (!st.length) return [`${name} = torch.tensor([])`];
+  const last = st.pop();
+  const lines = [...(seed != null && /torch\.randn?\(/.test(text) && !/manual_seed/.test(text) ? [`torch.manual_seed(${seed})   # the seed the console used`] : []), ...st];
+  lines.push(`${name} = ${/^[[(]/.test(last) ? `torch.tensor(${last})` : last}`);
+  return lines;
+}
+
+/**
+ * Python for everything on screen: the plotted function and every pinned one (matplotlib draws
+ * them as the page does), then the console's tensor through the current function.
+ */
+export function sceneCode(s, specs, { n, comp, seed }) {
+  const main = specs.get(s.fn);
+  const P = (fn) => s.params[fn] ?? {};
+  const L = [pytorchCode(main, P(s.fn), { x: s.x, vec: s.vec, comp, n })];
+  const label = (spec, p) => { const a = kwargs(spec, p, { only: (q) => q.kind !== 'dim' && ctorKeyword(spec)(q) }); return a.length ? `${spec.name}(${a.join(', ')})` : spec.name; };
+  const curves = [{ label: label(main, P(s.fn)), y: 'y', dy: 'dy' }];
+  const grid = `torch.linspace(${py(s.x[0])}, ${py(s.x[1])}, ${n})`;
+  s.overlays.forEach((o, k) => {
+    const spec = specs.get(o.fn);
+    const i = k + 1;
+    if (!spec || spec.custom || spec.dimwise || spec.halves) {
+      L.push(`# pinned ${o.fn}: open it for its own snippet (not element-wise on this grid)`);
+      return;
+    }
+    if (spec.torchDef && !L.some((l) => l.includes(spec.torchDef))) L.push(spec.torchDef);
+    L.push(`f${i} = ${torchCtor(spec, o.params, kwargs(spec, o.params, { only: (q) => q.kind !== 'dim' && ctorKeyword(spec)(q) }), py)}`);
+    for (const p of spec.params) if (p.modeCode) L.push(p.modeCode[+!!(o.params[p.name] ?? p.default)].replace(/^f\./, `f${i}.`));
+    L.push(`x${i} = ${grid}.requires_grad_()`, `y${i} = f${i}(x${i})`, `dy${i}, = torch.autograd.grad(y${i}, x${i}, torch.ones_like(y${i}))`);
+    curves.push({ label: label(spec, o.params), y: `y${i}`, dy: `dy${i}` });
+  });
+  L.push('', '# The plot', 'import matplotlib.pyplot as plt', `grid = ${grid}`);
+  for (const c of curves) {
+    const q = (t) => `'${t.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+    if (s.show.f) L.push(`plt.plot(grid, ${c.y}.detach(), label=${q(c.label)})`);
+    if (s.show.df) L.push(`plt.plot(grid, ${c.dy}, '--', label=${q(`${c.label}′`)})`);
+  }
+  L.push(`plt.xlim(${py(s.x[0])}, ${py(s.x[1])})`, ...(s.y ? [`plt.ylim(${py(s.y[0])}, ${py(s.y[1])})`] : []), "plt.xlabel('x')", "plt.legend()", 'plt.show()');
+  L.push('', '# The console: the typed tensor through the same function', ...asPython(s.tensor, 'x', seed),
+    'x = x.float().requires_grad_()', `y = ${consoleCtor(main, P(s.fn))}(x)`, 'print(y)');
+  if (s.grad != null) L.push(...asPython(s.grad, 'g', seed), 'y.backward(g.float())');
+  else L.push('y.backward(torch.ones_like(y))');
+  L.push('print(x.grad)');
+  return L.join('\n');
+}
+
 /** Fill the note block (summary, strengths, weaknesses, use, derivative) with text only. */
 export async function renderNote(el, name, lang) {
   const all = await loadNotes(lang);

@@ -1,7 +1,8 @@
 // The Learn panel: formula and derivative (KaTeX), output range, the note in the UI language,
 // and the PyTorch code that reproduces the plot.
 import { copyWithFeedback } from '../ui/clipboard.js';
-import { tex, pytorchCode, renderNote } from '../ui/learn.js';
+import { tex, sceneCode, renderNote } from '../ui/learn.js';
+import { seedFor } from '../ui/seed.js';
 import { py } from '../ui/controls.js';
 import { paramsOf, compOf } from '../ui/curves.js';
 import { customModule } from '../ui/custom.js';
@@ -10,7 +11,7 @@ import { SAMPLES } from '../ui/catalog.js';
 const $ = (id) => document.getElementById(id);
 
 export default {
-  deps: ['fn', 'lang', 'params', 'x', 'vec', 'comp', 'expr'],
+  deps: ['fn', 'lang', 'params', 'x', 'y', 'show', 'vec', 'comp', 'expr', 'overlays', 'tensor', 'grad'],
   mount({ store }) {
     // Without a clipboard the code stays selectable.
     $('copy-code').addEventListener('click', () => copyWithFeedback($('copy-code'), $('code').textContent, () => store.get().lang, 'copy'));
@@ -33,6 +34,6 @@ export default {
       tex($('range'), spec.range);
       renderNote($('note'), spec.name, s.lang);
     }
-    $('code').textContent = pytorchCode(spec, paramsOf(s, s.fn), { x: s.x, vec: s.vec, comp: compOf(s), n: SAMPLES });
+    $('code').textContent = sceneCode(s, cat.specs, { n: SAMPLES, comp: compOf(s), seed: seedFor(s.tensor) });
   },
 };
