@@ -585,5 +585,21 @@ describe('playground', () => {
     assert.deepEqual(await page.evaluate(() => window.actlab.store.get().x), [-6, 6]);
     await context.close();
   });
+
+  test('compare: each curve in the legend is a visibility toggle', async () => {
+    const { page } = await open();
+    await page.goto(`${env.url}#fn=ELU&cmp=ReLU`);
+    await ready(page);
+    await idle(page);
+    const shown = () => page.evaluate(() => window.actlab.plot.uplot.series.slice(1).map((s) => s.show));
+    assert.deepEqual(await shown(), [true, true, true, true]);
+    const relu = page.locator('#plot .u-legend .u-series').nth(3).locator('.u-label');
+    assert.equal(await relu.textContent(), 'ReLU');
+    await relu.click();
+    assert.deepEqual(await shown(), [true, true, false, true]);
+    await relu.click();
+    assert.deepEqual(await shown(), [true, true, true, true]);
+    await page.close();
+  });
 });
 
