@@ -20,7 +20,7 @@ const numel = (shape) => shape.reduce((a, b) => a * b, 1);
 /** Parse a tensor from the console's text; errors carry the caret rendering. */
 export function readTensor(text) {
   try {
-    return { tensor: parseTensor(text, { maxElements: MAX_ELEMENTS, seed: seedFor(text) }) };
+    return { tensor: parseTensor(text, { maxElements: MAX_ELEMENTS, seed: () => seedFor(text) }) };
   } catch (e) {
     if (e instanceof TensorParseError) return { error: formatParseError(text, e) };
     return { error: e.message };
@@ -48,7 +48,7 @@ export function readTensorAsync(text) {
   const id = ++seq;
   return new Promise((resolve) => {
     waiting.set(id, { resolve, text });
-    worker.postMessage({ id, text, maxElements: MAX_ELEMENTS, seed: seedFor(text) });
+    worker.postMessage({ id, text, maxElements: MAX_ELEMENTS });
   });
 }
 

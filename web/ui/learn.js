@@ -87,11 +87,14 @@ function statements(text) {
   return out;
 }
 // Console text as Python that binds `name`: a list literal goes through torch.tensor.
+const INLINE_MAX = 4000;  // longer console inputs are not repeated in the code box
 function asPython(text, name, seed) {
+  if (text.length > INLINE_MAX) return [`${name} = ...   # paste the console's input here (${text.length.toLocaleString('en-US')} characters)`];
   const st = statements(text);
   if (!st.length) return [`${name} = torch.tensor([])`];
   const last = st.pop();
-  const lines = [...(seed != null && /torch\.randn?\(/.test(text) && !/manual_seed/.test(text) ? [`torch.manual_seed(${seed})   # the seed the console used`] : []), ...st];
+  const unseeded = /torch\.randn?\(/.test(text) && !/manual_seed/.test(text);
+  const lines = [...(seed != null && unseeded ? [`torch.manual_seed(${typeof seed === 'function' ? seed() : seed})   # the seed the console used`] : []), ...st];
   lines.push(`${name} = ${/^[[(]/.test(last) ? `torch.tensor(${last})` : last}`);
   return lines;
 }

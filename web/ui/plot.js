@@ -248,17 +248,16 @@ export class MainPlot {
       const shape = SHAPES[(k - 1) % SHAPES.length];
       ctx.strokeStyle = ctx.fillStyle = this.#curves[k].color;
       ctx.lineWidth = 1.5 * dpr;
+      // Every `step`-th sample is ~48 px apart (the grid is uniform), staggered by curve so the
+      // markers of overlapping curves do not sit on one another.
+      const step = Math.max(1, Math.round((48 * dpr * (xs.length - 1)) / Math.max(1, bbox.width)));
+      const first = Math.round((((k * 11) % 48) / 48) * step);
       for (const s of [2 * k + 1, 2 * k + 2]) {
         if (!u.series[s].show) continue;
         const ys = u.data[s];
-        let last = -Infinity;
-        // Staggered by curve so markers of overlapping curves do not sit on one another.
-        const start = bbox.left + ((k * 11) % 48) * dpr;
-        for (let i = 0; i < xs.length; i++) {
-          const px = u.valToPos(xs[i], 'x', true);
-          if (px < start || px - last < 48 * dpr || !Number.isFinite(ys[i])) continue;
-          last = px;
-          drawShape(ctx, shape, px, u.valToPos(ys[i], 'y', true), 3.5 * dpr);
+        for (let i = first; i < xs.length; i += step) {
+          if (!Number.isFinite(ys[i])) continue;
+          drawShape(ctx, shape, u.valToPos(xs[i], 'x', true), u.valToPos(ys[i], 'y', true), 3.5 * dpr);
           drawn++;
         }
       }

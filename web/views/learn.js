@@ -34,6 +34,6 @@ export default {
       tex($('range'), spec.range);
       renderNote($('note'), spec.name, s.lang);
     }
-    $('code').textContent = sceneCode(s, cat.specs, { n: SAMPLES, comp: compOf(s), seed: seedFor(s.tensor) });
+    $('code').textContent = sceneCode(s, cat.specs, { n: SAMPLES, comp: compOf(s), seed: () => seedFor(s.tensor) });
   },
 };

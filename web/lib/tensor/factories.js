@@ -136,8 +136,10 @@ function fnSized(p, c, name) {
   if (p.gen === null) {
     if (p.defaultSeed == null) fail(`torch.${name}() needs torch.manual_seed(n) earlier in the input: without a seed its values are unknown`, c.pos, 'NotSupported');
     // The caller's seed, as if torch.manual_seed(seed) came first (reported, so it can be repeated).
-    p.gen = { mt: new MT19937(p.defaultSeed), cache: null };
-    p.seeded = p.defaultSeed;
+    // (a function is asked only now: hashing a long text for a seed costs when nothing is random)
+    const seed = typeof p.defaultSeed === 'function' ? p.defaultSeed() : p.defaultSeed;
+    p.gen = { mt: new MT19937(seed), cache: null };
+    p.seeded = seed;
   }
   return tensor(shape, name === 'rand' ? randFloat(p.gen, n) : randnFloat(p.gen, n), 'float32');
 }

@@ -436,17 +436,23 @@ class Parser {
 /**
  * Parse PyTorch tensor syntax into a tensor.
  * @param {string} text
- * @param {{maxElements?: number, threads?: number, seed?: number}} [options]
+ * @param {{maxElements?: number, threads?: number, seed?: number | (() => number)}} [options]
  *   maxElements: largest tensor accepted (checked before allocation), default 1,000,000.
  *   threads: torch's intra-op thread count to mimic for arange/linspace above 32768 elements
  *   (at::parallel_for splits them, which changes a few roundings), default 1.
- *   seed: what rand/randn use before any torch.manual_seed (without it they are an error).
+ *   seed: what rand/randn use before any torch.manual_seed (without it they are an error); a
+ *   function is called only if one of them runs.
  * @returns {{shape: number[], data: Float32Array|Float64Array|Uint8Array, dtype: 'float32'|'int64'|'bool', seed?: number}}
  *   seed: present when the default seed was used.
  */
 export function parseTensor(text, { maxElements = 1_000_000, threads = 1, seed = null } = {}) {
   if (typeof text !== 'string') throw new TypeError('parseTensor expects a string');
-  if (seed !== null && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32)) throw new RangeError('parseTensor: seed must be an integer in [0, 2**32)');
+  const seedOk = (v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32;
+  if (seed !== null && typeof seed !== 'function' && !seedOk(seed)) throw new RangeError('parseTensor: seed must be an integer in [0, 2**32)');
+  if (typeof seed === 'function') {
+    const ask = seed;
+    seed = () => { const v = ask(); if (!seedOk(v)) throw new RangeError('parseTensor: seed() must return an integer in [0, 2**32)'); return v; };
+  }
   try {
     const fast = literalFastPath(text, maxElements);
     if (fast) return fast;
