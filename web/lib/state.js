@@ -47,8 +47,8 @@ export const MAX_OVERLAYS = 5;
 export const MAX_VEC = 16;
 export const MAX_WEIGHTS = 64;      // PReLU: one weight per channel
 export const MAX_NOTICES = 20;
-const RANGE_ABS = 1e6;
-const RANGE_MIN_SPAN = 1e-6;
+export const RANGE_ABS = 1e6;
+export const RANGE_MIN_SPAN = 1e-6;
 const DIM_MIN = -6;
 const DIM_MAX = 5;
 
@@ -217,12 +217,21 @@ const boolType = {
   format: String,
 };
 
-function rangeWhy(v) {
-  if (!numsOk(v, 2, 2) || !(v[0] < v[1])) return 'expected two numbers lo,hi with lo < hi';
-  if (Math.abs(v[0]) > RANGE_ABS || Math.abs(v[1]) > RANGE_ABS) return `expected |lo| and |hi| <= ${RANGE_ABS}`;
-  if (v[1] - v[0] < RANGE_MIN_SPAN) return `expected hi - lo >= ${RANGE_MIN_SPAN}`;
+/** What is wrong with an x or y range [lo, hi]: 'numbers', 'order', 'bound', 'span', or null (the page words it too). */
+export function rangeProblem(v) {
+  if (!numsOk(v, 2, 2)) return 'numbers';
+  if (!(v[0] < v[1])) return 'order';
+  if (Math.abs(v[0]) > RANGE_ABS || Math.abs(v[1]) > RANGE_ABS) return 'bound';
+  if (v[1] - v[0] < RANGE_MIN_SPAN) return 'span';
   return null;
 }
+const RANGE_WHY = {
+  numbers: 'expected two numbers lo,hi with lo < hi',
+  order: 'expected two numbers lo,hi with lo < hi',
+  bound: `expected |lo| and |hi| <= ${RANGE_ABS}`,
+  span: `expected hi - lo >= ${RANGE_MIN_SPAN}`,
+};
+const rangeWhy = (v) => RANGE_WHY[rangeProblem(v)] ?? null;
 const rangeType = {
   type: 'range',
   parse: (raw) => parseNums(raw, 2, 2, 'two numbers lo,hi with lo < hi'),

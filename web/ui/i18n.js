@@ -2,6 +2,9 @@
 // function names, parameters and formulas come from the C++ table and are never translated.
 import { LANGUAGES } from '../lib/languages.js';
 
+// 1e6 and 1e-6 as people write them.
+const sci = (n) => n.toExponential().replace('e+', 'e');
+
 const strings = {
   en: {
     title: 'actlab — PyTorch activation functions',
@@ -89,8 +92,8 @@ const strings = {
     pinFull: (n) => `At most ${n} pinned functions: remove one to pin another.`,
     pinTwice: 'This function with these parameters is pinned already.',
     rangeOrder: 'the first number must be smaller than the second',
-    rangeSpan: 'the range must span at least 1e-6',
-    rangeBound: 'both ends must be within ±1e6',
+    rangeSpan: (min) => `the range must span at least ${sci(min)}`,
+    rangeBound: (max) => `both ends must be within ±${sci(max)}`,
     rangeEmpty: 'enter two numbers',
     seedUsed: (n) => `No seed in the input: ran with torch.manual_seed(${n}).`,
     seedAdd: 'Add it to the input',
@@ -203,8 +206,8 @@ const strings = {
     pinFull: (n) => `最多可固定 ${n} 个函数：请先移除一个。`,
     pinTwice: '这个函数（及其参数）已经固定过了。',
     rangeOrder: '第一个数必须小于第二个数',
-    rangeSpan: '区间宽度至少为 1e-6',
-    rangeBound: '两端都必须在 ±1e6 以内',
+    rangeSpan: (min) => `区间宽度至少为 ${sci(min)}`,
+    rangeBound: (max) => `两端都必须在 ±${sci(max)} 以内`,
     rangeEmpty: '请输入两个数',
     seedUsed: (n) => `输入中没有设置种子：已使用 torch.manual_seed(${n}) 运行。`,
     seedAdd: '添加到输入中',

@@ -4,6 +4,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { flatRuns, runsWhere } from './sample.js';
+import { RANGE_ABS, RANGE_MIN_SPAN } from '../lib/state.js';
 
 /** A theme variable as resolved at `el` (the page root, or inside a web component's shadow root). */
 export const css = (name, el = document.documentElement) => getComputedStyle(el).getPropertyValue(name).trim();
@@ -40,7 +41,7 @@ export function tickLabels(vals, incr) {
 export function roundRange([lo, hi]) {
   for (let d = Math.max(0, 2 - Math.floor(Math.log10(hi - lo))); d <= 20; d++) {
     const r = [+lo.toFixed(d), +hi.toFixed(d)];
-    if (r[1] - r[0] >= 1e-6 && r[0] < r[1]) return r;
+    if (r[0] < r[1] && r[1] - r[0] >= RANGE_MIN_SPAN) return r;
   }
   return [lo, hi];
 }
@@ -84,16 +85,16 @@ export class MainPlot {
       if (p.length >= 2 && start.p.length >= 2) {
         const d0 = Math.abs(start.p[0] - start.p[1]) || 1, d1 = Math.abs(p[0] - p[1]) || 1;
         const c0 = (start.p[0] + start.p[1]) / 2 - left, c1 = (p[0] + p[1]) / 2 - left;
-        const s = Math.min(2e6, Math.max(1e-6, span * (d0 / d1)));
+        const s = Math.min(2 * RANGE_ABS, Math.max(RANGE_MIN_SPAN, span * (d0 / d1)));
         lo = x0 + (c0 / width) * span - (c1 / width) * s;
         hi = lo + s;
       } else {
         const dx = ((p[0] - start.p[0]) / width) * span;
         [lo, hi] = [x0 - dx, x1 - dx];
       }
-      if (lo < -1e6) [lo, hi] = [-1e6, -1e6 + (hi - lo)];
-      if (hi > 1e6) [lo, hi] = [1e6 - (hi - lo), 1e6];
-      range = [Math.max(-1e6, lo), Math.min(1e6, hi)];
+      // Kept inside the schema's bounds by shifting, not shrinking.
+      const shift = Math.max(0, -RANGE_ABS - lo) - Math.max(0, hi - RANGE_ABS);
+      range = [Math.max(-RANGE_ABS, lo + shift), Math.min(RANGE_ABS, hi + shift)];
       this.xr = range;
       this.#u.setScale('x', { min: range[0], max: range[1] });
     }, { passive: false });

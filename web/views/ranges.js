@@ -1,6 +1,9 @@
 // The x and y ranges, the curve toggles and shading: boxes that write the state, refilled from
 // it (the automatic y range is read back from the plot, so switching auto off starts from it).
 import { t } from '../ui/i18n.js';
+import { rangeProblem, RANGE_ABS, RANGE_MIN_SPAN } from '../lib/state.js';
+
+const RANGE_MESSAGE = { numbers: 'rangeEmpty', order: 'rangeOrder', bound: 'rangeBound', span: 'rangeSpan' };
 
 const $ = (id) => document.getElementById(id);
 
@@ -13,15 +16,16 @@ export default {
     // The threshold slider is logarithmic: 1e-4 to 0.25, two significant digits in the link.
     $('eps').addEventListener('input', () => store.set({ eps: +(10 ** +$('eps').value).toPrecision(2), shade: true }));
     $('steep').addEventListener('input', () => store.set({ steep: $('steep').checked }));
-    // An invalid pair is said next to the boxes (the plot keeps the last valid range).
+    // An invalid pair is said next to the boxes (the plot keeps the last valid range); the rule
+    // is the link schema's.
     const rangeInput = (a, b, key) => {
-      const lo = +$(a).value, hi = +$(b).value;
-      const why = $(a).value === '' || $(b).value === '' || !Number.isFinite(lo) || !Number.isFinite(hi) ? 'rangeEmpty'
-        : !(lo < hi) ? 'rangeOrder' : Math.max(-lo, hi) > 1e6 ? 'rangeBound' : hi - lo < 1e-6 ? 'rangeSpan' : null;
+      const num = (id) => ($(id).value === '' ? NaN : +$(id).value);
+      const v = [num(a), num(b)];
+      const why = RANGE_MESSAGE[rangeProblem(v)];
       for (const id of [a, b]) $(id).toggleAttribute('aria-invalid', !!why);
       $(`${key}-error`).hidden = !why;
-      $(`${key}-error`).textContent = why ? t(store.get().lang, why) : '';
-      if (!why) store.set({ [key]: [lo, hi] });
+      $(`${key}-error`).textContent = why ? t(store.get().lang, why, why === 'rangeBound' ? RANGE_ABS : RANGE_MIN_SPAN) : '';
+      if (!why) store.set({ [key]: v });
     };
     for (const id of ['x-lo', 'x-hi']) $(id).addEventListener('input', () => rangeInput('x-lo', 'x-hi', 'x'));
     for (const id of ['y-lo', 'y-hi']) $(id).addEventListener('input', () => { $('y-auto').checked = false; rangeInput('y-lo', 'y-hi', 'y'); });
