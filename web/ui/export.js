@@ -1,6 +1,6 @@
 // Export of the current plot: CSV of the sampled curves, SVG redrawn from the data (vector, with
 // axes, grid and legend), PNG of uPlot's canvas with the legend painted under it.
-import { css, num } from './plot.js';
+import { css, num, palette, markerOf, MARKER_SPACING } from './plot.js';
 
 /** Shortest decimal that reads back as the same float32 (CSV stays exact and short). */
 export function f32str(v) {
@@ -42,20 +42,18 @@ function themeColors(theme) {
   probe.hidden = true;
   document.body.append(probe);
   const v = (name) => css(name, probe);
-  const c = { bg: theme === 'transparent' ? null : v('--panel'), fg: v('--fg'), grid: v('--grid'), series: [0, 1, 2, 3, 4, 5].map((i) => v(`--c${i}`)) };
+  const c = { bg: theme === 'transparent' ? null : v('--panel'), fg: v('--fg'), grid: v('--grid'), series: palette(probe) };
   probe.remove();
   return c;
 }
 
-// Marker shapes of pinned curves, as on screen (ui/plot.js), in SVG.
-const SHAPES = ['square', 'triangle', 'diamond', 'cross', 'circle'];
-function marker(shape, x, y, r, color) {
-  const p = (pts) => `<path d="M${pts.map(([a, b]) => `${(x + a * r).toFixed(1)} ${(y + b * r).toFixed(1)}`).join('L')}Z" fill="none" stroke="${color}" stroke-width="1.5"/>`;
-  if (shape === 'square') return p([[-1, -1], [1, -1], [1, 1], [-1, 1]]);
-  if (shape === 'triangle') return p([[0, -1.2], [1.1, 0.8], [-1.1, 0.8]]);
-  if (shape === 'diamond') return p([[0, -1.3], [1, 0], [0, 1.3], [-1, 0]]);
-  if (shape === 'cross') return `<path d="M${x - r} ${y - r}L${x + r} ${y + r}M${x + r} ${y - r}L${x - r} ${y + r}" stroke="${color}" stroke-width="1.5"/>`;
-  return `<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="${r}" fill="none" stroke="${color}" stroke-width="1.5"/>`;
+// The marker of pinned curve k (ui/plot.js's shapes), in SVG.
+function marker(k, x, y, r, color) {
+  const m = markerOf(k);
+  if (m.circle) return `<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="${r}" fill="none" stroke="${color}" stroke-width="1.5"/>`;
+  const line = (pts) => `M${pts.map(([a, b]) => `${(x + a * r).toFixed(1)} ${(y + b * r).toFixed(1)}`).join('L')}`;
+  const d = [...(m.closed ?? []).map((pts) => `${line(pts)}Z`), ...(m.open ?? []).map(line)].join('');
+  return `<path d="${d}" fill="none" stroke="${color}" stroke-width="1.5"/>`;
 }
 
 /**
@@ -95,6 +93,7 @@ export function toSVG(u, title, { theme = 'light', yLabel = 'f(x), f′(x)' } = 
     let pen = false;
     const xs = u.data[0], ys = u.data[i];
     const k = Math.floor((i - 1) / 2);
+    const from = k > 0 ? L + markerOf(k).offset : Infinity;  // the main curve has no markers
     const marks = [];
     let last = -Infinity;
     for (let j = 0; j < xs.length; j++) {
@@ -103,7 +102,7 @@ export function toSVG(u, title, { theme = 'light', yLabel = 'f(x), f′(x)' } = 
       const px = X(xs[j]), yv = Math.max(-1e4, Math.min(1e4, Y(v)));  // far off-scale points stay finite for the clip
       d += `${pen ? 'L' : 'M'}${px.toFixed(2)} ${yv.toFixed(2)}`;
       pen = true;
-      if (k > 0 && px >= L + ((k * 11) % 48) && px - last >= 48) { last = px; marks.push(marker(SHAPES[(k - 1) % SHAPES.length], px, yv, 3.5, xml(color(i)))); }
+      if (px >= from && px - last >= MARKER_SPACING) { last = px; marks.push(marker(k, px, yv, 3.5, xml(color(i)))); }
     }
     const dash = s.dash ? ` stroke-dasharray="${s.dash.join(' ')}"` : '';
     o.push(`<path class="curve" d="${d}" stroke="${xml(color(i))}" stroke-width="${s.width}"${dash}/>`, ...marks);
@@ -116,7 +115,7 @@ export function toSVG(u, title, { theme = 'light', yLabel = 'f(x), f′(x)' } = 
       const dash = s.dash ? ` stroke-dasharray="${s.dash.join(' ')}"` : '';
       const k = Math.floor((i - 1) / 2);
       o.push(`<line x1="${x}" x2="${x + 22}" y1="${ly - 4}" y2="${ly - 4}" stroke="${xml(color(i))}" stroke-width="2"${dash}/>`, `<text x="${x + 28}" y="${ly}" fill="${xml(fg)}">${xml(s.label)}</text>`);
-      if (k > 0) o.push(marker(SHAPES[(k - 1) % SHAPES.length], x + 11, ly - 4, 3.5, xml(color(i))));
+      if (k > 0) o.push(marker(k, x + 11, ly - 4, 3.5, xml(color(i))));
     }
   });
   o.push('</svg>');

@@ -246,13 +246,12 @@ export class MainPlot {
     ctx.rect(bbox.left, bbox.top, bbox.width, bbox.height);
     ctx.clip();
     for (let k = 1; k < this.#curves.length; k++) {
-      const shape = SHAPES[(k - 1) % SHAPES.length];
+      const shape = markerOf(k);
       ctx.strokeStyle = ctx.fillStyle = this.#curves[k].color;
       ctx.lineWidth = 1.5 * dpr;
-      // Every `step`-th sample is ~48 px apart (the grid is uniform), staggered by curve so the
-      // markers of overlapping curves do not sit on one another.
-      const step = Math.max(1, Math.round((48 * dpr * (xs.length - 1)) / Math.max(1, bbox.width)));
-      const first = Math.round((((k * 11) % 48) / 48) * step);
+      // Every `step`-th sample is MARKER_SPACING px apart (the grid is uniform).
+      const step = Math.max(1, Math.round((MARKER_SPACING * dpr * (xs.length - 1)) / Math.max(1, bbox.width)));
+      const first = Math.round((shape.offset / MARKER_SPACING) * step);
       for (const s of [2 * k + 1, 2 * k + 2]) {
         if (!u.series[s].show) continue;
         const ys = u.data[s];
@@ -300,14 +299,30 @@ export class MainPlot {
   }
 }
 
-const SHAPES = ['square', 'triangle', 'diamond', 'cross', 'circle'];
-function drawShape(ctx, shape, x, y, r) {
+/**
+ * The marker of pinned curve k (1, 2, ...), as outlines in units of its radius: closed polygons,
+ * open strokes, or a circle. The chart and the SVG export draw the same shapes, ~48 px apart,
+ * staggered by curve (`offset`, px) so markers of overlapping curves do not sit on one another.
+ */
+const MARKERS = [
+  { closed: [[[-1, -1], [1, -1], [1, 1], [-1, 1]]] },            // square
+  { closed: [[[0, -1.2], [1.1, 0.8], [-1.1, 0.8]]] },            // triangle
+  { closed: [[[0, -1.3], [1, 0], [0, 1.3], [-1, 0]]] },          // diamond
+  { open: [[[-1, -1], [1, 1]], [[1, -1], [-1, 1]]] },           // cross
+  { circle: true },
+];
+export const MARKER_SPACING = 48;
+export const markerOf = (k) => ({ ...MARKERS[(k - 1) % MARKERS.length], offset: (k * 11) % MARKER_SPACING });
+
+function drawShape(ctx, m, x, y, r) {
   ctx.beginPath();
-  if (shape === 'square') ctx.rect(x - r, y - r, 2 * r, 2 * r);
-  else if (shape === 'triangle') { ctx.moveTo(x, y - r * 1.2); ctx.lineTo(x + r * 1.1, y + r * 0.8); ctx.lineTo(x - r * 1.1, y + r * 0.8); ctx.closePath(); }
-  else if (shape === 'diamond') { ctx.moveTo(x, y - r * 1.3); ctx.lineTo(x + r, y); ctx.lineTo(x, y + r * 1.3); ctx.lineTo(x - r, y); ctx.closePath(); }
-  else if (shape === 'cross') { ctx.moveTo(x - r, y - r); ctx.lineTo(x + r, y + r); ctx.moveTo(x + r, y - r); ctx.lineTo(x - r, y + r); ctx.stroke(); return; }
-  else ctx.arc(x, y, r, 0, 2 * Math.PI);
+  if (m.circle) ctx.arc(x, y, r, 0, 2 * Math.PI);
+  for (const [kind, lines] of [['closed', m.closed ?? []], ['open', m.open ?? []]]) {
+    for (const pts of lines) {
+      pts.forEach(([a, b], i) => (i ? ctx.lineTo(x + a * r, y + b * r) : ctx.moveTo(x + a * r, y + b * r)));
+      if (kind === 'closed') ctx.closePath();
+    }
+  }
   ctx.stroke();
 }
 
