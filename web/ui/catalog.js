@@ -18,6 +18,16 @@ export function createCatalog(lab, defaults) {
     codec: null,
     /** Every function for lists and the gallery, the custom one last. */
     functions: () => withCustom(cat.lab, cat.custom),
+    /** The sidebar's and the gallery's order: [family, functions] in order of first appearance, table order within. */
+    families(keep = () => true) {
+      const groups = new Map();
+      for (const f of cat.functions()) {
+        if (!keep(f)) continue;
+        if (!groups.has(f.family)) groups.set(f.family, []);
+        groups.get(f.family).push(f);
+      }
+      return groups;
+    },
     /** Make `spec` (or none) the custom function; the codec then validates fn=Custom and its params. */
     useCustom(spec) {
       cat.custom = spec;

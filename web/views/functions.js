@@ -28,12 +28,7 @@ export default {
     const root = $('fnlist');
     root.replaceChildren();
     const q = s.query.trim().toLowerCase();
-    const groups = new Map();
-    for (const f of cat.functions()) {
-      if (q && !f.name.toLowerCase().includes(q) && !familyLabel(f.family).toLowerCase().includes(q)) continue;
-      if (!groups.has(f.family)) groups.set(f.family, []);
-      groups.get(f.family).push(f);
-    }
+    const groups = cat.families((f) => !q || f.name.toLowerCase().includes(q) || familyLabel(f.family).toLowerCase().includes(q));
     if (!groups.size) {
       const p = document.createElement('p');
       p.className = 'muted';

@@ -14,10 +14,6 @@ export default {
     const key = JSON.stringify([document.documentElement.dataset.theme, s.lang, cat.generation, cat.custom?.source ?? null]);
     if (builtFor === key) return;
     builtFor = key;
-    // The sidebar's order: families in order of first appearance, functions in table order within.
-    const fns = cat.functions();
-    const families = [...new Set(fns.map((f) => f.family))];
-    const ordered = families.flatMap((fam) => fns.filter((f) => f.family === fam));
-    buildGallery($('gallery'), ordered, new Sampler(cat.lab, 200), (f) => t(s.lang, `family_${f}`), (fn) => store.set({ fn, view: 'plot' }));
+    buildGallery($('gallery'), [...cat.families().values()].flat(), new Sampler(cat.lab, 200), (f) => t(s.lang, `family_${f}`), (fn) => store.set({ fn, view: 'plot' }));
   },
 };
