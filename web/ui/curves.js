@@ -1,16 +1,12 @@
 // From page state to the curves a chart draws: the current function and the pinned ones, each
 // sampled by the wasm kernels (cached), labelled the way PyTorch would be called, coloured from
 // the theme. Shared by the playground, the embed page and the <actlab-plot> element.
-import { kwargs } from './learn.js';
+import { labelOf } from './learn.js';
 import { grid } from './sample.js';
 
+export { labelOf };
 export const paramsOf = (s, name) => s.params[name] ?? {};
 export const compOf = (s) => (s.comp == null || s.comp >= s.vec.length ? s.vec.length - 1 : s.comp);
-export const labelOf = (spec, params) => {
-  // No dim: the plot shows one component whatever the dim.
-  const args = kwargs(spec, params, { only: (p) => p.kind !== 'dim' && p.torch !== 'none' });
-  return args.length ? `${spec.name}(${args.join(', ')})` : spec.name;
-};
 
 /**
  * { curves: [{label, curve, color}], error } for state `s`. A function whose parameters are

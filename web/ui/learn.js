@@ -34,6 +34,15 @@ export function kwargs(spec, params, { only = () => true } = {}) {
 /** Whether p goes in the {kwargs} of the table's torchCtor (a torch keyword the template does not name). */
 export const ctorKeyword = (spec) => (p) => !p.torch && !spec.torchCtor?.includes(`{${p.name}}`);
 
+/** A curve's label, as PyTorch would be called (no dim: the plot shows one component whatever the dim). */
+export const labelOf = (spec, params) => {
+  const args = kwargs(spec, params, { only: (p) => p.kind !== 'dim' && p.torch !== 'none' });
+  return args.length ? `${spec.name}(${args.join(', ')})` : spec.name;
+};
+
+// Constructor keywords for a plotted curve: dim is the plot's (-1), not the user's.
+const plotArgs = (spec, params) => kwargs(spec, params, { only: (p) => p.kind !== 'dim' && ctorKeyword(spec)(p) });
+
 /** The table's torchCtor with `args` for {kwargs} and fmt(value) for a {param}. */
 export function torchCtor(spec, params, args, fmt) {
   // A custom expression is the `Custom` module the Learn panel defines (customModule), not torch.nn's.
@@ -47,7 +56,7 @@ export function pytorchCode(spec, params, { x: [lo, hi], vec, comp, n }) {
   const L = ['import torch', ...(spec.torchDef ? ['import torch.nn.functional as F'] : []), 'from torch import nn', ''];
   if (spec.torchDef) L.push(spec.torchDef, '');
   // dim=-1 whatever the params: the plotted rows run along the last dim.
-  const args = kwargs(spec, params, { only: (p) => p.kind !== 'dim' && ctorKeyword(spec)(p) });
+  const args = plotArgs(spec, params);
   if (spec.params.some((p) => p.kind === 'dim')) args.push('dim=-1');
   L.push(`f = ${torchCtor(spec, params, args, py)}`);
   for (const p of spec.params) if (p.modeCode) L.push(p.modeCode[+!!(params[p.name] ?? p.default)]);
@@ -107,8 +116,8 @@ export function sceneCode(s, specs, { n, comp, seed }) {
   const main = specs.get(s.fn);
   const P = (fn) => s.params[fn] ?? {};
   const L = [pytorchCode(main, P(s.fn), { x: s.x, vec: s.vec, comp, n })];
-  const label = (spec, p) => { const a = kwargs(spec, p, { only: (q) => q.kind !== 'dim' && ctorKeyword(spec)(q) }); return a.length ? `${spec.name}(${a.join(', ')})` : spec.name; };
-  const curves = [{ label: label(main, P(s.fn)), y: 'y', dy: 'dy' }];
+  // Labelled as the chart labels them.
+  const curves = [{ label: labelOf(main, P(s.fn)), y: 'y', dy: 'dy' }];
   const grid = `torch.linspace(${py(s.x[0])}, ${py(s.x[1])}, ${n})`;
   s.overlays.forEach((o, k) => {
     const spec = specs.get(o.fn);
@@ -118,10 +127,10 @@ export function sceneCode(s, specs, { n, comp, seed }) {
       return;
     }
     if (spec.torchDef && !L.some((l) => l.includes(spec.torchDef))) L.push(spec.torchDef);
-    L.push(`f${i} = ${torchCtor(spec, o.params, kwargs(spec, o.params, { only: (q) => q.kind !== 'dim' && ctorKeyword(spec)(q) }), py)}`);
+    L.push(`f${i} = ${torchCtor(spec, o.params, plotArgs(spec, o.params), py)}`);
     for (const p of spec.params) if (p.modeCode) L.push(p.modeCode[+!!(o.params[p.name] ?? p.default)].replace(/^f\./, `f${i}.`));
     L.push(`x${i} = ${grid}.requires_grad_()`, `y${i} = f${i}(x${i})`, `dy${i}, = torch.autograd.grad(y${i}, x${i}, torch.ones_like(y${i}))`);
-    curves.push({ label: label(spec, o.params), y: `y${i}`, dy: `dy${i}` });
+    curves.push({ label: labelOf(spec, o.params), y: `y${i}`, dy: `dy${i}` });
   });
   L.push('', '# The plot', 'import matplotlib.pyplot as plt', `grid = ${grid}`);
   for (const c of curves) {
