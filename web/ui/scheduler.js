@@ -8,10 +8,10 @@ export function createScheduler(store, ctx) {
   let started = false, rest = false;
 
   const due = (v, changed) => changed.has('init') || v.deps.some((k) => k === '*' || changed.has(k));
-  function run(s, changed) {
+  // `pick`: which views may render (before the rest pass, only the `first` ones).
+  function run(s, changed, pick = (v) => rest || v.first) {
     for (const v of views) {
-      if (!rest && !v.first) continue;
-      if (!due(v, changed)) continue;
+      if (!pick(v) || !due(v, changed)) continue;
       const r = v.render(s, changed, ctx);
       if (r && typeof r.then === 'function') track(r);
     }
@@ -35,12 +35,11 @@ export function createScheduler(store, ctx) {
     start(onRest) {
       if (started) return;
       started = true;
-      store.subscribe(run);
+      store.subscribe((s, changed) => run(s, changed));
       run(store.get(), new Set(['init']));
       track(new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => {
         rest = true;
-        const init = new Set(['init']);
-        for (const v of views) if (!v.first) { const r = v.render(store.get(), init, ctx); if (r?.then) track(r); }
+        run(store.get(), new Set(['init']), (v) => !v.first);
         onRest?.();
         resolve();
       }))));
