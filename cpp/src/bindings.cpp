@@ -127,12 +127,10 @@ std::string json_str(const std::string& s) {
   return o + "\"";
 }
 
-// JSON has no inf or nan: those print as null (compile keeps every bound finite).
 std::string json_num(double v) {
-  if (!std::isfinite(v)) return "null";
-  char b[32];
-  snprintf(b, sizeof b, "%.17g", v);
-  return b;
+  std::string o;
+  json_number(o, v);
+  return o;
 }
 
 std::string expr_compile_js(const std::string& text) {

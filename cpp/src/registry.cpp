@@ -186,6 +186,8 @@ bool run(const Fn& f, bool backward, const float* x, const float* g, int64_t ng,
   return true;
 }
 
+void json_number(std::string& o, double v) { o += std::isfinite(v) ? fmt_num(v) : "null"; }
+
 std::vector<double> kinks_of(const Fn& f, const double* params) {
   return f.kinks ? f.kinks(params) : std::vector<double>{};
 }
@@ -207,7 +209,6 @@ void jstr(std::string& o, std::string_view s) {
   }
   o += "\"";
 }
-void jnum(std::string& o, double v) { o += std::isfinite(v) ? fmt_num(v) : "null"; }
 // ,"k": before a field's value
 std::string& key(std::string& o, const char* k) {
   o += ",\"";
@@ -257,12 +258,12 @@ ACTLAB_MINSIZE std::string functions_json() {
       switch (p.kind) {
         case PKind::Bool: o += p.def != 0 ? "true" : "false"; break;
         case PKind::Choice: jstr(o, p.choices[size_t(p.def)]); break;
-        default: jnum(o, p.def);
+        default: json_number(o, p.def);
       }
-      if (std::isfinite(p.min)) jnum(key(o, "min"), p.min);
-      if (std::isfinite(p.max)) jnum(key(o, "max"), p.max);
-      jnum(key(o, "lo"), p.lo);
-      jnum(key(o, "hi"), p.hi);
+      if (std::isfinite(p.min)) json_number(key(o, "min"), p.min);
+      if (std::isfinite(p.max)) json_number(key(o, "max"), p.max);
+      json_number(key(o, "lo"), p.lo);
+      json_number(key(o, "hi"), p.hi);
       if (p.torch == PTorch::None) key(o, "torch") += "\"none\"";
       if (p.torch == PTorch::Mode) {
         key(o, "torch") += "\"mode\"";
@@ -285,7 +286,7 @@ ACTLAB_MINSIZE std::string functions_json() {
     }
     o += "],\"kinks\":[";
     std::vector<double> k = kinks_of(f, defs.data());
-    for (size_t i = 0; i < k.size(); ++i) jnum(i ? o += "," : o, k[i]);
+    for (size_t i = 0; i < k.size(); ++i) json_number(i ? o += "," : o, k[i]);
     o += "]}";
   }
   return o + "]";

@@ -131,5 +131,8 @@ int64_t out_numel(const Fn& f, int64_t n, const int64_t* shape, int ndim, const 
 
 std::vector<double> kinks_of(const Fn& f, const double* params);
 std::string functions_json();   // the table as JSON, exported as lab.functions
+// A number as JSON text appended to `o`: its shortest round-trip form, or null when it is not
+// finite (JSON has no inf or nan).
+void json_number(std::string& o, double v);
 
 }  // namespace actlab
