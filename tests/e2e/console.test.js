@@ -148,6 +148,12 @@ describe('tensor console', () => {
     await page.keyboard.press('ArrowDown');
     await idle(page);
     assert.equal(await page.inputValue('#tensor-input'), '[[5., 6.]]');
+    // Typed key by key, only the finished input joins the history, not each prefix.
+    await page.fill('#tensor-input', '');
+    await page.type('#tensor-input', '345');
+    await idle(page);
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await page.inputValue('#tensor-input'), '[[5., 6.]]');
     await page.close();
   });
 });

@@ -19,7 +19,9 @@ const PAUSE_MS = 500;
 let errorTimer = 0;
 let held = null;  // an error held back while a bracket is open at the caret
 // Evaluated inputs, newest last, for ↑/↓ in the box (kept in this browser).
-const HISTORY_KEY = 'actlab:console-history', HISTORY_MAX = 50;
+// An input joins it once typing pauses (not every keystroke's prefix), and long pastes never do.
+const HISTORY_KEY = 'actlab:console-history', HISTORY_MAX = 50, HISTORY_MAX_CHARS = 20_000;
+let rememberTimer = 0;
 let history = [];
 let browsing = -1;
 try { history = JSON.parse(localStorage.getItem(HISTORY_KEY)) ?? []; } catch { history = []; }
@@ -116,7 +118,13 @@ async function update({ store, cat }) {
   } else {
     showError(err, !!error);
   }
-  if (!err && browsing < 0) remember(s.tensor);
+  clearTimeout(rememberTimer);
+  rememberTimer = 0;
+  if (!err && browsing < 0 && s.tensor.length <= HISTORY_MAX_CHARS) {
+    const text = s.tensor;
+    if (document.activeElement === box) rememberTimer = setTimeout(() => { rememberTimer = 0; remember(text); }, PAUSE_MS);
+    else remember(text);
+  }
   // rand/randn without a seed ran with one drawn from the text: say which, offer to write it in.
   const seed = tensor?.seed;
   $('console-seed').hidden = seed === undefined;
@@ -137,7 +145,7 @@ async function update({ store, cat }) {
 
 export default {
   deps: ['fn', 'params', 'tensor', 'grad', 'lang', 'view', 'expr'],
-  pending: () => typing.pending() || errorTimer !== 0,
+  pending: () => typing.pending() || errorTimer !== 0 || rememberTimer !== 0,
   flush: () => typing.flush(),
   mount({ store, cat }) {
     // Short texts evaluate at once; long pastes wait for a pause in typing.
