@@ -176,9 +176,11 @@ const hex = (c) => `U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, 
 
 function textWhy(v) {
   if (typeof v !== 'string') return 'expected text';
+  // Length first: a megabyte of console text is refused without scanning it on every URL write.
+  const long = longWhy(v, TEXT_CAP);
+  if (long) return long;
   const m = HIDDEN_RE.exec(v);
-  if (m) return `contains a control or invisible character (${hex(m[0])})`;
-  return longWhy(v, TEXT_CAP);
+  return m ? `contains a control or invisible character (${hex(m[0])})` : null;
 }
 // Code points >= UTF-16 length / 2, so a huge string is refused without counting it.
 const longWhy = (v, cap) => (v.length > 2 * cap || codePoints(v) > cap ? `longer than ${cap} characters` : null);

@@ -20,21 +20,25 @@ export function readDraft(hash) {
   }
 }
 
-let draftTexts = null;
+// The texts last written (compared by identity: a drag does not re-serialize megabytes of console
+// text, nor retry a write the quota refused).
+let draftFor = null;
 let draftSaved = true;
 function saveDraft(s, h, leftOut) {
   try {
     if (!leftOut.some((o) => TEXT_KEYS.includes(o.key))) {
-      if (draftTexts !== null) { localStorage.removeItem(DRAFT_HASH); localStorage.removeItem(DRAFT_TEXTS); }
-      draftTexts = null;
+      if (draftFor !== null) { localStorage.removeItem(DRAFT_HASH); localStorage.removeItem(DRAFT_TEXTS); }
+      draftFor = null;
       draftSaved = true;
       return;
     }
-    const texts = JSON.stringify(Object.fromEntries(TEXT_KEYS.map((k) => [k, s[k]])));
-    if (texts !== draftTexts) localStorage.setItem(DRAFT_TEXTS, texts);
-    draftTexts = texts;
-    localStorage.setItem(DRAFT_HASH, h);
-    draftSaved = true;
+    if (!draftFor || TEXT_KEYS.some((k, i) => draftFor[i] !== s[k])) {
+      draftFor = TEXT_KEYS.map((k) => s[k]);
+      draftSaved = false;
+      localStorage.setItem(DRAFT_TEXTS, JSON.stringify(Object.fromEntries(TEXT_KEYS.map((k) => [k, s[k]]))));
+      draftSaved = true;
+    }
+    if (draftSaved) localStorage.setItem(DRAFT_HASH, h);
   } catch {
     draftSaved = false;  // over the storage quota, or no storage
   }
