@@ -35,8 +35,8 @@ std::string last_error;
 
 // Every lab.forward/backward on a built-in lands here: 0, or 1 with the message in lastError()
 // (a std::string result would cost a malloc, a free and a JS string on every call). A plain wasm
-// export (Module._actlab_run), not embind: embind's invoker converted each of the 12 arguments
-// through a JS call (~45 ns more per call in node, alternated A/B).
+// export (Module._actlab_run), not embind: embind's invoker converts each of the 12 arguments
+// through a JS call.
 extern "C" EMSCRIPTEN_KEEPALIVE int actlab_run(int fn, int backward, uintptr_t x, uintptr_t g, double ng,
                                                uintptr_t out, double n, uintptr_t shape, int ndim,
                                                uintptr_t params, uintptr_t weight, double nweight) {

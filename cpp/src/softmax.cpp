@@ -27,7 +27,7 @@ Layout layout_of(const Ctx& c) {
 // (columns) at a time, each pass sweeping the rows k in order over the block's contiguous
 // stretch, with the per-column max/sum/dot in small arrays. Walking one column group down all
 // rows instead strides by `inner` floats: with a power-of-two stride every row lands in the same
-// cache set (Softmax2d ran 1.8x slower). Per column, the same operations in the same order as
+// cache set. Per column, the same operations in the same order as
 // the row path's scalar form, so 4-lane and 1-lane columns agree.
 constexpr int64_t kBlock = 256;
 void soft_block(Kind kind, bool backward, const float* x, const float* g, float* out, int64_t size,

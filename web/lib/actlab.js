@@ -456,8 +456,7 @@ class HeapArray {
 }
 
 // Kernels stream from one buffer into another. On x86 a load whose address equals, in its low
-// 12 bits, a store still in flight waits for it ("4K aliasing"): ReLU ran 2.8x slower with x and
-// out 16 KiB apart. So the buffers actlab lays out (scratch blocks, lab.alloc) start a quarter
+// 12 bits, a store still in flight waits for it ("4K aliasing"). So the buffers actlab lays out (scratch blocks, lab.alloc) start a quarter
 // page apart modulo 4 KiB. staggered(start, ...3 or 4 byteSizes) -> [offset per buffer..., end]; a size
 // of 0 is an absent buffer. `start` is 16-byte aligned, and so is every offset.
 const QUARTER_PAGE = 1024;

@@ -175,8 +175,7 @@ AL_INLINE F4 and_bits(F4 a, uint32_t m) { return F4(wasm_v128_and(a.r, wasm_i32x
 AL_INLINE F4 xor_bits(F4 a, F4 b) { return F4(wasm_v128_xor(a.r, b.r)); }
 AL_INLINE F4 or_bits(F4 a, F4 b) { return F4(wasm_v128_or(a.r, b.r)); }
 // Clearing the sign bit with a v128.and (its constant hoisted out of loops) rather than
-// f32x4.abs: same bits, and V8 lowered f32x4.abs to more work (Softshrink 1.36x, Hardshrink
-// 1.08-1.10x the time with it; node, 64K, alternated A/B).
+// f32x4.abs: same bits, and V8 lowers f32x4.abs to more work.
 AL_INLINE F4 abs(F4 a) { return and_bits(a, 0x7fffffffu); }
 AL_INLINE float lane(F4 a, int i) { float t[4]; a.store(t); return t[i]; }
 #else

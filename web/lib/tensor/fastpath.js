@@ -1,6 +1,6 @@
 // Fast path for the common big input, a plain numeric list literal (`[[...]]` or
-// `torch.tensor([[...]])`): the engine's JSON parser reads it 5-10x faster than the general
-// parser. Anything it is not sure about (Python-only spellings like `1.` or `inf`, trailing commas,
+// `torch.tensor([[...]])`): the engine's JSON parser reads it several times faster than the
+// general parser. Anything it is not sure about (Python-only spellings like `1.` or `inf`, trailing commas,
 // ragged or empty lists, ints beyond 2^53, limits) returns null and the general parser decides,
 // so values, dtypes and error messages are the same either way.
 
