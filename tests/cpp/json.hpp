@@ -1,5 +1,6 @@
-// A small JSON reader for the test fixtures (expr.json, lexer-corpus.json): objects keep their
-// key order, numbers are doubles, strings are UTF-8 (\uXXXX escapes and surrogate pairs decoded).
+// A small JSON reader for the test fixtures (expr.json, modules.json, lexer-corpus.json): objects
+// keep their key order, numbers are doubles, strings are UTF-8 (\uXXXX escapes and surrogate pairs
+// decoded).
 #pragma once
 #include <cctype>
 #include <cstdlib>
