@@ -38,7 +38,8 @@ int grad_operands(const Graph& g, const Node& n, int out[2]) {
   switch (n.op) {
     case Op::Neg: case Op::Recip: case Op::Exp: case Op::Log: case Op::Log1p: case Op::Expm1:
     case Op::Sqrt: case Op::Abs: case Op::Sin: case Op::Cos: case Op::Erf: case Op::Tanh:
-    case Op::Clamp: case Op::Builtin:
+    case Op::Clamp: case Op::Builtin: case Op::Sum: case Op::Mean: case Op::Amax: case Op::MaxDim:
+    case Op::LogSumExp:
       take(n.a);
       out[k++] = -1;
       break;
@@ -165,6 +166,30 @@ void pow_tensor(const float* a, const float* b, float* o, int n) {
 }
 
 constexpr float kTwoOverSqrtPi = float(1.12837916709551257390);
+
+int argmax_first(const float* a, int n) {
+  int k = 0;
+  for (int i = 1; i < n; ++i) {
+    if (std::isnan(a[k])) break;
+    if (std::isnan(a[i]) || a[i] > a[k]) k = i;
+  }
+  return k;
+}
+
+// A row's reduction, as torch computes it in float32 (NaN propagates through max and amax).
+float reduce(Op op, const float* a, int n) {
+  if (op == Op::Sum || op == Op::Mean) {
+    float s = 0.0f;
+    for (int i = 0; i < n; ++i) s += a[i];
+    return op == Op::Mean ? s / float(n) : s;
+  }
+  const float m = n ? a[argmax_first(a, n)] : -INFINITY;
+  if (op != Op::LogSumExp) return m;
+  const float shift = std::isinf(m) ? 0.0f : m;  // torch: maxes with |max| == inf are zeroed
+  float s = 0.0f;
+  for (int i = 0; i < n; ++i) s += std::exp(a[i] - shift);
+  return std::log(s) + shift;
+}
 using V1 = F1;
 
 struct Eval {
@@ -178,7 +203,8 @@ struct Eval {
   float* ones = nullptr;
 
   Eval(const Graph& gg, const Plan& pp) : g(gg), p(pp) {}
-  float* slot(int s) { return pool.data() + size_t(s) * size_t(p.block); }
+  int bs = 0;                             // floats per slot: the block, or a dim-wise function's row
+  float* slot(int s) { return pool.data() + size_t(s) * size_t(bs); }
   float fval(int node) const { return float(sv[size_t(node)]); }
   void forward(int id, int n);
   void backward(int id, int n);
@@ -253,6 +279,11 @@ void Eval::forward(int id, int n) {
       c.p = bp[size_t(id)].data();
       c.out = o;
       registry()[size_t(nd.fn)].forward(c);
+      return;
+    }
+    case Op::Sum: case Op::Mean: case Op::Amax: case Op::MaxDim: case Op::LogSumExp: {
+      const float r = reduce(nd.op, a, n);
+      std::fill(o, o + n, r);
       return;
     }
     default:
@@ -360,6 +391,28 @@ void Eval::backward(int id, int n) {
       if (gb) PUT(gb, fb, n, share(ld<V>(b, i), ld<V>(a, i), ld<V>(gr, i)));
       return;
     }
+    case Op::Sum: case Op::Mean: case Op::Amax: case Op::MaxDim: case Op::LogSumExp: {
+      // The kept dim's adjoint is the sum of the broadcast block's adjoints.
+      float t = 0.0f;
+      for (int i = 0; i < n; ++i) t += gr[i];
+      const float r = o[0];
+      if (nd.op == Op::Sum) { PUT(ga, fa, n, V(t)); return; }
+      if (nd.op == Op::Mean) { const float m = t / float(n); PUT(ga, fa, n, V(m)); return; }
+      if (nd.op == Op::LogSumExp) { PUT(ga, fa, n, V(t) * vm::exp(ld<V>(a, i) - V(r))); return; }
+      if (nd.op == Op::Amax) {  // evenly among the maxima
+        float count = 0.0f;
+        for (int i = 0; i < n; ++i) count += a[i] == r ? 1.0f : 0.0f;
+        PUT(ga, fa, n, select(ld<V>(a, i) == V(r), V(t) / V(count), V(0.0f)));
+        return;
+      }
+      // max(dim): all to the index max() returned (the first maximum, or the first NaN)
+      const int at = argmax_first(a, n);
+      for (int i = 0; i < n; ++i) {
+        const float v = i == at ? t : 0.0f;
+        ga[i] = fa ? v : ga[i] + v;
+      }
+      return;
+    }
     case Op::Builtin: {  // the kernel's backward with the upstream grad
       Ctx c;
       c.x = a;
@@ -381,9 +434,15 @@ void Eval::backward(int id, int n) {
 
 namespace {
 
-// seed: the root's adjoint (grad_output); null means ones (f'(x)).
+// A dim-wise function's rows: `outer` x `inner` rows of `len` elements, `inner` apart.
+struct Rows {
+  int64_t outer = 1, len = 0, inner = 1;
+};
+
+// seed: the root's adjoint (grad_output); null means ones (f'(x)). rows: evaluate row by row
+// (dim-wise functions; null: blocks of any n, a dim-wise function's input is then one row).
 std::string eval_impl(const Expr& e, const float* x, const float* seed, int64_t n, const double* params, float* f,
-                      float* df) {
+                      float* df, const Rows* rows) {
   using namespace ex;
   const Graph& g = e.impl().g;
   const Plan& p = e.impl().plan;
@@ -408,6 +467,9 @@ std::string eval_impl(const Expr& e, const float* x, const float* seed, int64_t 
     std::string err;
     if (!scalar_apply(nd, v, ev.sv[size_t(i)], err)) return err;
   }
+  // The program's asserts on the parameters, in source order.
+  for (const Check& c : g.checks)
+    if (ev.sv[size_t(c.node)] == 0) return c.message;
   // Built-ins: their parameters, validated by the registry (PyTorch's messages).
   ev.bp.resize(nn);
   for (int i : p.builtins) {
@@ -430,7 +492,14 @@ std::string eval_impl(const Expr& e, const float* x, const float* seed, int64_t 
     return "";
   }
 
-  const int B = p.block;
+  Rows one;
+  if (g.dimwise && !rows) {
+    one.len = n;
+    rows = &one;
+  }
+  if (rows && rows->len > (int64_t(1) << 24)) return "dim too long for a dim-wise custom function";
+  const int B = rows ? int(std::max<int64_t>(1, rows->len)) : p.block;
+  ev.bs = B;
   ev.pool.assign(size_t(p.nslots) * size_t(B), 0.0f);
   ev.ones = ev.slot(0);
   ev.scratch = ev.slot(p.nslots - 2);
@@ -445,6 +514,29 @@ std::string eval_impl(const Expr& e, const float* x, const float* seed, int64_t 
   for (int i : p.order)
     if (g.nodes[size_t(i)].op == Op::OnesLike) std::fill(ev.V[size_t(i)], ev.V[size_t(i)] + B, 1.0f);
   const bool grad = df && p.x_node >= 0 && p.gslot[size_t(p.x_node)] >= 0;
+
+  if (rows) {  // gather a row, run it, scatter the results
+    std::vector<float> xr(static_cast<size_t>(B)), sr(seed ? static_cast<size_t>(B) : 0u);
+    const int len = int(rows->len);
+    for (int64_t r = 0; r < rows->outer * rows->inner; ++r) {
+      const int64_t base = (r / rows->inner) * rows->len * rows->inner + r % rows->inner, st = rows->inner;
+      for (int k = 0; k < len; ++k) xr[size_t(k)] = x[base + k * st];
+      if (seed)
+        for (int k = 0; k < len; ++k) sr[size_t(k)] = seed[base + k * st];
+      if (p.x_node >= 0) ev.V[size_t(p.x_node)] = xr.data();
+      if (seed && grad) ev.G[size_t(g.root)] = sr.data();
+      for (int i : p.order) ev.forward(i, len);
+      if (grad)
+        for (int i : p.rorder) ev.backward(i, len);
+      const float* fv = ev.V[size_t(g.root)];
+      const float* gv = grad ? ev.G[size_t(p.x_node)] : nullptr;
+      for (int k = 0; k < len; ++k) {
+        if (f) f[base + k * st] = fv[k];
+        if (df) df[base + k * st] = gv ? gv[k] : 0.0f;
+      }
+    }
+    return "";
+  }
 
   for (int64_t i0 = 0; i0 < n; i0 += B) {
     const int len = int(std::min<int64_t>(B, n - i0));
@@ -465,16 +557,40 @@ std::string eval_impl(const Expr& e, const float* x, const float* seed, int64_t 
 
 // eval_impl with any exception (std::bad_alloc) turned into an error message.
 std::string guarded_eval(const Expr& e, const float* x, const float* g, int64_t n, const double* params,
-                         float* f, float* df) {
+                         float* f, float* df, const Rows* rows = nullptr) {
 #if defined(__cpp_exceptions)
   try {
-    return eval_impl(e, x, g, n, params, f, df);
+    return eval_impl(e, x, g, n, params, f, df, rows);
   } catch (...) {
     return "internal error while evaluating the expression";
   }
 #else
-  return eval_impl(e, x, g, n, params, f, df);
+  return eval_impl(e, x, g, n, params, f, df, rows);
 #endif
+}
+
+// The rows of a contiguous tensor along dim, with torch's messages for a bad shape or dim.
+std::string rows_of(const int64_t* shape, int ndim, int64_t dim, Rows& r, int64_t& n) {
+  if (ndim < 0 || ndim > 16 || (ndim > 0 && !shape)) return "expr_eval_dim: bad shape";
+  const int64_t rank = std::max(ndim, 1);
+  if (dim < -rank || dim >= rank)
+    return "Dimension out of range (expected to be in range of [" + std::to_string(-rank) + ", " +
+           std::to_string(rank - 1) + "], but got " + std::to_string(dim) + ")";
+  if (dim < 0) dim += rank;
+  n = 1;
+  for (int k = 0; k < ndim; ++k) {
+    if (shape[k] < 0) return "expr_eval_dim: negative size";
+    if (shape[k] && n > (int64_t(1) << 40) / shape[k]) return "expr_eval_dim: shape too large";
+    n *= shape[k];
+  }
+  r.len = ndim ? shape[dim] : 1;
+  r.outer = 1;
+  r.inner = 1;
+  for (int k = 0; k < ndim; ++k) {
+    if (k < dim) r.outer *= shape[k];
+    if (k > dim) r.inner *= shape[k];
+  }
+  return "";
 }
 
 }  // namespace
@@ -486,6 +602,31 @@ std::string expr_eval(const Expr& e, const float* x, int64_t n, const double* pa
 std::string expr_backward(const Expr& e, const float* x, const float* g, int64_t n, const double* params, float* dx) {
   if (n > 0 && !g) return "expr_backward: grad_output is null";
   return guarded_eval(e, x, g, n, params, nullptr, dx);
+}
+
+bool expr_dimwise(const Expr& e) { return e.impl().g.dimwise; }
+int expr_default_dim(const Expr& e) { return e.impl().g.dim; }
+
+std::string expr_eval_dim(const Expr& e, const float* x, const int64_t* shape, int ndim, int64_t dim,
+                          const double* params, float* y) {
+  Rows r;
+  int64_t n = 0;
+  const std::string err = rows_of(shape, ndim, dim, r, n);
+  if (!err.empty()) return err;
+  if (n > 0 && (!x || !y)) return "expr_eval_dim: null buffer";
+  if (n == 0) return guarded_eval(e, x, nullptr, 0, params, y, nullptr);
+  return guarded_eval(e, x, nullptr, n, params, y, nullptr, e.impl().g.dimwise ? &r : nullptr);
+}
+
+std::string expr_backward_dim(const Expr& e, const float* x, const float* g, const int64_t* shape, int ndim,
+                              int64_t dim, const double* params, float* dx) {
+  Rows r;
+  int64_t n = 0;
+  const std::string err = rows_of(shape, ndim, dim, r, n);
+  if (!err.empty()) return err;
+  if (n > 0 && (!x || !g || !dx)) return "expr_backward_dim: null buffer";
+  if (n == 0) return guarded_eval(e, x, g, 0, params, nullptr, dx);
+  return guarded_eval(e, x, g, n, params, nullptr, dx, e.impl().g.dimwise ? &r : nullptr);
 }
 
 }  // namespace actlab

@@ -138,6 +138,8 @@ const FuncInfo kTorchFuncs[] = {
     {"abs", true},   {"sin", true},     {"cos", true},     {"tanh", true},       {"sigmoid", true},
     {"erf", true},   {"relu", true},    {"clamp", true},   {"clip", true},       {"maximum", true},
     {"minimum", true}, {"where", false}, {"zeros_like", false}, {"ones_like", false}, {"pow", true},
+    {"neg", true},   {"square", true},  {"sum", true},     {"mean", true},       {"amax", true},
+    {"max", true},   {"logsumexp", true},
 };
 const char* const kMathFuncs[] = {"sqrt", "exp", "log", "log1p", "expm1", "sin", "cos", "tanh", "erf", "fabs"};
 struct MathConst { const char* name; double v; };
@@ -178,7 +180,7 @@ std::vector<std::string> attrs_of(const std::string& module) {
     r.push_back("functional");
   } else if (module == "torch.nn.functional") {
     for (const FSig& s : fsigs()) r.push_back(s.fn->functional);
-  } else if (module == "math") {
+  } else if (module == "math" || module == "numpy") {
     for (const char* f : kMathFuncs) r.push_back(f);
     for (const auto& c : kMathConsts) r.push_back(c.name);
   } else if (module == "") {  // global names
@@ -241,10 +243,11 @@ Attr lookup_attr(const std::string& module, const std::string& name, std::string
     if (name == "functional") { qualified = "torch.nn.functional"; return Attr::Module; }
   } else if (module == "torch.nn.functional") {
     if (find_functional(name) || contains(kFNotInTable, name)) { qualified = "F." + name; return Attr::Func; }
-  } else if (module == "math") {
-    if (contains(kMathFuncs, name)) { qualified = "math." + name; return Attr::Func; }
+  } else if (module == "math" || module == "numpy") {
+    if (contains(kMathFuncs, name) || (module == "numpy" && name == "abs"))
+      { qualified = module + "." + (module == "numpy" && name == "abs" ? std::string("fabs") : name); return Attr::Func; }
     for (const auto& c : kMathConsts)
-      if (name == c.name) { value = c.v; return Attr::Const; }
+      if (name == c.name && (module == "math" || name != std::string("tau"))) { value = c.v; return Attr::Const; }
   }
   return Attr::Missing;
 }
@@ -640,6 +643,20 @@ int Builder::builtin(const FSig& sig, const std::string& name, Spell spell, cons
   return add(std::move(n));
 }
 
+int Builder::reduce(Op op, int a, int pos) {
+  const Node& A = g.nodes[size_t(a)];
+  if (!A.tensor) return bad("reductions need a tensor, not a number", pos);
+  if (A.boolean) return bad("reductions of boolean tensors are not supported", pos);
+  Node n;
+  n.op = op;
+  n.a = a;
+  n.tensor = true;
+  n.grad = A.grad;
+  n.pos = pos;
+  g.dimwise = true;
+  return add(std::move(n));
+}
+
 // ------------------------------------------------------------------ builder: calls
 
 namespace {
@@ -682,6 +699,7 @@ int Builder::call(const std::string& func, int fpos, int self, const std::vector
     else if (name == "where") names = {"condition", "input", "other"}, nreq = 3;
     else if (name == "pow") names = {"input", "exponent"}, nreq = 2;
     else if (name == "tanh" || name == "sigmoid" || name == "relu") sig = find_fsig(name);
+    else if (name == "neg" || name == "square") names = {"input"};
   } else {  // math.X, abs: positional only
     names = {"x"};
     posonly = true;
@@ -786,6 +804,15 @@ int Builder::call(const std::string& func, int fpos, int self, const std::vector
     }
     return minmax(name == "maximum" ? Op::Maximum : Op::Minimum, n[0], n[1], fpos);
   }
+  if (name == "neg" || name == "square") {
+    const int a = node_arg(0);
+    if (a < 0) return -1;
+    if (!g.nodes[size_t(a)].tensor)
+      return bad(name + "(): argument 'input' (position 1) must be Tensor, not " + type_name(g.nodes[size_t(a)]), fpos);
+    if (name == "neg") return unary("-", a, fpos);
+    const int two = constant(2, true, false, fpos);
+    return two < 0 ? -1 : power(a, two, fpos);
+  }
   if (name == "zeros_like" || name == "ones_like") {
     const int a = node_arg(0);
     if (a < 0) return -1;
@@ -802,9 +829,10 @@ int Builder::call(const std::string& func, int fpos, int self, const std::vector
 }
 
 // Keep the nodes reachable from the root (folding leaves dead constants behind), in order.
-bool Builder::finish(int root) {
+bool Builder::finish(int root, const std::vector<bool>& prunable) {
   std::vector<char> live(g.nodes.size(), 0);
   live[size_t(root)] = 1;
+  for (const Check& c : g.checks) live[size_t(c.node)] = 1;
   for (size_t i = g.nodes.size(); i-- > 0;) {
     if (!live[i]) continue;
     const Node& n = g.nodes[i];
@@ -825,8 +853,23 @@ bool Builder::finish(int root) {
       if (*o >= 0) *o = remap[size_t(*o)];
     for (int& o : n.args) o = remap[size_t(o)];
   }
+  // Parameters from a signature that the function never reads get no slider.
+  std::vector<char> used(g.params.size(), 0);
+  for (const Node& n : out)
+    if (n.op == Op::Param) used[size_t(n.value)] = 1;
+  std::vector<int> premap(g.params.size(), -1);
+  std::vector<ExprParam> params;
+  for (size_t k = 0; k < g.params.size(); ++k) {
+    if (!used[k] && k < prunable.size() && prunable[k]) continue;
+    premap[k] = int(params.size());
+    params.push_back(g.params[k]);
+  }
+  for (Node& n : out)
+    if (n.op == Op::Param) n.value = premap[size_t(n.value)];
+  g.params.swap(params);
   g.nodes.swap(out);
   g.root = remap[size_t(root)];
+  for (Check& c : g.checks) c.node = remap[size_t(c.node)];
   return true;
 }
 
@@ -893,6 +936,12 @@ struct Printer {
         return fn("torch.clamp", text(n.a) + (n.b >= 0 ? ", min=" + text(n.b) : "") + (n.c >= 0 ? ", max=" + text(n.c) : ""));
       case Op::Maximum: return fn("torch.maximum", text(n.a) + ", " + text(n.b));
       case Op::Minimum: return fn("torch.minimum", text(n.a) + ", " + text(n.b));
+      case Op::Sum: case Op::Mean: case Op::Amax: case Op::MaxDim: case Op::LogSumExp: {
+        static const char* names[] = {"sum", "mean", "amax", "max", "logsumexp"};
+        const std::string call = "torch." + std::string(names[int(n.op) - int(Op::Sum)]) + "(" + text(n.a) +
+                                 ", dim=" + std::to_string(g.dim) + ", keepdim=True)";
+        return {n.op == Op::MaxDim ? call + "[0]" : call, kAtom};
+      }
       case Op::Builtin: {
         const Fn& f = registry()[size_t(n.fn)];
         if (n.spell == Spell::Torch) return fn("torch." + f.functional, text(n.a));

@@ -21,8 +21,9 @@ namespace actlab {
 namespace ex {
 
 // ------------------------------------------------------------------ tokens (expr_parse.cpp)
-// Sep is ';' or a newline outside brackets; End closes every token list.
-enum class Tok : uint8_t { Num, Name, Str, Op, Sep, End };
+// Sep is ';' or a newline outside brackets; Indent / Dedent follow a newline whose next line
+// starts deeper / shallower (Python's tokenizer); End closes every token list.
+enum class Tok : uint8_t { Num, Name, Str, Op, Sep, Indent, Dedent, End };
 
 struct Token {
   Tok kind = Tok::End;
@@ -50,7 +51,10 @@ enum class Op : uint8_t {
   Where, Clamp, Maximum, Minimum,
   // a registry kernel (F.X, torch.relu/sigmoid/tanh on tensors)
   Builtin,
+  // reductions along the function's dim, kept and broadcast back (keepdim=True): dim-wise functions
+  Sum, Mean, Amax, MaxDim, LogSumExp,
 };
+inline bool is_reduction(Op op) { return op >= Op::Sum && op <= Op::LogSumExp; }
 
 // How a function node was spelled, so the canonical text can say torch.relu vs F.relu.
 enum class Spell : uint8_t { Torch, F, Math, Py };
@@ -69,10 +73,20 @@ struct Node {
   int pos = 0;           // source position (first token of the construct)
 };
 
+// An assert on the parameters: its scalar node must be true when the function is evaluated.
+struct Check {
+  int node = -1;
+  std::string message;  // "AssertionError: ..."
+  int pos = 0;
+};
+
 struct Graph {
   std::vector<Node> nodes;
   int root = -1;
   std::vector<ExprParam> params;
+  std::vector<Check> checks;
+  bool dimwise = false;  // has reductions: evaluated row by row along a dim
+  int dim = -1;          // the source's dim (the default; the caller chooses)
 };
 
 // Python-number arithmetic for scalar nodes: operands' values in v[0..2]. Returns false and
@@ -137,8 +151,10 @@ class Builder {
   int binary(const std::string& op, int a, int b, int pos);    // + - * / ** & | < <= > >= == !=
   // func: qualified name from lookup_attr, or "abs"; self >= 0 for a method call x.f(...).
   int call(const std::string& func, int fpos, int self, const std::vector<CallArg>& args, int end_pos);
-  // Node-count limit over the final (reachable) graph; compacts it. false on error.
-  bool finish(int root);
+  // Node-count limit over the final (reachable from the root or a check) graph; compacts it and
+  // drops the parameters flagged in `prunable` that nothing reads. false on error.
+  bool finish(int root, const std::vector<bool>& prunable = {});
+  double value(int node) const { return dval_[size_t(node)]; }  // a scalar's value with default parameters
   bool fail(const std::string& msg, int pos);
   int bad(const std::string& msg, int pos) { fail(msg, pos); return -1; }
 
@@ -154,6 +170,8 @@ class Builder {
   int where(int c, int a, int b, int pos);
   int clamp(int a, int lo, int hi, int pos);
   int minmax(Op op, int a, int b, int pos);
+ public:
+  int reduce(Op op, int a, int pos);  // a reduction along the function's dim (see Graph::dim)
 };
 
 // Evaluation plan built once at compile time (expr_eval.cpp). Per block of `block` floats:
@@ -182,6 +200,9 @@ struct Expr::Impl {
   ex::Graph g;
   ex::Plan plan;
   std::string canonical;
+  std::vector<std::string> classes;
+  std::string cls;
+  std::vector<ExprPrint> prints;
 };
 
 }  // namespace actlab

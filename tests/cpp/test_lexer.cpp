@@ -68,6 +68,7 @@ std::string actual(const std::string& text) {
       case ex::Tok::Op: kind = "op"; break;
       case ex::Tok::Sep: kind = t.text == ";" ? "op" : "newline"; break;
       case ex::Tok::End: kind = "end"; break;
+      case ex::Tok::Indent: case ex::Tok::Dedent: continue;  // the tensor lexer has no blocks
     }
     if (kind == "newline" && newline) continue;  // the tensor lexer folds blank lines into one
     newline = kind == "newline";

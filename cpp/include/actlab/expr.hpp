@@ -45,6 +45,18 @@ struct ExprError {
   int pos = -1;  // 0-based character offset into the text
 };
 
+// A line of print() output from the program, or a note on code it did not run.
+struct ExprPrint {
+  int line = 0;  // 1-based source line
+  std::string text;
+  bool note = false;
+};
+
+// A paste with several nn.Module classes: which one to compile ("" = the first with a forward).
+struct ExprOptions {
+  std::string cls;
+};
+
 // Opaque compiled graph.
 class Expr {
  public:
@@ -60,8 +72,11 @@ class Expr {
 };
 
 // Compile; on error returns nullptr and fills err.
-std::unique_ptr<Expr> compile_expr(const std::string& text, ExprError& err);
+std::unique_ptr<Expr> compile_expr(const std::string& text, ExprError& err, const ExprOptions& opt = {});
 const std::vector<ExprParam>& expr_params(const Expr&);
+const std::vector<std::string>& expr_classes(const Expr&);  // every class of the source, in order
+const std::string& expr_class(const Expr&);                 // the class compiled ("" for an expression or def)
+const std::vector<ExprPrint>& expr_prints(const Expr&);
 // Normalized rendering: parameter lines, then the expression with constants folded, every
 // function spelled torch.X / F.X / math.X. Compiling it again gives the same graph; it is empty
 // when it would exceed the compiler's limits (it can nest deeper than the source).
@@ -73,5 +88,16 @@ std::string expr_eval(const Expr&, const float* x, int64_t n, const double* para
 // torch.autograd.grad(f(x), x, g) into dx (may be x or g): the reverse sweep seeded with g
 // instead of ones, so it is exact where f'(x) * g is not (an inf f' where g is 0, ...).
 std::string expr_backward(const Expr&, const float* x, const float* g, int64_t n, const double* params, float* dx);
+
+// Dim-wise functions: reductions along a dim (X.sum(dim=self.dim, keepdim=True), .amax, .max(dim)[0],
+// .mean, torch.logsumexp) broadcast back as torch does. expr_eval / expr_backward take their input as
+// one row (a 1-D tensor); these take a contiguous tensor of `shape` and reduce along `dim` (negative
+// counts from the end; torch's message when out of range). Element-wise functions ignore the dim.
+bool expr_dimwise(const Expr&);
+int expr_default_dim(const Expr&);  // the source's dim (e.g. __init__(self, dim=1)), -1 when it names none
+std::string expr_eval_dim(const Expr&, const float* x, const int64_t* shape, int ndim, int64_t dim,
+                          const double* params, float* y);
+std::string expr_backward_dim(const Expr&, const float* x, const float* g, const int64_t* shape, int ndim,
+                              int64_t dim, const double* params, float* dx);
 
 }  // namespace actlab
