@@ -133,9 +133,11 @@ std::string json_num(double v) {
   return o;
 }
 
-std::string expr_compile_js(const std::string& text) {
+std::string expr_compile_js(const std::string& text, const std::string& cls) {
   ExprError err;
-  auto e = compile_expr(text, err);
+  ExprOptions opt;
+  opt.cls = cls;
+  auto e = compile_expr(text, err, opt);
   if (!e) return "{\"error\":" + json_str(err.message) + ",\"pos\":" + std::to_string(err.pos) + "}";
   std::string o = "{\"params\":[";
   const auto& ps = expr_params(*e);
@@ -145,6 +147,14 @@ std::string expr_compile_js(const std::string& text) {
   }
   const std::string canon = expr_canonical(*e);
   o += "],\"canonical\":" + (canon.empty() ? std::string("null") : json_str(canon));
+  o += ",\"classes\":[";
+  for (size_t i = 0; i < expr_classes(*e).size(); ++i) o += (i ? "," : "") + json_str(expr_classes(*e)[i]);
+  o += "],\"cls\":" + json_str(expr_class(*e)) + ",\"prints\":[";
+  const auto& pr = expr_prints(*e);
+  for (size_t i = 0; i < pr.size(); ++i)
+    o += std::string(i ? "," : "") + "{\"line\":" + std::to_string(pr[i].line) + ",\"text\":" + json_str(pr[i].text) +
+         ",\"note\":" + (pr[i].note ? "true" : "false") + "}";
+  o += "],\"dimwise\":" + std::string(expr_dimwise(*e) ? "true" : "false") + ",\"dim\":" + std::to_string(expr_default_dim(*e));
   size_t id = 0;
   while (id < g_exprs.size() && g_exprs[id]) ++id;  // reuse freed slots
   if (id == g_exprs.size()) g_exprs.emplace_back();
@@ -164,6 +174,17 @@ std::string expr_backward_js(int id, uintptr_t x, uintptr_t g, double n, uintptr
   return expr_backward(*g_exprs[id], ptr<const float>(x), ptr<const float>(g), int64_t(n), ptr<const double>(params), ptr<float>(dx));
 }
 
+// Dim-wise custom functions: shape is ndim int32s on the heap.
+std::string expr_dim_js(int id, uintptr_t x, uintptr_t g, uintptr_t shape, int ndim, int dim, uintptr_t params,
+                        uintptr_t out) {
+  if (id < 0 || id >= int(g_exprs.size()) || !g_exprs[id]) return "custom function was freed";
+  if (ndim < 0 || ndim > 16) return "too many dims";
+  int64_t sh[16];
+  for (int k = 0; k < ndim; ++k) sh[k] = ptr<const int32_t>(shape)[k];
+  if (g) return expr_backward_dim(*g_exprs[id], ptr<const float>(x), ptr<const float>(g), sh, ndim, dim, ptr<const double>(params), ptr<float>(out));
+  return expr_eval_dim(*g_exprs[id], ptr<const float>(x), sh, ndim, dim, ptr<const double>(params), ptr<float>(out));
+}
+
 void expr_free_js(int id) {
   if (id >= 0 && id < int(g_exprs.size())) g_exprs[id].reset();
 }
@@ -178,6 +199,7 @@ EMSCRIPTEN_BINDINGS(actlab) {
   emscripten::function("exprEval", &expr_eval_js);
   emscripten::function("exprBackward", &expr_backward_js);
   emscripten::function("exprFree", &expr_free_js);
+  emscripten::function("exprDim", &expr_dim_js);
 #endif
   emscripten::function("functionsJson", &functions_json);
   emscripten::function("limitsJson", &limits_json);

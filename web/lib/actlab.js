@@ -108,7 +108,7 @@ class Actlab {
    * which forward/backward/evaluate accept that name like a built-in. Returns its spec (params
    * from `name = value` lines). Throws a SyntaxError with `.pos` (0-based offset) on bad input.
    */
-  compile(source, { name = 'Custom' } = {}) {
+  compile(source, { name = 'Custom', cls = '' } = {}) {
     if (typeof source !== 'string') throw new TypeError('compile(source): source must be a string');
     if (Object.hasOwn(this.#fns, name)) throw new Error(`'${name}' is the name of a built-in function`);
     if (!this.hasExpr) throw new Error('this build has no expression engine: load it with loadActlab({ expr: true })');
@@ -123,13 +123,20 @@ class Actlab {
       return e;
     };
     if (len > max) throw fail(`expression too long: ${len} characters (at most ${max})`, max);
-    const r = JSON.parse(this.#M.exprCompile(source));
+    if (typeof cls !== 'string') throw new TypeError('compile(source, { cls }): cls must be a class name');
+    const r = JSON.parse(this.#M.exprCompile(source, cls));
     if (r.error !== undefined) throw fail(r.error, r.pos);
     this.release(name);
+    // A dim-wise function takes its dim like Softmax does: a `dim` parameter, the source's default.
+    const dimParam = { name: 'dim', kind: 'dim', default: r.dim, lo: -4, hi: 3, doc: 'dim along which the reductions run' };
     const spec = deepFreeze({
-      name, module: 'custom', family: 'custom', custom: true, source, canonical: r.canonical,
-      dimwise: false, halves: false, latex: '', dlatex: '', range: '', kinks: [],
-      params: r.params.map((p) => ({ name: p.name, kind: 'number', default: p.default, lo: p.lo, hi: p.hi, doc: 'parameter of the custom expression' })),
+      name, module: 'custom', family: r.dimwise ? 'softmax' : 'custom', custom: true, source, canonical: r.canonical,
+      classes: r.classes, cls: r.cls, prints: r.prints,
+      dimwise: r.dimwise, halves: false, latex: '', dlatex: '', range: '', kinks: [],
+      params: [
+        ...r.params.map((p) => ({ name: p.name, kind: 'number', default: p.default, lo: p.lo, hi: p.hi, doc: 'parameter of the custom expression' })),
+        ...(r.dimwise ? [dimParam] : []),
+      ],
     });
     this.#custom.set(name, { id: r.id, spec });
     return spec;
@@ -214,8 +221,9 @@ class Actlab {
 
   // Custom expressions: f and/or f' (= backward with ones) in one C++ pass; backward proper
   // through the engine's reverse sweep with gradOutput.
-  #callCustom({ id, spec }, what, x, g, { params = {}, out, dout } = {}) {
+  #callCustom({ id, spec }, what, x, g, { params = {}, out, dout, shape } = {}) {
     const M = this.#M;
+    if (spec.dimwise) return this.#callCustomDim({ id, spec }, what, x, g, { params, out, dout, shape });
     const xp = this.#ptrOf(x), gp = g == null ? -1 : this.#ptrOf(g), op = this.#ptrOf(out), dp = this.#ptrOf(dout);
     const xs = xp >= 0 ? null : toF32(x, 'x');
     const n = xs ? xs.length : x.length;
@@ -249,6 +257,47 @@ class Actlab {
     if (err) throw new Error(err);
     if (what === 'both') return { f: result(out, op, fPtr), df: result(dout, dp, dPtr) };
     return result(out, op, fPtr);
+  }
+
+  // Dim-wise custom functions: forward, backward with g, or both (backward with ones), along
+  // params.dim of `shape` (default: one row).
+  #callCustomDim({ id, spec }, what, x, g, { params = {}, out, dout, shape }) {
+    const M = this.#M;
+    const xs = toF32(x, 'x');
+    const n = xs.length;
+    if (shape != null && (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0 && d < 2 ** 31))) {
+      throw new TypeError(`shape must be an array of integers, got ${JSON.stringify(shape)}`);
+    }
+    const sh = shape ?? [n];
+    if (sh.reduce((a, b) => a * b, 1) !== n) throw new Error(`shape '[${sh.join(', ')}]' is invalid for input of size ${n}`);
+    if (sh.length > 16) throw new Error('too many dims');
+    const { dim: dimIn, ...rest } = params;
+    const dim = dimIn ?? spec.params.find((p) => p.name === 'dim').default;
+    if (!Number.isInteger(dim)) throw new TypeError(`dim must be an integer, got ${JSON.stringify(dim)}`);
+    const exprSpec = { ...spec, params: spec.params.filter((p) => p.name !== 'dim') };
+    const { values } = packParams(exprSpec, rest);
+    const gs = g == null ? null : toF32(g, 'gradOutput');
+    if (gs && gs.length !== n) throw new Error(`Mismatch in shape: grad_output has ${gs.length} elements and output has ${n}.`);
+    checkOut(out, n, out instanceof HeapArray);
+    checkOut(dout, n, dout instanceof HeapArray);
+    const offP = 0, offS = align16(values.length * 8 + 8), offX = offS + align16(sh.length * 4 + 4);
+    const offG = offX + align16(n * 4), offO = offG + align16(n * 4);
+    const base = this.#reserve(offO + align16(n * 4));
+    M.HEAPF64.set(values, (base + offP) / 8);
+    M.HEAP32.set(sh, (base + offS) / 4);
+    M.HEAPF32.set(xs, (base + offX) / 4);
+    const run = (gArr) => {
+      if (gArr) M.HEAPF32.set(gArr, (base + offG) / 4);
+      const err = M.exprDim(id, base + offX, gArr ? base + offG : 0, base + offS, sh.length, dim, base + offP, base + offO);
+      if (err) throw new Error(err);
+      return M.HEAPF32.slice((base + offO) / 4, (base + offO) / 4 + n);
+    };
+    const put = (o, v) => (o == null ? v : (o instanceof HeapArray ? o.array : o).set(v) ?? (o instanceof HeapArray ? o.array : o));
+    if (what === 'f') return put(out, run(null));
+    if (what === 'df') return put(out, run(gs));
+    const f = run(null);
+    const df = run(new Float32Array(n).fill(1));
+    return { f: put(out, f), df: put(dout, df) };
   }
 
   #lookup(name) {
