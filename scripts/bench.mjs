@@ -82,6 +82,14 @@ const customs = [
   { name: 'GELU', src: '0.5 * x * (1 + torch.erf(x * 0.7071067811865476))', pre: '', ops: 5 },
 ];
 const customRows = [];
+const classes = [
+  { name: 'ELU (tutorial class)', src: 'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\nclass ELU(nn.Module):\n'
+    + '    def __init__(self, alpha=1.0):\n        super(ELU, self).__init__()\n        self.alpha=alpha\n    def forward(self, x):\n'
+    + '        temp1 = F.relu(x)\n        temp2 = self.alpha * (-1*F.relu(1-torch.exp(x)))\n        return temp1 + temp2\n' },
+  { name: 'GELU tanh form (def)', src: 'import numpy as np\ndef gelu(x):\n    inner = np.sqrt(2 / np.pi) * (x + 0.044715 * torch.pow(x, 3))\n'
+    + '    return 0.5 * x * (1 + torch.tanh(inner))\n' },
+];
+const classRows = [];
 if (!only.length || only.includes('custom')) {
   const lab = await loadActlab({ simd: true, expr: true });
   const x = lab.alloc(N), g = lab.alloc(N), y = lab.alloc(N), dx = lab.alloc(N);
@@ -93,12 +101,25 @@ if (!only.length || only.includes('custom')) {
     const custom = timeIt(() => lab.evaluate('Bench', x, { out: y, dout: dx }));
     customRows.push({ ...c, builtin, custom });
   }
+  // A pasted class compiles to the graph of its inlined expression (temporaries shared): timed
+  // side by side with that expression (its canonical text).
+  for (const c of classes) {
+    const spec = lab.compile(c.src, { name: 'Bench' });
+    const klass = timeIt(() => lab.evaluate('Bench', x, { out: y, dout: dx }));
+    lab.compile(spec.canonical, { name: 'Bench' });
+    const inline = timeIt(() => lab.evaluate('Bench', x, { out: y, dout: dx }));
+    classRows.push({ name: c.name, klass, inline, canonical: spec.canonical.split('\n').pop() });
+  }
   lab.release('Bench');
   for (const h of [x, g, y, dx]) h.free();
   console.log('\ncustom expression, value + derivative in one pass vs the built-in kernel forward + backward, all buffers on the heap, ns/element:\n');
   console.log('| expression | ops | custom | built-in | ratio |');
   console.log('|---|---:|---:|---:|---:|');
   for (const r of customRows) console.log(`| \`${r.src}\` (= ${r.name}) | ${r.ops} | ${fmt(r.custom)} | ${fmt(r.builtin)} | ${(r.custom / r.builtin).toFixed(2)}× |`);
+  console.log('\npasted class or def vs the expression it reduces to, value + derivative, ns/element:\n');
+  console.log('| pasted | inlined expression | pasted | inlined | ratio |');
+  console.log('|---|---|---:|---:|---:|');
+  for (const r of classRows) console.log(`| ${r.name} | \`${r.canonical}\` | ${fmt(r.klass)} | ${fmt(r.inline)} | ${(r.klass / r.inline).toFixed(2)}× |`);
 }
 
 // The memory floor: a copy of N floats in and out of the heap (what any copying API pays).
@@ -108,5 +129,5 @@ const copy = timeIt(() => { h.array.set(xs); return h.array.slice(); });
 h.free();
 console.log(`\ncopy in + copy out of the heap (API overhead floor): ${fmt(copy)} ns/element`);
 mkdirSync('build', { recursive: true });
-if (!only.length) writeFileSync('build/bench.json', JSON.stringify({ n: N, node: process.version, rows, copy, customRows }, null, 2));
+if (!only.length) writeFileSync('build/bench.json', JSON.stringify({ n: N, node: process.version, rows, copy, customRows, classRows }, null, 2));
 if (!only.length) console.log('wrote build/bench.json');

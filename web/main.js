@@ -13,6 +13,7 @@ import { py } from './ui/controls.js';
 import shell from './views/shell.js';
 import custom from './views/custom.js';
 import plotView from './views/plot.js';
+import diff from './views/diff.js';
 import functions from './views/functions.js';
 import params from './views/params.js';
 import compare from './views/compare.js';
@@ -50,7 +51,7 @@ const plot = new PlotPanel({ plot: $('plot'), error: $('plot-error') }, {
 });
 
 // Registration order is render order: the function catalogue, then the curve, then the rest.
-const views = [shell, custom, share, plotView, functions, params, compare, ranges, consoleView, learn, gallery];
+const views = [shell, custom, share, plotView, diff, functions, params, compare, ranges, consoleView, learn, gallery];
 const ctx = { store, cat, plot, boot, decode, views };
 const scheduler = createScheduler(store, ctx);
 ctx.scheduler = scheduler;

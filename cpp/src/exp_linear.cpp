@@ -1,5 +1,6 @@
 // Exponential-linear units: ELU, CELU, SELU — all ATen's elu(x, alpha, scale, input_scale):
-//   x > 0 ? scale * x : alpha * scale * expm1(input_scale * x)
+//   x > 0 ? scale * x : alpha * scale * (exp(input_scale * x) - 1)
+// (torch 1.13's kernel subtracts 1 after exp rather than calling expm1: its bits near 0 differ)
 // with elu_backward(is_result = false) on the input.
 #include "actlab/elementwise.hpp"
 
@@ -11,7 +12,7 @@ template <class V> struct EluCore {
   EluCore(double alpha, double scale, double input_scale)
       : negcoef(float(alpha * scale)), poscoef(float(scale)), negiptcoef(float(input_scale)) {}
   V f(V x) const {
-    return select(x > V(0.0f), x * poscoef, vm::expm1(x * negiptcoef) * negcoef);
+    return select(x > V(0.0f), x * poscoef, (vm::exp(x * negiptcoef) - V(1.0f)) * negcoef);
   }
   V df(V x, V g) const {
     // x > 0 picks the linear branch, so NaN takes the exp branch and stays NaN (torch's vector path).

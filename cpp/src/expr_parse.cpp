@@ -1926,6 +1926,8 @@ std::unique_ptr<Expr> compile_impl(const std::string& text, ExprError& err, cons
   impl->classes = p.classes;
   impl->cls = p.chosen;
   impl->prints = p.prints;
+  // Source order: the plotted forward runs after the module-level code that was skipped.
+  std::stable_sort(impl->prints.begin(), impl->prints.end(), [](const ExprPrint& a, const ExprPrint& b) { return a.line < b.line; });
   impl->plan = ex::make_plan(impl->g);
   impl->canonical = ex::canonical_text(impl->g);
   // The canonical text can nest deeper or run longer than the source (x.exp().exp()... prints

@@ -136,6 +136,8 @@ function randState(r, functions) {
     tensor: r.int(4) === 0 ? D.tensor : randText(r),
     grad: r.bool() ? null : randText(r),
     expr: r.bool() ? '' : randText(r),
+    cls: r.bool() ? '' : r.pick(['ELU', 'MyGELU', '_Swish2', 'Softmax']),
+    ref: r.bool() ? null : (() => { const o = r.pick(functions.filter((f) => !f.custom)); return { fn: o.name, params: randParams(r, o) }; })(),
     query: '',
   };
 }
@@ -633,7 +635,7 @@ describe('hostile links', () => {
 
 describe('the schema', () => {
   test('fields are declarative and inspectable, in URL order', () => {
-    assert.deepEqual(codec.fields.map((f) => f.key), ['view', 'fn', null, 'cmp', 'x', 'y', 'show', 'shade', 'eps', 'steep', 'vec', 'comp', 'lang', 'theme', 'tensor', 'grad', 'expr']);
+    assert.deepEqual(codec.fields.map((f) => f.key), ['view', 'fn', null, 'cmp', 'x', 'y', 'show', 'shade', 'eps', 'steep', 'vec', 'comp', 'lang', 'theme', 'tensor', 'grad', 'expr', 'cls', 'ref']);
     for (const f of codec.fields) {
       assert.ok(Array.isArray(f.path) && typeof f.type === 'string', f.key);
       if (f.type === 'params') continue;

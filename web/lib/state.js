@@ -10,6 +10,7 @@
 //   cmp=ReLU;ELU(alpha=0.5);PReLU(weight=0.1,0.2)              (overlays, at most 5)
 //   x=-4,4   y=-1,2 | y=auto   show=f | df | f,df | none   shade=true   eps=0.01   steep=true
 //   vec=0,1,2   comp=1   lang=zh   theme=dark   tensor=<text>   grad=<text>   expr=<text>
+//   cls=GELU (the class of a pasted source)   ref=ELU(alpha=0.5) (the built-in it is compared with)
 //
 // Rules (the "why" is next to the code below):
 // - Parameter keys are the PyTorch names (negative_slope=0.2). A name equal to a fixed key would
@@ -70,6 +71,8 @@ const BASE_DEFAULTS = {
   tensor: '[[1.0, -2.0, 3.0],\n [0.5, 0.0, -1.5]]',
   grad: null,
   expr: '',
+  cls: '',
+  ref: null,
   query: '',
 };
 
@@ -294,6 +297,12 @@ const exprType = (cap) => ({
   check: (v) => (typeof v !== 'string' ? 'expected text' : LONE_SURROGATE_RE.test(v) ? 'contains a lone surrogate' : longWhy(v, cap)),
   format: escText,
 });
+const classType = {
+  type: 'name',
+  parse: dec,
+  check: (v) => (typeof v === 'string' && /^([A-Za-z_][A-Za-z0-9_]{0,99})?$/.test(v) ? null : 'expected a Python class name'),
+  format: escText,
+};
 const textOrOnesType = {
   type: 'text|ones',
   parse: dec,
@@ -502,6 +511,21 @@ export function createCodec(functions, { defaults = {}, limits } = {}) {
     }).join(';'),
   };
 
+  // Compare with PyTorch: one built-in, with its parameters, that a custom function is measured
+  // against (the overlay grammar, one item).
+  const refType = {
+    type: 'ref',
+    parse(raw, ctx, notes) {
+      const items = overlaysType.parse(raw, ctx, notes);
+      if (items.length !== 1) bad('expected one built-in function');
+      return items[0];
+    },
+    check: (v) => (v === null || (v && typeof v === 'object' && own(v, 'fn') && specs.has(v.fn) && !specs.get(v.fn).custom)
+      ? null : 'expected a built-in function'),
+    canon: (v) => (v === null || typeof v !== 'object' ? v : overlaysType.canon([v])[0] ?? null),
+    format: (v) => overlaysType.format([v]),
+  };
+
   // The schema, in URL order. The `params` entry stands for the current fn's parameter fields.
   const schema = [
     ['view', ['view'], enumType(['plot', 'gallery', 'console'])],
@@ -523,6 +547,9 @@ export function createCodec(functions, { defaults = {}, limits } = {}) {
     ['grad', ['grad'], textOrOnesType],
     // A custom activation's source; the page compiles it and passes its spec in `functions`.
     ['expr', ['expr'], exprType(exprChars)],
+    // Which class of a pasted source is plotted ('' : the first with a forward).
+    ['cls', ['cls'], classType],
+    ['ref', ['ref'], refType],
   ];
   const FIXED_KEYS = new Set(schema.map(([key]) => key).filter(Boolean));  // read by paramFields()
   const fields = Object.freeze(schema.map(([key, path, t]) => Object.freeze({ key, path, default: getPath(def, path), ...t })));

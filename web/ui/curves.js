@@ -6,6 +6,8 @@ import { grid } from './sample.js';
 
 export { labelOf };
 export const paramsOf = (s, name) => s.params[name] ?? {};
+/** The built-in a custom function is compared with ({fn, params}), or null. */
+export const refOf = (s, specs) => (s.ref && specs.get(s.fn)?.custom && specs.has(s.ref.fn) ? s.ref : null);
 export const compOf = (s) => (s.comp == null || s.comp >= s.vec.length ? s.vec.length - 1 : s.comp);
 
 /**
@@ -14,7 +16,9 @@ export const compOf = (s) => (s.comp == null || s.comp >= s.vec.length ? s.vec.l
  */
 export function curvesFor(s, specs, sampler, colors, lastGood = new Map()) {
   const comp = compOf(s);
-  const items = [{ fn: s.fn, params: paramsOf(s, s.fn) }, ...s.overlays];
+  // A custom function compared with PyTorch: the built-in is drawn with it.
+  const ref = refOf(s, specs);
+  const items = [{ fn: s.fn, params: paramsOf(s, s.fn) }, ...s.overlays, ...(ref ? [ref] : [])];
   let error = '';
   const curves = items.map((it, i) => {
     const spec = specs.get(it.fn);

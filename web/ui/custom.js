@@ -23,13 +23,13 @@ export const EXAMPLES = [
  * Compile `source` (or release the custom function when empty): { spec } or { error, pos }.
  * `name`: the engine's name for it (each <actlab-plot> has its own; the page uses `Custom`).
  */
-export function compileCustom(lab, source, name = CUSTOM) {
+export function compileCustom(lab, source, name = CUSTOM, cls = '') {
   if (!source.trim()) {
     lab.release(name);
     return { spec: null };
   }
   try {
-    return { spec: lab.compile(source, { name }) };
+    return { spec: lab.compile(source, { name, cls }) };
   } catch (e) {
     return { error: e.message, pos: e.pos ?? -1 };
   }
@@ -47,7 +47,7 @@ export function decodeLink(lab, hash, defaults, { name = CUSTOM } = {}) {
   let { state, notices } = codec.decode(hash);
   let custom = { spec: null };
   if (state.expr && lab.hasExpr) {
-    custom = compileCustom(lab, state.expr, name);
+    custom = compileCustom(lab, state.expr, name, state.cls);
     if (custom.spec) {
       // Links always say `Custom`, whatever the engine calls it.
       const asLinked = custom.spec.name === CUSTOM ? custom.spec : { ...custom.spec, name: CUSTOM };
@@ -81,5 +81,48 @@ export function customModule(spec, params) {
     ...ps.map((p) => `        ${p.name} = self.${p.name}`),
     ...body.slice(0, -1).map((l) => `        ${l.trim()}`),
     `        return ${(body[body.length - 1] ?? 'x').trim().replace(/^return\s+/, '')}`,
+  ].join('\n');
+}
+
+/** Whether a custom function's source is a program (a class or def) rather than an expression. */
+export const isProgram = (spec) => /^\s*(class|def)\s/m.test(spec.source);
+
+/**
+ * PyTorch code that runs a pasted program as pasted: the source, then the plotted object built
+ * with the plot's parameters (signature arguments as keywords, constant attributes assigned).
+ */
+export function programCode(spec, params, { x: [lo, hi], n, fmt }) {
+  const value = (p) => fmt(params[p.name] ?? p.default);
+  const own = spec.params.filter((p) => p.kind !== 'dim');
+  const dim = spec.params.some((p) => p.kind === 'dim');
+  let make, call;
+  if (spec.cls) {
+    const init = new RegExp(`class\\s+${spec.cls}\\b[\\s\\S]*?def\\s+__init__\\s*\\(([^)]*)\\)`).exec(spec.source);
+    const args = init ? init[1].split(',').map((a) => a.split(/[:=]/)[0].trim()).filter(Boolean) : [];
+    const kw = own.filter((p) => args.includes(p.name)).map((p) => `${p.name}=${value(p)}`);
+    if (dim && args.includes('dim')) kw.push('dim=-1');
+    make = [`f = ${spec.cls}(${kw.join(', ')})`, ...own.filter((p) => !args.includes(p.name)).map((p) => `f.${p.name} = ${value(p)}`)];
+    call = 'f(x)';
+  } else {
+    const defs = [...spec.source.matchAll(/^def\s+(\w+)\s*\(/gm)];
+    const name = defs.length ? defs[defs.length - 1][1] : 'f';
+    make = [];
+    call = `${name}(x${own.map((p) => `, ${p.name}=${value(p)}`).join('')})`;
+  }
+  const shape = dim ? `.reshape(1, -1)` : '';
+  return [
+    'import math',
+    'import numpy as np',
+    'import torch',
+    'import torch.nn as nn',
+    'import torch.nn.functional as F',
+    '',
+    spec.source.trimEnd(),
+    '',
+    `# what the plot shows${dim ? ' (one row: the plotted x is one component of it)' : ''}`,
+    ...make,
+    `x = torch.linspace(${lo}, ${hi}, ${n})${shape}.requires_grad_()`,
+    `y = ${call}`,
+    "dy, = torch.autograd.grad(y, x, torch.ones_like(y))   # f'(x)",
   ].join('\n');
 }

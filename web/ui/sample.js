@@ -48,7 +48,7 @@ export class Sampler {
       return hit;
     }
     const xs = grid(lo, hi, n);
-    const c = spec.custom ? { x: xs, ...this.#lab.evaluate(spec.name, xs, { params: kp }), kinks: [] }  // value + derivative, one pass
+    const c = spec.custom && !spec.dimwise ? { x: xs, ...this.#lab.evaluate(spec.name, xs, { params: kp }), kinks: [] }  // value + derivative, one pass
       : spec.dimwise || spec.halves ? this.#component(spec, kp, xs, vec, comp) : this.#elementwise(spec, kp, xs);
     this.#cache.set(key, c);
     if (this.#cache.size > Sampler.MAX) this.#cache.delete(this.#cache.keys().next().value);

@@ -11,7 +11,7 @@ const whyNot = (s) => (s.overlays.length >= MAX_OVERLAYS ? 'full'
   : s.overlays.some((o) => o.fn === s.fn && same(o.params, paramsOf(s, s.fn))) ? 'twice' : null);
 
 export default {
-  deps: ['overlays', 'lang', 'theme', 'systemDark', 'expr', 'fn', 'params'],
+  deps: ['overlays', 'lang', 'theme', 'systemDark', 'expr', 'cls', 'fn', 'params'],
   mount({ store }) {
     $('pin').addEventListener('click', () => {
       const s = store.get();

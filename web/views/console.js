@@ -144,7 +144,7 @@ async function update({ store, cat }) {
 }
 
 export default {
-  deps: ['fn', 'params', 'tensor', 'grad', 'lang', 'view', 'expr'],
+  deps: ['fn', 'params', 'tensor', 'grad', 'lang', 'view', 'expr', 'cls'],
   pending: () => typing.pending() || errorTimer !== 0 || rememberTimer !== 0,
   flush: () => typing.flush(),
   mount({ store, cat }) {

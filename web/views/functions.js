@@ -11,7 +11,7 @@ function cue(list) {
 }
 
 export default {
-  deps: ['fn', 'query', 'lang', 'expr'],
+  deps: ['fn', 'query', 'lang', 'expr', 'cls'],
   mount({ store }) {
     const list = $('fnlist');
     list.parentElement.addEventListener('scroll', () => cue(list), { passive: true });

@@ -8,7 +8,7 @@ const $ = (id) => document.getElementById(id);
 let builtFor = null;
 
 export default {
-  deps: ['view', 'theme', 'systemDark', 'expr', 'lang'],
+  deps: ['view', 'theme', 'systemDark', 'expr', 'cls', 'lang'],
   render(s, changed, { store, cat }) {
     if (s.view !== 'gallery') return;
     const key = JSON.stringify([document.documentElement.dataset.theme, s.lang, cat.generation, cat.custom?.source ?? null]);

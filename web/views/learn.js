@@ -5,13 +5,13 @@ import { tex, sceneCode, renderNote } from '../ui/learn.js';
 import { seedFor } from '../ui/seed.js';
 import { py } from '../ui/controls.js';
 import { paramsOf, compOf } from '../ui/curves.js';
-import { customModule } from '../ui/custom.js';
+import { customModule, isProgram, programCode } from '../ui/custom.js';
 import { SAMPLES } from '../ui/catalog.js';
 
 const $ = (id) => document.getElementById(id);
 
 export default {
-  deps: ['fn', 'lang', 'params', 'x', 'y', 'show', 'vec', 'comp', 'expr', 'overlays', 'tensor', 'grad'],
+  deps: ['fn', 'lang', 'params', 'x', 'y', 'show', 'vec', 'comp', 'expr', 'cls', 'overlays', 'tensor', 'grad'],
   mount({ store }) {
     // Without a clipboard the code stays selectable.
     $('copy-code').addEventListener('click', () => copyWithFeedback($('copy-code'), $('code').textContent, () => store.get().lang, 'copy'));
@@ -22,10 +22,16 @@ export default {
     if (spec.custom) {
       // No formula to typeset: the source is the definition; the derivative is autodiff's.
       $('latex').textContent = spec.source;
-      $('dlatex').textContent = 'forward-mode automatic differentiation of the expression (torch.autograd semantics)';
+      const program = isProgram(spec);
+      // A pasted class or def: the one-line expression it reduces to (temporaries inlined).
+      $('dlatex').textContent = program && spec.canonical
+        ? `reduces to:\n${spec.canonical}\n\nderivative: reverse-mode automatic differentiation (torch.autograd semantics)`
+        : 'reverse-mode automatic differentiation of the expression (torch.autograd semantics)';
       $('range').textContent = '—';
       $('note').replaceChildren();
-      $('code').textContent = `${customModule(spec, paramsOf(s, s.fn))}\n\nf = Custom()\nx = torch.linspace(${py(s.x[0])}, ${py(s.x[1])}, ${SAMPLES}).requires_grad_()\ny = f(x)\ndy, = torch.autograd.grad(y, x, torch.ones_like(y))   # f'(x)`;
+      $('code').textContent = program
+        ? programCode(spec, paramsOf(s, s.fn), { x: s.x.map(py), n: SAMPLES, fmt: py })
+        : `${customModule(spec, paramsOf(s, s.fn))}\n\nf = Custom()\nx = torch.linspace(${py(s.x[0])}, ${py(s.x[1])}, ${SAMPLES}).requires_grad_()\ny = f(x)\ndy, = torch.autograd.grad(y, x, torch.ones_like(y))   # f'(x)`;
       return;
     }
     if (['init', 'fn', 'lang', 'expr'].some((k) => changed.has(k))) {

@@ -8,7 +8,7 @@ import { CUSTOM } from '../ui/custom.js';
 const $ = (id) => document.getElementById(id);
 
 export default {
-  deps: ['fn', 'params', 'lang', 'expr', 'vec', 'comp'],
+  deps: ['fn', 'params', 'lang', 'expr', 'cls', 'vec', 'comp'],
   mount({ store, cat }) {
     $('vector').addEventListener('input', () => {
       const parts = $('vector').value.split(/[\s,]+/).filter(Boolean);
@@ -30,7 +30,7 @@ export default {
     const spec = cat.specs.get(s.fn);
     if (!spec) return;
     const any = (...k) => changed.has('init') || k.some((x) => changed.has(x));
-    if (any('fn', 'lang') || (changed.has('expr') && s.fn === CUSTOM)) {
+    if (any('fn', 'lang') || ((changed.has('expr') || changed.has('cls')) && s.fn === CUSTOM)) {
       buildControls($('params'), spec, paramsOf(s, s.fn), s.lang, (name, value) => {
         const cur = store.get();
         store.set({ params: { ...cur.params, [cur.fn]: { ...paramsOf(cur, cur.fn), [name]: value } } });

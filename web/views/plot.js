@@ -26,7 +26,7 @@ function renderKinks(s, spec, c) {
 }
 
 export default {
-  deps: ['fn', 'params', 'overlays', 'x', 'y', 'show', 'shade', 'eps', 'steep', 'vec', 'comp', 'theme', 'systemDark', 'view', 'expr', 'lang'],
+  deps: ['fn', 'params', 'overlays', 'x', 'y', 'show', 'shade', 'eps', 'steep', 'vec', 'comp', 'theme', 'systemDark', 'view', 'expr', 'cls', 'ref', 'lang'],
   first: true,
   mount({ store, plot }) {
     const name = () => { const s = store.get(); return [s.fn, ...s.overlays.map((o) => o.fn)].join('-'); };
@@ -45,7 +45,7 @@ export default {
   render(s, changed, { cat, plot }) {
     const spec = cat.specs.get(s.fn);
     if (!spec) return;  // fn=Custom while its source is not compiled yet
-    if (changed.has('init') || changed.has('fn') || changed.has('expr')) {
+    if (changed.has('init') || changed.has('fn') || changed.has('expr') || changed.has('cls')) {
       $('fn-title').textContent = spec.name;
       $('fn-module').textContent = spec.custom ? 'custom expression' : `${spec.module}.${spec.name}`;
     }

@@ -8,7 +8,7 @@ const RANGE_MESSAGE = { numbers: 'rangeEmpty', order: 'rangeOrder', bound: 'rang
 const $ = (id) => document.getElementById(id);
 
 export default {
-  deps: ['x', 'y', 'show', 'shade', 'eps', 'steep', 'fn', 'params', 'vec', 'comp', 'overlays', 'expr'],
+  deps: ['x', 'y', 'show', 'shade', 'eps', 'steep', 'fn', 'params', 'vec', 'comp', 'overlays', 'expr', 'cls'],
   mount({ store, cat }) {
     $('show-f').addEventListener('input', () => store.set({ show: { ...store.get().show, f: $('show-f').checked } }));
     $('show-df').addEventListener('input', () => store.set({ show: { ...store.get().show, df: $('show-df').checked } }));
