@@ -263,7 +263,8 @@ class Actlab {
   // params.dim of `shape` (default: one row).
   #callCustomDim({ id, spec }, what, x, g, { params = {}, out, dout, shape }) {
     const M = this.#M;
-    const xs = toF32(x, 'x');
+    const heap = (a, what) => (a instanceof HeapArray ? a.array : toF32(a, what));
+    const xs = heap(x, 'x');
     const n = xs.length;
     if (shape != null && (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0 && d < 2 ** 31))) {
       throw new TypeError(`shape must be an array of integers, got ${JSON.stringify(shape)}`);
@@ -276,7 +277,7 @@ class Actlab {
     if (!Number.isInteger(dim)) throw new TypeError(`dim must be an integer, got ${JSON.stringify(dim)}`);
     const exprSpec = { ...spec, params: spec.params.filter((p) => p.name !== 'dim') };
     const { values } = packParams(exprSpec, rest);
-    const gs = g == null ? null : toF32(g, 'gradOutput');
+    const gs = g == null ? null : heap(g, 'gradOutput');
     if (gs && gs.length !== n) throw new Error(`Mismatch in shape: grad_output has ${gs.length} elements and output has ${n}.`);
     checkOut(out, n, out instanceof HeapArray);
     checkOut(dout, n, dout instanceof HeapArray);

@@ -61,8 +61,10 @@ export default {
     $('diff-summary').dataset.maxF = String(f.max);
     $('diff-summary').dataset.maxDf = String(df.max);
     const label = `${s.fn} − ${refSpec.name}`;
+    // y fitted to the differences themselves (float32 rounding is 1e-7, not a unit-scale curve).
+    const m = Math.max(s.show.f && Number.isFinite(f.max) ? f.max : 0, s.show.df && Number.isFinite(df.max) ? df.max : 0);
     chart.update([{ label, curve: { x: mine.x, f: f.d, df: df.d, kinks: [] }, color: palette()[0] }],
-      { show: s.show, xr: s.x, yr: null, shade: false });
+      { show: s.show, xr: s.x, yr: m > 0 ? [-1.1 * m, 1.1 * m] : [-1, 1], shade: false });
     $('diff-plot').setAttribute('aria-label', $('diff-title').textContent + '. ' + $('diff-summary').textContent);
   },
 };

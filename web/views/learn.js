@@ -22,6 +22,8 @@ export default {
     if (spec.custom) {
       // No formula to typeset: the source is the definition; the derivative is autodiff's.
       $('latex').textContent = spec.source;
+      $('latex').classList.add('source');
+      $('dlatex').classList.add('source');
       const program = isProgram(spec);
       // A pasted class or def: the one-line expression it reduces to (temporaries inlined).
       $('dlatex').textContent = program && spec.canonical
@@ -35,6 +37,8 @@ export default {
       return;
     }
     if (['init', 'fn', 'lang', 'expr'].some((k) => changed.has(k))) {
+      $('latex').classList.remove('source');
+      $('dlatex').classList.remove('source');
       tex($('latex'), spec.latex);
       tex($('dlatex'), spec.dlatex);
       tex($('range'), spec.range);

@@ -47,7 +47,8 @@ export default {
     if (!spec) return;  // fn=Custom while its source is not compiled yet
     if (changed.has('init') || changed.has('fn') || changed.has('expr') || changed.has('cls')) {
       $('fn-title').textContent = spec.name;
-      $('fn-module').textContent = spec.custom ? 'custom expression' : `${spec.module}.${spec.name}`;
+      $('fn-module').textContent = !spec.custom ? `${spec.module}.${spec.name}`
+        : spec.cls ? `class ${spec.cls}(nn.Module)` : 'custom expression';
     }
     if (s.view === 'gallery') return;
     if (generation !== cat.generation) { generation = cat.generation; plot.reset(); }
