@@ -2,29 +2,48 @@
 // function stays and the message points at the character; the link carries the source.
 import { formatParseError } from '../lib/caret.js';
 import { CUSTOM, EXAMPLES, compileCustom } from '../ui/custom.js';
-import { typedInto } from '../ui/typing.js';
+import { typedInto, hasFocus } from '../ui/typing.js';
 
 const $ = (id) => document.getElementById(id);
+// The source box: the textarea, until the code editor replaces it once the page is idle.
+let box = null;
 let typing = null;
 let compiled = { source: null, generation: -1 };
 let error = null;
+// The box is marked invalid, and the editor underlines where the message points (only in the
+// text the error was computed for: typed-ahead text keeps the underline mapped through edits).
+function mark(s) {
+  box.setAttribute('aria-invalid', String(!!error));
+  if (!error) box.setError?.(-1);
+  else if (box.value === s.expr) box.setError?.(error.pos, error.error);
+}
 
 export default {
   deps: ['expr', 'fn', 'overlays', 'lang'],
   first: true,  // before the plot: it defines the function the plot may draw
   pending: () => typing.pending(),
   flush: () => typing.flush(),
-  mount({ store, cat, boot }) {
+  mount({ store, cat, boot, scheduler, editors }) {
+    box = $('expr');
     compiled = { source: boot.state.expr, generation: cat.generation };
     error = boot.custom.error ? boot.custom : null;
     for (const ex of EXAMPLES) $('expr-examples').append(new Option(ex.replace(/\n/g, '; '), ex));
     $('expr-examples').addEventListener('input', () => {
       if (!$('expr-examples').value) return;
-      $('expr').value = $('expr-examples').value;
+      box.value = $('expr-examples').value;
       $('expr-examples').value = '';
-      store.set({ expr: $('expr').value, fn: CUSTOM });
+      store.set({ expr: box.value, fn: CUSTOM });
     });
-    typing = typedInto($('expr'), store, 'expr', () => 120);
+    const wire = () => { typing = typedInto(box, store, 'expr', () => 120); };
+    wire();
+    // The code editor takes the textarea's place (text, caret, focus) once the page is idle.
+    scheduler.whenIdle(async () => {
+      const { CodeEditor } = await import('../ui/editor.js');
+      typing.flush();
+      box = editors.expr = new CodeEditor(box);
+      wire();
+      mark(store.get());
+    });
     $('expr-plot').addEventListener('click', () => {
       const s = store.get();
       if (cat.custom) store.set({ fn: CUSTOM, view: s.view === 'gallery' ? 'plot' : s.view });
@@ -51,9 +70,8 @@ export default {
         }
       }
     }
-    const box = $('expr');
-    if (document.activeElement !== box && box.value !== s.expr) box.value = s.expr;
-    box.setAttribute('aria-invalid', String(!!error));
+    if (!hasFocus(box) && box.value !== s.expr) box.value = s.expr;
+    mark(s);
     $('expr-error').hidden = !error;
     // Errors without a position (evaluation limits) are shown as they are.
     $('expr-error').textContent = !error ? '' : error.pos >= 0 ? formatParseError(s.expr, { message: error.error, pos: error.pos }) : error.error;
