@@ -37,16 +37,20 @@ const theme = EditorView.theme({
     background: 'var(--bg)', color: 'var(--fg)', border: '1px solid var(--line)', borderRadius: '6px',
     fontSize: '0.9rem', maxHeight: lines(MAX_LINES),
     // The user may drag it shorter or taller (up to the maximum), as they could the textarea.
-    resize: 'vertical', overflow: 'hidden',
+    resize: 'vertical', overflow: 'hidden', containerType: 'inline-size',
   },
   '&.cm-focused': { outline: '2px solid var(--accent)', outlineOffset: '2px' },
   '&.cm-invalid': { borderColor: 'var(--error)' },
   '.cm-scroller': { fontFamily: MONO, lineHeight: String(LINE), overflow: 'auto' },
   '.cm-content': { padding: '0.4rem 0', caretColor: 'var(--fg)' },
   '.cm-line': { padding: '0 0.5rem' },
-  '.cm-placeholder': { color: 'var(--muted)' },
-  '.cm-matchingBracket': { background: 'color-mix(in srgb, var(--accent) 22%, transparent)', outline: '1px solid color-mix(in srgb, var(--accent) 55%, transparent)' },
-  '.cm-nonmatchingBracket': { color: 'var(--error)', background: 'none' },
+  // The placeholder wraps (the box is narrow at first) where code does not: it is as wide as the
+  // editor (a container, so the width is known), less the line's padding.
+  '.cm-placeholder': { color: 'var(--muted)', fontStyle: 'italic', whiteSpace: 'pre-wrap', maxWidth: 'calc(100cqw - 1rem - 2px)' },
+  '&.cm-focused .cm-matchingBracket': { background: 'color-mix(in srgb, var(--accent) 22%, transparent)', outline: '1px solid color-mix(in srgb, var(--accent) 55%, transparent)' },
+  '&.cm-focused .cm-nonmatchingBracket': { color: 'var(--error)', background: 'none' },
+  // Brackets are matched at the caret, which only means something while typing.
+  '&:not(.cm-focused) .cm-matchingBracket, &:not(.cm-focused) .cm-nonmatchingBracket': { background: 'none', outline: 'none', color: 'inherit' },
   '.cm-specialChar': { color: 'var(--error)' },
   // The error: a wavy underline in the page's error colour (lint's own is a fixed red image).
   '.cm-lintRange-error': { backgroundImage: 'none', textDecoration: 'underline wavy var(--error) 1.5px', textDecorationSkipInk: 'none', textUnderlineOffset: '3px' },
@@ -58,15 +62,18 @@ const theme = EditorView.theme({
 // Marks the editor's own changes made through `value`: they are not the user's input.
 const programmatic = Annotation.define();
 
-/** The range to underline for an error at `pos`: the token there, or a point at a line's end. */
+/**
+ * The range to underline for an error at `pos`: the token there (a bracket opening a group: the
+ * group), within its line; a point at a line's end.
+ */
 function errorRange(state, pos) {
   const from = Math.max(0, Math.min(pos, state.doc.length));
   const line = state.doc.lineAt(from);
   if (from === line.to) return { from, to: from };
-  const node = syntaxTree(state).resolveInner(from, 1);
-  // A leaf token (a name, a number, an operator) is underlined whole, within its line.
-  const to = !node.firstChild && node.to > from ? Math.min(node.to, line.to) : from + 1;
-  return { from, to };
+  let node = syntaxTree(state).resolveInner(from, 1);
+  if (node.firstChild || node.to <= from) return { from, to: from + 1 };
+  if ('([{'.includes(state.sliceDoc(from, from + 1)) && node.parent?.from === from) node = node.parent;
+  return { from, to: Math.min(node.to, line.to) };
 }
 
 export class CodeEditor extends EventTarget {
