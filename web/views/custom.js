@@ -10,6 +10,8 @@ let box = null;
 let typing = null;
 let compiled = { source: null, generation: -1 };
 let error = null;
+// A pasted module (more than one line; a trailing line break is not one) gets the layout's full width.
+const fit = () => $('custom').classList.toggle('wide', box.value.trimEnd().includes('\n'));
 // The box is marked invalid, and the editor underlines where the message points (only in the
 // text the error was computed for: typed-ahead text keeps the underline mapped through edits).
 function mark(s) {
@@ -32,9 +34,13 @@ export default {
       if (!$('expr-examples').value) return;
       box.value = $('expr-examples').value;
       $('expr-examples').value = '';
+      fit();
       store.set({ expr: box.value, fn: CUSTOM });
     });
-    const wire = () => { typing = typedInto(box, store, 'expr', () => 120); };
+    const wire = () => {
+      typing = typedInto(box, store, 'expr', () => 120);
+      box.addEventListener('input', fit);
+    };
     wire();
     // The code editor takes the textarea's place (text, caret, focus) once the page is idle.
     scheduler.whenIdle(async () => {
@@ -71,6 +77,7 @@ export default {
       }
     }
     if (!hasFocus(box) && box.value !== s.expr) box.value = s.expr;
+    fit();
     mark(s);
     $('expr-error').hidden = !error;
     // Errors without a position (evaluation limits) are shown as they are.
