@@ -90,7 +90,10 @@ function parseAccuracy(text) {
   const sincos = cm && { sinUlp: +cm[1], sinAbs: cm[2], cosUlp: +cm[3], cosAbs: cm[4], values: +cm[5] };
   const pm = /All tests passed \(([\d,]+) assertions in (\d+) test cases\)/.exec(text);
   const passed = pm && { assertions: pm[1].replace(/,/g, ''), cases: +pm[2] };
-  return { kernelHeader, kernels, vec, expr, silu, sincos, passed };
+  const mm = /^module fixtures: (\d+) pasted sources x (\d+) points, (\d+) errors; equal to torch: f ([\d.]+)%, f' ([\d.]+)%$/
+    .exec(lines.find((l) => l.startsWith('module fixtures:')) ?? '');
+  const modules = mm && { sources: +mm[1], points: +mm[2], errors: +mm[3], sameF: mm[4], sameDf: mm[5] };
+  return { kernelHeader, kernels, vec, expr, modules, silu, sincos, passed };
 }
 
 function fixtureInfo() {
@@ -153,6 +156,13 @@ function accuracyDoc(a) {
     p(`${a.expr.worstDf !== a.expr.worstF ? `on \`${a.expr.worstF}\` and \`${a.expr.worstDf}\`` : `both on \`${a.expr.worstF}\``}. Such figures come from`);
     p('terms that cancel: 1 ULP of a term is many ULP of their difference.');
   } else p('(The expression-fixture line is missing from the test output.)');
+  if (a.modules) {
+    p();
+    p(`Pasted \`nn.Module\` classes and \`def\`s (\`tests/fixtures/modules.json\`, \`scripts/gen-module-reference.py\`): ${a.modules.sources}`);
+    p(`sources in tutorial styles × ${a.modules.points} points, value, derivative and backward within float32 \`assert_close\`, equal bit`);
+    p(`for bit in ${a.modules.sameF}% of values and ${a.modules.sameDf}% of derivatives; ${a.modules.errors} sources where Python or torch raises`);
+    p('give the same error type and message; dim-wise ones (hand-written softmax, log-softmax, …) along every dim.');
+  }
   if (a.silu) {
     p();
     p(`\`x * torch.sigmoid(x)\` against the SiLU kernel: max ${a.silu.ulp} ULP over ${int(a.silu.inputs)} inputs.`);
@@ -219,6 +229,16 @@ function nodeSection(b) {
     p('| expression | ops | custom | built-in fwd + bwd | ratio |');
     p('|---|---:|---:|---:|---:|');
     for (const r of b.customRows) p(`| \`${r.src}\` (= ${r.name}) | ${r.ops} | ${r.custom.toFixed(2)} | ${r.builtin.toFixed(2)} | ${(r.custom / r.builtin).toFixed(2)}× |`);
+  }
+  if (b.classRows?.length) {
+    p();
+    p('### Pasted classes against the expression they reduce to');
+    p();
+    p('A class compiles to the graph of its inlined expression (temporaries are shared nodes), so both run alike.');
+    p();
+    p('| pasted | inlined expression | pasted | inlined | ratio |');
+    p('|---|---|---:|---:|---:|');
+    for (const r of b.classRows) p(`| ${r.name} | \`${r.canonical}\` | ${r.klass.toFixed(2)} | ${r.inline.toFixed(2)} | ${(r.klass / r.inline).toFixed(2)}× |`);
   }
   return out;
 }

@@ -52,7 +52,8 @@ const plot = new PlotPanel({ plot: $('plot'), error: $('plot-error') }, {
 
 // Registration order is render order: the function catalogue, then the curve, then the rest.
 const views = [shell, custom, share, plotView, diff, functions, params, compare, ranges, consoleView, learn, gallery];
-const ctx = { store, cat, plot, boot, decode, views };
+// `editors`: the code editors, by id, once they have replaced their textareas (for tests).
+const ctx = { store, cat, plot, boot, decode, views, editors: {} };
 const scheduler = createScheduler(store, ctx);
 ctx.scheduler = scheduler;
 for (const v of views) scheduler.register(v);
@@ -69,6 +70,6 @@ window.actlab = {
   get lab() { return cat.lab; },
   get sampler() { return cat.sampler; },
   get codec() { return cat.codec; },
-  store, plot, py, loadConsole,
+  store, plot, py, loadConsole, editors: ctx.editors,
   idle: () => scheduler.idle(),
 };

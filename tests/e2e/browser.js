@@ -52,6 +52,38 @@ export async function ready(page) {
 /** Wait until the playground has rendered every queued change (its idle() signal). */
 export const idle = (page) => page.evaluate(() => window.actlab.idle());
 
+// The custom-expression box (#expr) and the console input (#tensor-input) start as textareas;
+// once the page is idle a code editor (CodeMirror) replaces each, and its editable element takes
+// the id. These helpers drive the editor itself.
+/** The code editor's editable element, once it has replaced textarea #id. */
+export async function editor(page, id) {
+  await page.waitForSelector(`#${id}.cm-content`);
+  return page.locator(`#${id}`);
+}
+/** Replace the text of code editor #id, as select-all and a paste would. */
+export async function fillEditor(page, id, text) {
+  // Not locator.fill() nor keyboard.insertText(): Chromium replaces a selection over several
+  // lines in the DOM with one line plus an empty one, which CodeMirror reads back as text + '\n'.
+  // A paste event goes through CodeMirror's own paste handling, as a user's paste does.
+  await (await editor(page, id)).focus();
+  await page.keyboard.press('ControlOrMeta+A');
+  if (!text) return page.keyboard.press('Delete');
+  await page.evaluate(([i, t]) => {
+    const clipboardData = new DataTransfer();
+    clipboardData.setData('text/plain', t);
+    document.getElementById(i).dispatchEvent(new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }));
+  }, [id, text]);
+}
+/** Type into code editor #id key by key (its auto-closed brackets and indentation apply). */
+export async function typeEditor(page, id, text) {
+  await (await editor(page, id)).pressSequentially(text);
+}
+/** The text of code editor #id. */
+export async function editorText(page, id) {
+  await editor(page, id);
+  return page.evaluate((i) => window.actlab.editors[i].value, id);
+}
+
 /** Serve dist/ and launch Chromium around this test file: env.url, env.browser. */
 export function useBrowser() {
   const env = {};

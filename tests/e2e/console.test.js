@@ -3,7 +3,7 @@
 // shows PyTorch's message with a caret and keeps the text.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, newPage, ready, idle } from './browser.js';
+import { useBrowser, newPage, ready, idle, editor, fillEditor, typeEditor, editorText } from './browser.js';
 
 const env = useBrowser();
 
@@ -19,7 +19,7 @@ describe('tensor console', () => {
   test('Softmax over a typed 2-D tensor, both dims: torch\'s print, outlined slices summing to 1', async () => {
     const { page, errors } = await open();
     await page.click('#fnlist button[data-fn="Softmax"]');
-    await page.fill('#tensor-input', 'torch.tensor([[1., 2., 3.], [1., 1., 1.]])');
+    await fillEditor(page, 'tensor-input', 'torch.tensor([[1., 2., 3.], [1., 1., 1.]])');
     await idle(page);
     // torch 1.13: print(nn.Softmax(dim=None)(x)) for this 2-D x (implicit dim 1)
     assert.equal(await page.textContent('#out-output'), 'tensor([[0.0900, 0.2447, 0.6652],\n        [0.3333, 0.3333, 0.3333]])');
@@ -41,22 +41,22 @@ describe('tensor console', () => {
   test('bad input: caret message, PyTorch wording, text kept, last output kept', async () => {
     const { page } = await open();
     const good = await page.textContent('#out-output');
-    await page.fill('#tensor-input', 'torch.tensor([[1, 2, 3], [4, 5]])');
+    await fillEditor(page, 'tensor-input', 'torch.tensor([[1, 2, 3], [4, 5]])');
     await idle(page);
     const msg = await page.textContent('#console-error');
     assert.match(msg, /expected sequence of length 3 at dim 1 \(got 2\)/);
     assert.match(msg, /\n\s*\^/);
-    assert.equal(await page.inputValue('#tensor-input'), 'torch.tensor([[1, 2, 3], [4, 5]])');
+    assert.equal(await editorText(page, 'tensor-input'), 'torch.tensor([[1, 2, 3], [4, 5]])');
     assert.equal(await page.textContent('#out-output'), good);
-    await page.fill('#tensor-input', 'torch.zeros(1001, 1000)');
+    await fillEditor(page, 'tensor-input', 'torch.zeros(1001, 1000)');
     await idle(page);
     assert.match(await page.textContent('#console-error'), /1,?000,?000/);
     // An out-of-range dim (kept from a 3-D tensor) gives PyTorch's message.
     await page.click('#fnlist button[data-fn="LogSoftmax"]');
-    await page.fill('#tensor-input', 'torch.ones(2, 2, 2)');
+    await fillEditor(page, 'tensor-input', 'torch.ones(2, 2, 2)');
     await idle(page);
     await page.selectOption('#dim', '2');
-    await page.fill('#tensor-input', '[1., 2.]');
+    await fillEditor(page, 'tensor-input', '[1., 2.]');
     await idle(page);
     assert.equal(await page.textContent('#console-error'), 'Dimension out of range (expected to be in range of [-1, 0], but got 2)');
     await page.close();
@@ -65,7 +65,7 @@ describe('tensor console', () => {
   test('elementwise function with a custom grad_output', async () => {
     const { page } = await open();
     await page.click('#fnlist button[data-fn="ReLU"]');
-    await page.fill('#tensor-input', 'torch.linspace(-1, 1, 5)');
+    await fillEditor(page, 'tensor-input', 'torch.linspace(-1, 1, 5)');
     await page.check('#grad-custom');
     await page.fill('#grad-input', '[1., 2., 3., 4., 5.]');
     await idle(page);
@@ -80,7 +80,7 @@ describe('tensor console', () => {
     await page.click('#fnlist button[data-fn="Softmax"]');
     const text = await page.evaluate(() => `[${Array.from({ length: 300 }, (_, i) => `[${Array.from({ length: 300 }, (_, j) => ((i * 7 + j * 3) % 11 - 5) / 4).join(', ')}]`).join(', ')}]`);
     assert.ok(text.length > 50_000);
-    await page.evaluate((t) => { const el = document.getElementById('tensor-input'); el.value = t; el.dispatchEvent(new Event('input')); }, text);
+    await fillEditor(page, 'tensor-input', text);
     await page.waitForFunction(() => document.getElementById('out-input').textContent.includes('...'));
     const out = await page.textContent('#out-output');
     assert.match(out, /^tensor\(\[\[.*\.\.\./s);
@@ -91,7 +91,7 @@ describe('tensor console', () => {
 
   test('randn without a seed runs with one from the text, says which, and can write it in', async () => {
     const { page, errors } = await open();
-    await page.fill('#tensor-input', 'torch.randn(1000, 1000)');
+    await fillEditor(page, 'tensor-input', 'torch.randn(1000, 1000)');
     await idle(page);
     assert.equal(await page.isHidden('#console-error'), true);
     const note = await page.textContent('#console-seed span');
@@ -100,7 +100,7 @@ describe('tensor console', () => {
     assert.match(out, /^tensor\(\[\[/);
     await page.click('#console-seed button');
     await idle(page);
-    assert.equal(await page.inputValue('#tensor-input'), `torch.manual_seed(${seed}); torch.randn(1000, 1000)`);
+    assert.equal(await editorText(page, 'tensor-input'), `torch.manual_seed(${seed}); torch.randn(1000, 1000)`);
     assert.equal(await page.isHidden('#console-seed'), true);
     assert.equal(await page.textContent('#out-output'), out, 'the same numbers, now reproducible from the text');
     assert.deepEqual(errors, []);
@@ -111,18 +111,27 @@ describe('tensor console', () => {
     const { page } = await newPage(env.browser, { width: 375, height: 740 });
     await page.goto(env.url);
     await ready(page);
-    await page.click('#tensor-input');
-    await page.fill('#tensor-input', '');
-    await page.type('#tensor-input', '[[1, 2], [3, 4');
+    await (await editor(page, 'tensor-input')).click();
+    await fillEditor(page, 'tensor-input', '');
+    // Typed, each bracket is closed as it opens: the text stays valid.
+    await typeEditor(page, 'tensor-input', '[[1, 2], [3, 4');
     await idle(page);
+    assert.equal(await editorText(page, 'tensor-input'), '[[1, 2], [3, 4]]');
+    assert.equal(await page.isHidden('#console-error'), true);
+    // The closers deleted, the brackets are open at the caret: no error yet.
+    await page.keyboard.press('Delete');
+    await page.keyboard.press('Delete');
+    await idle(page);
+    assert.equal(await editorText(page, 'tensor-input'), '[[1, 2], [3, 4');
     assert.equal(await page.isHidden('#console-error'), true, 'open bracket at the caret: no error yet');
-    await page.type('#tensor-input', ']]]');
+    await typeEditor(page, 'tensor-input', ']]]');
     await idle(page);  // the pause has passed
+    assert.equal(await editorText(page, 'tensor-input'), '[[1, 2], [3, 4]]]');
     assert.equal(await page.isVisible('#console-error'), true);
     const fits = await page.evaluate(() => { const e = document.getElementById('console-error'); return e.scrollWidth <= e.clientWidth + 1; });
     assert.ok(fits, 'the error box wraps instead of clipping at 375 px');
     // Back to a bracket still open: hidden while typing; leaving the box shows it at once.
-    await page.fill('#tensor-input', '[1, 2');
+    await fillEditor(page, 'tensor-input', '[1, 2');
     await idle(page);
     assert.equal(await page.isHidden('#console-error'), true);
     await page.click('#fn-title');
@@ -134,26 +143,26 @@ describe('tensor console', () => {
   test('↑ and ↓ walk through the inputs evaluated before', async () => {
     const { page } = await open();
     for (const text of ['[1., 2.]', 'torch.linspace(-1, 1, 3)', '[[5., 6.]]']) {
-      await page.fill('#tensor-input', text);
+      await fillEditor(page, 'tensor-input', text);
       await idle(page);
     }
     await page.focus('#tensor-input');
     await page.keyboard.press('ArrowUp');
     await idle(page);
-    assert.equal(await page.inputValue('#tensor-input'), 'torch.linspace(-1, 1, 3)');
+    assert.equal(await editorText(page, 'tensor-input'), 'torch.linspace(-1, 1, 3)');
     assert.equal(await page.textContent('#out-input'), 'tensor([-1.,  0.,  1.])');
     await page.keyboard.press('ArrowUp');
-    assert.equal(await page.inputValue('#tensor-input'), '[1., 2.]');
+    assert.equal(await editorText(page, 'tensor-input'), '[1., 2.]');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
     await idle(page);
-    assert.equal(await page.inputValue('#tensor-input'), '[[5., 6.]]');
+    assert.equal(await editorText(page, 'tensor-input'), '[[5., 6.]]');
     // Typed key by key, only the finished input joins the history, not each prefix.
-    await page.fill('#tensor-input', '');
-    await page.type('#tensor-input', '345');
+    await fillEditor(page, 'tensor-input', '');
+    await typeEditor(page, 'tensor-input', '345');
     await idle(page);
     await page.keyboard.press('ArrowUp');
-    assert.equal(await page.inputValue('#tensor-input'), '[[5., 6.]]');
+    assert.equal(await editorText(page, 'tensor-input'), '[[5., 6.]]');
     await page.close();
   });
 });

@@ -2,7 +2,7 @@
 // derivative, pinned next to built-ins, in the gallery and console, carried by links and embeds.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, newPage, ready, idle } from './browser.js';
+import { useBrowser, newPage, ready, idle, editor, fillEditor, typeEditor, editorText } from './browser.js';
 
 const env = useBrowser();
 
@@ -12,7 +12,7 @@ describe('custom activations', () => {
     const { page, errors } = await newPage(env.browser);
     await page.goto(env.url);
     await ready(page);
-    await page.fill('#expr', 'alpha = 1.0\ntorch.where(x > 0, x, alpha * (torch.exp(x) - 1))');
+    await fillEditor(page, 'expr', 'alpha = 1.0\ntorch.where(x > 0, x, alpha * (torch.exp(x) - 1))');
     await idle(page);
     await page.click('#expr-plot');
     await idle(page);
@@ -33,7 +33,7 @@ describe('custom activations', () => {
     await page.fill('.param[data-param="alpha"] input[type="number"]', '0.5');
     await page.waitForFunction(() => window.actlab.plot.uplot.data[1][0] > -0.51 && window.actlab.plot.uplot.data[1][0] < -0.49);
     // Console, PyTorch module snippet, link.
-    await page.fill('#tensor-input', '[-1., 0., 2.]');
+    await fillEditor(page, 'tensor-input', '[-1., 0., 2.]');
     await idle(page);
     assert.equal(await page.textContent('#out-output'), 'tensor([-0.3161,  0.0000,  2.0000])');
     assert.match(await page.textContent('#code'), /class Custom\(nn\.Module\):[\s\S]*return torch\.where\(x > 0, x, alpha \* \(torch\.exp\(x\) - 1\)\)/);
@@ -57,12 +57,12 @@ describe('custom activations', () => {
     await page.goto(`${env.url}#fn=Custom&expr=x%20*%20torch.sigmoid(x)`);
     await ready(page);
     const good = await page.evaluate(() => Array.from(window.actlab.plot.uplot.data[1].slice(0, 5)));
-    await page.fill('#expr', 'x * torch.sigmoud(x)');
+    await fillEditor(page, 'expr', 'x * torch.sigmoud(x)');
     await idle(page);
     const msg = await page.textContent('#expr-error');
     assert.match(msg, /sigmoud/);
     assert.match(msg, /\n\s*\^/);
-    assert.equal(await page.inputValue('#expr'), 'x * torch.sigmoud(x)');
+    assert.equal(await editorText(page, 'expr'), 'x * torch.sigmoud(x)');
     assert.deepEqual(await page.evaluate(() => Array.from(window.actlab.plot.uplot.data[1].slice(0, 5))), good);
     // The plot says it shows the last version that compiled; that version cannot be re-plotted as new.
     assert.equal(await page.isVisible('#plot-stale'), true);
@@ -82,10 +82,10 @@ describe('custom activations', () => {
     await page.reload();
     await ready(page);
     await idle(page);
-    assert.equal(await page.inputValue('#expr'), 'x * torch.sigmoud(x)');
+    assert.equal(await editorText(page, 'expr'), 'x * torch.sigmoud(x)');
     assert.deepEqual(await page.evaluate(() => Array.from(window.actlab.plot.uplot.data[1].slice(0, 5))), good);
     // Fixed: the link follows again.
-    await page.fill('#expr', 'x * torch.sigmoid(2 * x)');
+    await fillEditor(page, 'expr', 'x * torch.sigmoid(2 * x)');
     await idle(page);
     assert.equal(await page.isHidden('#plot-stale'), true);
     assert.match(decodeURIComponent(page.url()), /expr=x \* torch\.sigmoid\(2 \* x\)/);

@@ -2,7 +2,7 @@
 // with a zero difference panel, its alpha slider moves the curve, and the link reopens it all.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, newPage, ready, idle } from './browser.js';
+import { useBrowser, newPage, ready, idle, fillEditor, editorText } from './browser.js';
 
 const env = useBrowser();
 
@@ -43,7 +43,7 @@ describe('pasted nn.Module classes', () => {
     const { page, errors } = await newPage(env.browser);
     await page.goto(env.url);
     await ready(page);
-    await page.fill('#expr', ELU_CLASS);
+    await fillEditor(page, 'expr', ELU_CLASS);
     await idle(page);
     await page.click('#expr-plot');
     await idle(page);
@@ -91,7 +91,7 @@ describe('pasted nn.Module classes', () => {
     const { page, errors } = await newPage(env.browser);
     await page.goto(env.url);
     await ready(page);
-    await page.fill('#expr', TWO_CLASSES);
+    await fillEditor(page, 'expr', TWO_CLASSES);
     await idle(page);
     await page.click('#expr-plot');
     await idle(page);
@@ -111,7 +111,7 @@ describe('pasted nn.Module classes', () => {
     await page.fill('.param[data-param="beta"] input[type="number"]', '0');
     await idle(page);
     assert.match(await page.textContent('#plot-error'), /AssertionError: beta should not be equal to 0/);
-    assert.equal(await page.inputValue('#expr'), TWO_CLASSES);  // the text is kept
+    assert.equal(await editorText(page, 'expr'), TWO_CLASSES);  // the text is kept
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -121,12 +121,15 @@ describe('pasted nn.Module classes', () => {
     await page.goto(env.url);
     await ready(page);
     const src = ELU_CLASS.replace('self.alpha * (', 'alpha * (');
-    await page.fill('#expr', src);
+    await fillEditor(page, 'expr', src);
     await idle(page);
     const err = await page.textContent('#expr-error');
     assert.match(err, /NameError: name 'alpha' is not defined\. Did you mean: 'self\.alpha'\?/);
     assert.match(err, /line 11/);
-    assert.equal(await page.inputValue('#expr'), src);
+    // The editor underlines the name itself on that line.
+    const marks = await page.$$eval('#expr .cm-lintRange-error', (spans) => spans.map((x) => x.textContent));
+    assert.deepEqual(marks, ['alpha']);
+    assert.equal(await editorText(page, 'expr'), src);
     await page.close();
   });
 });

@@ -3,7 +3,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { useBrowser, newPage, ready, idle } from './browser.js';
+import { useBrowser, newPage, ready, idle, fillEditor, editorText } from './browser.js';
 
 const OUT = 'test-output';
 mkdirSync(OUT, { recursive: true });
@@ -518,7 +518,7 @@ describe('playground', () => {
     let release;
     const gate = new Promise((r) => { release = r; });
     await page.route('**/actlab-simd-expr*.wasm', async (route) => { await gate; await route.continue(); });
-    await page.fill('#expr', 'x * 2');
+    await fillEditor(page, 'expr', 'x * 2');
     await page.waitForSelector('#expr-loading', { state: 'visible' });
     release();
     await idle(page);
@@ -556,7 +556,7 @@ describe('playground', () => {
     await page.evaluate(() => { const s = document.querySelector('.sidebar'); s.scrollTop = s.scrollHeight; s.dispatchEvent(new Event('scroll')); });
     await page.waitForSelector('#list-more', { state: 'hidden' });
     // A 6 x 8 softmax heatmap fits the page (its figure scrolls if it must).
-    await page.fill('#tensor-input', 'torch.linspace(-2, 2, 48).reshape(6, 8)');
+    await fillEditor(page, 'tensor-input', 'torch.linspace(-2, 2, 48).reshape(6, 8)');
     await page.click('#fnlist button[data-fn="Softmax"]');
     await idle(page);
     const overflow = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth, Math.round(document.querySelector('#groups .slice').getBoundingClientRect().right)]);

@@ -2,7 +2,7 @@
 // and nothing from the URL runs; back/forward walk through states.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, newPage, ready, idle } from './browser.js';
+import { useBrowser, newPage, ready, idle, fillEditor, editorText } from './browser.js';
 
 const env = useBrowser();
 
@@ -31,7 +31,7 @@ describe('share links', () => {
     await page.check('#shade');
     await page.selectOption('#lang', 'zh');
     await page.selectOption('#theme', 'dark');
-    await page.fill('#tensor-input', 'torch.linspace(-2, 2, 5)');
+    await fillEditor(page, 'tensor-input', 'torch.linspace(-2, 2, 5)');
     await page.waitForFunction(() => location.hash.includes('tensor='));
     const link = page.url();
     assert.match(link, /#.*fn=ELU.*alpha=0\.5/);
@@ -160,14 +160,14 @@ describe('what a link holds', () => {
     assert.equal(long.length, 2993);
     assert.equal(edge.length, 3999);
     for (const expr of [long, zw, edge]) {
-      await page.fill('#expr', expr);
+      await fillEditor(page, 'expr', expr);
       await idle(page);
       assert.match(page.url(), /expr=/);
       assert.equal(await page.isHidden('#link-status'), true);
       await page.reload();
       await ready(page);
       await idle(page);
-      assert.equal(await page.inputValue('#expr'), expr);
+      assert.equal(await editorText(page, 'expr'), expr);
       assert.equal(await page.isHidden('#notice'), true);
     }
     assert.deepEqual(errors, []);
@@ -178,7 +178,7 @@ describe('what a link holds', () => {
     const { page, errors } = await open('');
     const text = `[${Array.from({ length: 900 }, (_, i) => (i / 7).toFixed(3)).join(', ')}]`;
     assert.ok(text.length > 4000);
-    await page.fill('#tensor-input', text);
+    await fillEditor(page, 'tensor-input', text);
     await idle(page);
     assert.equal(await page.isVisible('#link-status'), true);
     assert.match(await page.textContent('#link-status'), /Console input: longer than 4000 characters/);
@@ -191,18 +191,18 @@ describe('what a link holds', () => {
     await page.reload();
     await ready(page);
     await idle(page);
-    assert.equal(await page.inputValue('#tensor-input'), text);
+    assert.equal(await editorText(page, 'tensor-input'), text);
     assert.equal(await page.textContent('#out-output'), out);
     assert.equal(await page.isVisible('#link-status'), true);
     // Back under the limit: the link holds it again and the notice goes.
-    await page.fill('#tensor-input', '[1., 2.]');
+    await fillEditor(page, 'tensor-input', '[1., 2.]');
     await idle(page);
     assert.equal(await page.isHidden('#link-status'), true);
     assert.match(page.url(), /tensor=/);
     // A fresh page on the same link does not inherit an unrelated draft.
     const b = await open('#fn=ReLU');
     await idle(b.page);
-    assert.notEqual(await b.page.inputValue('#tensor-input'), text);
+    assert.notEqual(await editorText(b.page, 'tensor-input'), text);
     assert.deepEqual(errors, []);
     await page.close();
     await b.page.close();

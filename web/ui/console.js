@@ -17,12 +17,12 @@ const el = (tag, cls, text) => {
 };
 const numel = (shape) => shape.reduce((a, b) => a * b, 1);
 
-/** Parse a tensor from the console's text; errors carry the caret rendering. */
+/** Parse a tensor from the console's text; errors carry the caret rendering and the offset. */
 export function readTensor(text) {
   try {
     return { tensor: parseTensor(text, { maxElements: MAX_ELEMENTS, seed: () => seedFor(text) }) };
   } catch (e) {
-    if (e instanceof TensorParseError) return { error: formatParseError(text, e) };
+    if (e instanceof TensorParseError) return { error: formatParseError(text, e), pos: e.pos };
     return { error: e.message };
   }
 }
@@ -42,7 +42,8 @@ export function readTensorAsync(text) {
       waiting.delete(data.id);
       if (!w) return;
       if (data.tensor) w.resolve({ tensor: data.tensor });
-      else w.resolve({ error: data.error.name === 'TensorParseError' ? formatParseError(w.text, data.error) : data.error.message });
+      else if (data.error.name === 'TensorParseError') w.resolve({ error: formatParseError(w.text, data.error), pos: data.error.pos });
+      else w.resolve({ error: data.error.message });
     };
   }
   const id = ++seq;

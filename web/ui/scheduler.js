@@ -1,10 +1,12 @@
 // One render loop: views declare the state keys they read; each flushed batch of changes
 // re-renders exactly the views whose keys changed, in registration order (the plot first).
 // A view is { deps: [keys] ('*': any change), first?: true, mount?(ctx), render(state, changed, ctx), pending?() }:
-// `first` views draw in the first frame, the rest right after it (the curve comes first).
+// `first` views draw in the first frame, the rest right after it (the curve comes first);
+// whenIdle() tasks start once all of that is done (what the first view does not need).
 export function createScheduler(store, ctx) {
   const views = [];
   const inFlight = new Set();
+  const deferred = [];
   let started = false, rest = false;
 
   const due = (v, changed) => changed.has('init') || v.deps.some((k) => k === '*' || changed.has(k));
@@ -25,6 +27,24 @@ export function createScheduler(store, ctx) {
   const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
   const busy = () => !rest || inFlight.size > 0 || views.some((v) => v.pending?.());
 
+  async function idle() {
+    for (let quiet = 0; quiet < 2;) {  // two quiet checks a frame apart: work may queue work
+      store.flush();
+      if (busy()) {
+        quiet = 0;
+        await (inFlight.size ? Promise.allSettled([...inFlight]) : frame());
+      } else if (quiet === 1 && deferred.length) {
+        // The first idle() call to find the page quiet twice starts the deferred tasks, in the
+        // same step as its check, so no other caller can resolve between that and their start.
+        for (const task of deferred.splice(0)) track(Promise.resolve().then(task));
+        quiet = 0;
+      } else {
+        quiet++;
+        await frame();
+      }
+    }
+  }
+
   return {
     /** Add a view (mounted at once; rendered from start() on). */
     register(view) {
@@ -43,23 +63,15 @@ export function createScheduler(store, ctx) {
         onRest?.();
         resolve();
       }))));
+      idle();  // starts the deferred tasks once the page is quiet, whether or not anyone waits
     },
+    /** Run `task` (may return a promise) once the page is first idle; idle() waits for it. */
+    whenIdle(task) { deferred.push(task); },
     /** Re-render the views that read `keys` although the state did not change (new function catalogue). */
     refresh(keys) { run(store.get(), new Set(keys)); },
     /** Keep idle() waiting for this promise. */
     track,
     /** Resolves once every queued change is rendered and no view has work pending. */
-    async idle() {
-      for (let quiet = 0; quiet < 2;) {  // two quiet checks a frame apart: work may queue work
-        store.flush();
-        if (busy()) {
-          quiet = 0;
-          await (inFlight.size ? Promise.allSettled([...inFlight]) : frame());
-        } else {
-          quiet++;
-          await frame();
-        }
-      }
-    },
+    idle,
   };
 }

@@ -1,5 +1,6 @@
 // A text box whose value reaches the state after a pause in typing; pending() tells idle()
-// an edit is on its way, and flush() applies it at once (the page is being left).
+// an edit is on its way, and flush() applies it at once (the page is being left). A box is a
+// textarea or the code editor that replaces it (ui/editor.js), which has the same interface.
 export function typedInto(box, store, key, delay) {
   let timer = 0;
   box.addEventListener('input', () => {
@@ -17,3 +18,6 @@ export function typedInto(box, store, key, delay) {
     },
   };
 }
+
+/** Whether the user is in the box (the code editor's focus is on an element inside it). */
+export const hasFocus = (box) => box.hasFocus ?? document.activeElement === box;

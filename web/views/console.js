@@ -4,7 +4,7 @@
 // once per burst; the parse of a changed text is cached (a 1000 x 1000 tensor is ~8 MB of text).
 import { t } from '../ui/i18n.js';
 import { paramsOf } from '../ui/curves.js';
-import { typedInto } from '../ui/typing.js';
+import { typedInto, hasFocus } from '../ui/typing.js';
 import { seedFor } from '../ui/seed.js';
 
 const $ = (id) => document.getElementById(id);
@@ -12,6 +12,8 @@ const $ = (id) => document.getElementById(id);
 let consoleMod = null;
 export const loadConsole = () => (consoleMod ??= import('../ui/console.js'));
 const parsed = { text: null, r: null, gtext: null, g: null };
+// The input box: the textarea, until the code editor replaces it once the page is idle.
+let box = null;
 let typing = null;
 let queued = null;
 // A parse error waits for a pause in typing, and for the brackets before the caret to close.
@@ -24,6 +26,7 @@ const HISTORY_KEY = 'actlab:console-history', HISTORY_MAX = 50, HISTORY_MAX_CHAR
 let rememberTimer = 0;
 let history = [];
 let browsing = -1;
+let walking = false;  // the input event of a step through the history, not of typing
 try { history = JSON.parse(localStorage.getItem(HISTORY_KEY)) ?? []; } catch { history = []; }
 function remember(text) {
   if (!text.trim() || history.at(-1) === text) return;
@@ -42,11 +45,26 @@ export function openBracketAt(text, caret) {
   }
   return depth > 0;
 }
-// The message under the box; `invalid`: it is the text's own error (the box is marked too).
-function showError(err, invalid = false) {
+// The message under the box; `invalid`: it is the text's own error (the box is marked too, and
+// the editor underlines `pos`).
+function showError(err, invalid = false, pos = -1) {
   $('console-error').hidden = !err;
   $('console-error').textContent = err ?? '';
-  $('tensor-input').setAttribute('aria-invalid', String(!!err && invalid));
+  box.setAttribute('aria-invalid', String(!!err && invalid));
+  box.setError?.(err && invalid ? pos : -1, err ?? '');
+}
+/** ↑ on the first line and ↓ on the last walk through the evaluated inputs; true if it did. */
+function walk(up) {
+  const before = box.value.slice(0, box.selectionStart);
+  if (up ? before.includes('\n') : box.value.slice(box.selectionEnd).includes('\n')) return false;
+  if (!history.length) return false;
+  if (browsing < 0) browsing = history.at(-1) === box.value ? history.length - 1 : history.length;
+  browsing = Math.max(0, Math.min(history.length, browsing + (up ? -1 : 1)));
+  box.value = browsing === history.length ? '' : history[browsing];
+  walking = true;
+  box.dispatchEvent(new Event('input'));
+  walking = false;
+  return true;
 }
 
 async function update({ store, cat }) {
@@ -73,12 +91,11 @@ async function update({ store, cat }) {
   if (parsed.text !== s.tensor || (s.grad != null && parsed.gtext !== s.grad)) return;  // a newer update follows
   const spec = cat.specs.get(s.fn);
   if (!spec) return;
-  const box = $('tensor-input');
-  if (document.activeElement !== box && box.value !== s.tensor) box.value = s.tensor;
+  if (!hasFocus(box) && box.value !== s.tensor) box.value = s.tensor;
   $('grad-custom').checked = s.grad != null;
   $('grad-input').hidden = s.grad == null;
   if (s.grad != null && document.activeElement !== $('grad-input')) $('grad-input').value = s.grad;
-  const { tensor, error } = parsed.r;
+  const { tensor, error, pos } = parsed.r;
   const params = paramsOf(s, s.fn);
   // dim selector: every valid dim of the typed tensor, with its negative alias.
   const dims = tensor ? dimOptions(spec, tensor.shape.length) : [];
@@ -107,22 +124,22 @@ async function update({ store, cat }) {
   clearTimeout(errorTimer);
   errorTimer = 0;
   held = null;
-  if (err && error && document.activeElement === box) {
+  if (err && error && hasFocus(box)) {
     // Mid-typing: no flashing box; after a pause, unless a bracket is open at the caret.
     showError(null);
     errorTimer = setTimeout(() => {
       errorTimer = 0;
-      if (document.activeElement !== box || !openBracketAt(box.value, box.selectionStart)) showError(err, true);
-      else held = err;
+      if (!hasFocus(box) || !openBracketAt(box.value, box.selectionStart)) showError(err, true, pos);
+      else held = { err, pos };
     }, PAUSE_MS);
   } else {
-    showError(err, !!error);
+    showError(err, !!error, error ? pos : -1);
   }
   clearTimeout(rememberTimer);
   rememberTimer = 0;
   if (!err && browsing < 0 && s.tensor.length <= HISTORY_MAX_CHARS) {
     const text = s.tensor;
-    if (document.activeElement === box) rememberTimer = setTimeout(() => { rememberTimer = 0; remember(text); }, PAUSE_MS);
+    if (hasFocus(box)) rememberTimer = setTimeout(() => { rememberTimer = 0; remember(text); }, PAUSE_MS);
     else remember(text);
   }
   // rand/randn without a seed ran with one drawn from the text: say which, offer to write it in.
@@ -147,36 +164,39 @@ export default {
   deps: ['fn', 'params', 'tensor', 'grad', 'lang', 'view', 'expr', 'cls'],
   pending: () => typing.pending() || errorTimer !== 0 || rememberTimer !== 0,
   flush: () => typing.flush(),
-  mount({ store, cat }) {
-    // Short texts evaluate at once; long pastes wait for a pause in typing.
-    typing = typedInto($('tensor-input'), store, 'tensor', (v) => (v.length > 20000 ? 250 : 0));
+  mount({ store, cat, scheduler, editors }) {
     // Leaving the box shows a held-back error at once.
-    $('tensor-input').addEventListener('blur', () => {
-      if (held) showError(held, true);
+    const onBlur = () => {
+      if (held) showError(held.err, true, held.pos);
       held = null;
       if (!errorTimer) return;
       clearTimeout(errorTimer);
       errorTimer = 0;
       update({ store, cat });
+    };
+    const onInput = () => { if (!walking) browsing = -1; };
+    // Short texts evaluate at once; long pastes wait for a pause in typing.
+    const wire = () => {
+      typing = typedInto(box, store, 'tensor', (v) => (v.length > 20000 ? 250 : 0));
+      box.addEventListener('blur', onBlur);
+      box.addEventListener('input', onInput);
+    };
+    box = $('tensor-input');
+    wire();
+    box.addEventListener('keydown', (e) => {
+      if ((e.key === 'ArrowUp' || e.key === 'ArrowDown') && walk(e.key === 'ArrowUp')) e.preventDefault();
     });
-    // ↑ on the first line and ↓ on the last walk through the evaluated inputs.
-    $('tensor-input').addEventListener('keydown', (e) => {
-      const box = $('tensor-input');
-      if (e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return;
-      const before = box.value.slice(0, box.selectionStart);
-      if (e.key === 'ArrowUp' ? before.includes('\n') : box.value.slice(box.selectionEnd).includes('\n')) return;
-      if (!history.length) return;
-      e.preventDefault();
-      if (browsing < 0) browsing = history.at(-1) === box.value ? history.length - 1 : history.length;
-      browsing = Math.max(0, Math.min(history.length, browsing + (e.key === 'ArrowUp' ? -1 : 1)));
-      box.value = browsing === history.length ? '' : history[browsing];
-      box.dispatchEvent(new Event('input'));
+    // The code editor takes the textarea's place (text, caret, focus) once the page is idle.
+    scheduler.whenIdle(async () => {
+      const { CodeEditor } = await import('../ui/editor.js');
+      typing.flush();
+      box = editors['tensor-input'] = new CodeEditor(box, { keys: [{ key: 'ArrowUp', run: () => walk(true) }, { key: 'ArrowDown', run: () => walk(false) }] });
+      wire();
     });
-    $('tensor-input').addEventListener('input', (e) => { if (e.isTrusted) browsing = -1; });
     $('console-seed').querySelector('button').addEventListener('click', () => {
       const s = store.get();
       const tensor = `torch.manual_seed(${seedFor(s.tensor)}); ${s.tensor}`;
-      $('tensor-input').value = tensor;
+      box.value = tensor;
       store.set({ tensor });
     });
     $('grad-custom').addEventListener('input', () => {

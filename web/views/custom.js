@@ -2,12 +2,23 @@
 // function stays and the message points at the character; the link carries the source.
 import { formatParseError } from '../lib/caret.js';
 import { CUSTOM, EXAMPLES, compileCustom } from '../ui/custom.js';
-import { typedInto } from '../ui/typing.js';
+import { typedInto, hasFocus } from '../ui/typing.js';
 
 const $ = (id) => document.getElementById(id);
+// The source box: the textarea, until the code editor replaces it once the page is idle.
+let box = null;
 let typing = null;
 let compiled = { source: null, cls: '', generation: -1 };
 let error = null;
+// A pasted module (more than one line; a trailing line break is not one) gets the layout's full width.
+const fit = () => $('custom').classList.toggle('wide', box.value.trimEnd().includes('\n'));
+// The box is marked invalid, and the editor underlines where the message points (only in the
+// text the error was computed for: typed-ahead text keeps the underline mapped through edits).
+function mark(s) {
+  box.setAttribute('aria-invalid', String(!!error));
+  if (!error) box.setError?.(-1);
+  else if (box.value === s.expr) box.setError?.(error.pos, error.error);
+}
 
 // A pasted program: which class is plotted, and what its print() calls wrote (with notes on
 // module-level code that was not run).
@@ -74,17 +85,31 @@ export default {
   first: true,  // before the plot: it defines the function the plot may draw
   pending: () => typing.pending(),
   flush: () => typing.flush(),
-  mount({ store, cat, boot }) {
+  mount({ store, cat, boot, scheduler, editors }) {
+    box = $('expr');
     compiled = { source: boot.state.expr, cls: boot.state.cls, generation: cat.generation };
     error = boot.custom.error ? boot.custom : null;
     for (const ex of EXAMPLES) $('expr-examples').append(new Option(ex.replace(/\n/g, '; '), ex));
     $('expr-examples').addEventListener('input', () => {
       if (!$('expr-examples').value) return;
-      $('expr').value = $('expr-examples').value;
+      box.value = $('expr-examples').value;
       $('expr-examples').value = '';
-      store.set({ expr: $('expr').value, fn: CUSTOM });
+      fit();
+      store.set({ expr: box.value, fn: CUSTOM });
     });
-    typing = typedInto($('expr'), store, 'expr', () => 120);
+    const wire = () => {
+      typing = typedInto(box, store, 'expr', () => 120);
+      box.addEventListener('input', fit);
+    };
+    wire();
+    // The code editor takes the textarea's place (text, caret, focus) once the page is idle.
+    scheduler.whenIdle(async () => {
+      const { CodeEditor } = await import('../ui/editor.js');
+      typing.flush();
+      box = editors.expr = new CodeEditor(box);
+      wire();
+      mark(store.get());
+    });
     $('expr-class').addEventListener('input', () => store.set({ cls: $('expr-class').value }));
     $('expr-ref').addEventListener('input', () => {
       const fn = $('expr-ref').value;
@@ -116,9 +141,9 @@ export default {
         }
       }
     }
-    const box = $('expr');
-    if (document.activeElement !== box && box.value !== s.expr) box.value = s.expr;
-    box.setAttribute('aria-invalid', String(!!error));
+    if (!hasFocus(box) && box.value !== s.expr) box.value = s.expr;
+    fit();
+    mark(s);
     $('expr-error').hidden = !error;
     // Errors without a position (evaluation limits) are shown as they are.
     $('expr-error').textContent = !error ? '' : error.pos >= 0 ? formatParseError(s.expr, { message: error.error, pos: error.pos }) : error.error;
