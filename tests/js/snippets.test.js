@@ -74,6 +74,24 @@ test('a custom expression\'s console line calls the Custom module the Learn pane
   lab.release('Custom');
 });
 
+test('a pasted class or def: the Learn code runs it as pasted, built with the plotted parameters', async () => {
+  const lab = await loadActlab({ expr: true });
+  const { programCode, isProgram } = await server.ssrLoadModule('/web/ui/custom.js');
+  const opts = { x: ['-6.0', '6.0'], n: 200, fmt: String };
+  const cls = lab.compile('import torch.nn as nn\nclass SELU(nn.Module):\n    def __init__(self, inplace=False):\n        super().__init__()\n'
+    + '        self.alpha = 1.6732632423543772\n        self.scale = 1.0507009873554805\n    def forward(self, x):\n'
+    + '        return self.scale * torch.where(x > 0, x, self.alpha * (torch.exp(x) - 1))\n');
+  assert.ok(isProgram(cls));
+  const code = programCode(cls, { scale: 2 }, opts).split('\n');
+  // torch.nn is imported by the source itself; the constants are attributes, set after construction
+  assert.equal(code.filter((l) => l === 'import torch.nn as nn').length, 1);
+  assert.deepEqual(code.slice(code.indexOf('# what the plot shows') + 1, -3), ['f = SELU()', 'f.alpha = 1.6732632423543772', 'f.scale = 2']);
+  const def = lab.compile('def swish(x, beta=1.0):\n    return x * torch.sigmoid(beta * x)\n');
+  assert.match(programCode(def, { beta: 0.5 }, opts), /^y = swish\(x, beta=0\.5\)$/m);
+  assert.ok(!isProgram(lab.compile('x * 2')));
+  lab.release('Custom');
+});
+
 test('the Learn code reproduces everything on screen: pinned curves, the plot (matplotlib) and the console', () => {
   const s = { fn: 'ELU', params: { ELU: { alpha: 0.5 }, Softmax: { dim: 0 } }, x: [-3, 3], y: [-1, 2], show: { f: true, df: true }, vec: [0, 1, 2], comp: null,
     overlays: [{ fn: 'ReLU', params: {} }, { fn: 'RReLU', params: { training: true } }, { fn: 'Softmax', params: {} }], tensor: 'torch.randn(2, 3)', grad: null };

@@ -319,6 +319,8 @@ describe('invalid values are rejected one by one; the rest of the link applies',
       '%E2%80%A8', '%F3%A0%80%81', '%ED%A0%80', '%E0%A4%A', '%', 'a'.repeat(TEXT_CAP + 1)],
   };
   BAD.grad = BAD.tensor;
+  BAD.cls = ['%3Cscript%3E', '1ELU', 'E LU', 'ELU%00', '%EF%BC%A5LU', 'a'.repeat(101), 'ELU.x'];
+  BAD.ref = ['Nope', '', 'ELU;ReLU', '__proto__', 'constructor', 'ELU(', 'Custom', '%3Cscript%3E'];
 
   test('every fixed field', () => {
     let n = 0;

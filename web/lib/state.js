@@ -516,8 +516,11 @@ export function createCodec(functions, { defaults = {}, limits } = {}) {
   const refType = {
     type: 'ref',
     parse(raw, ctx, notes) {
-      const items = overlaysType.parse(raw, ctx, notes);
-      if (items.length !== 1) bad('expected one built-in function');
+      const own = [];
+      const items = overlaysType.parse(raw, ctx, own);
+      const said = (n) => n.replace(/ in cmp\b/, ' in ref').replace(/^Ignored cmp item /, 'Ignored ref item ');
+      if (items.length !== 1) bad(own.length === 1 ? said(own[0]).replace(/^Ignored ref item [^:]*: /, '') : 'expected one built-in function');
+      notes.push(...own.map(said));
       return items[0];
     },
     check: (v) => (v === null || (v && typeof v === 'object' && own(v, 'fn') && specs.has(v.fn) && !specs.get(v.fn).custom)

@@ -110,13 +110,14 @@ export function programCode(spec, params, { x: [lo, hi], n, fmt }) {
     call = `${name}(x${own.map((p) => `, ${p.name}=${value(p)}`).join('')})`;
   }
   const shape = dim ? `.reshape(1, -1)` : '';
+  // The names actlab provides without an import, imported here unless the source does it.
+  const provides = [['math', 'import math'], ['np', 'import numpy as np'], ['torch', 'import torch'],
+    ['nn', 'import torch.nn as nn'], ['F', 'import torch.nn.functional as F']];
+  const imported = (name) => new RegExp(`^\\s*(import\\s+\\S+\\s+as\\s+${name}\\b|import\\s+${name}\\b|from\\s+\\S+\\s+import\\s+(.*\\s)?${name}\\b)`, 'm').test(spec.source);
+  const head = provides.filter(([name]) => !imported(name)).map(([, line]) => line);
   return [
-    'import math',
-    'import numpy as np',
-    'import torch',
-    'import torch.nn as nn',
-    'import torch.nn.functional as F',
-    '',
+    ...head,
+    ...(head.length ? [''] : []),
     spec.source.trimEnd(),
     '',
     `# what the plot shows${dim ? ' (one row: the plotted x is one component of it)' : ''}`,
