@@ -215,6 +215,32 @@ CASES = [
     ("elu_blog", "", {}, ELU),
     ("elu_blog_alpha", "", {"alpha": 0.5}, ELU),
     ("elu_blog_alpha_neg", "", {"alpha": -2.0}, ELU),
+    # --- a learnable scalar (nn.Parameter(torch.tensor(...))) and an f-string print
+    ("swish_learnable_parameter", "", {}, """\
+import torch
+import torch.nn as nn
+
+class LearnableSwish(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.beta = nn.Parameter(torch.tensor(1.0))  # 可学习的 beta
+
+    def forward(self, x):
+        return x * torch.sigmoid(self.beta * x)
+"""),
+    ("swish_fstring_print_beta", "", {"beta": 0.25}, """\
+import torch
+import torch.nn as nn
+
+class Swish(nn.Module):
+    def __init__(self, beta=1.0):
+        super().__init__()
+        print(f"Swish(beta={beta:.2f})")
+        self.beta = beta
+
+    def forward(self, x):
+        return x * torch.sigmoid(self.beta * x)
+"""),
     # --- constants as attributes (SELU), overridden too
     ("selu_consts", "", {}, SELU),
     ("selu_consts_override", "", {"alpha": 2.0, "scale": 1.0}, SELU),

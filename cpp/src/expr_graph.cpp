@@ -237,6 +237,7 @@ bool is_method(const std::string& name) {
 Attr lookup_attr(const std::string& module, const std::string& name, std::string& qualified, double& value) {
   if (module == "torch") {
     if (name == "nn") { qualified = "torch.nn"; return Attr::Module; }
+    if (name == "tensor") { qualified = "torch.tensor"; return Attr::Func; }
     for (const auto& f : kTorchFuncs)
       if (name == f.name) { qualified = "torch." + name; return Attr::Func; }
   } else if (module == "torch.nn") {

@@ -30,6 +30,7 @@ struct Token {
   std::string text;   // Num: the spelling; Name / Op / Sep; Str: decoded
   double num = 0;
   bool integer = false;
+  bool fstring = false;  // Str: an f-string (print() fills in its {name} fields)
   int pos = 0;        // byte offset
 };
 

@@ -80,8 +80,20 @@ class Lexer {
       if (is_name_start(c)) {
         size_t j = i;
         while (j < n && is_name_char(s_[j])) ++j;
-        if (j < n && (s_[j] == '\'' || s_[j] == '"'))
-          return fail("SyntaxError: string prefixes (r'', f'', b'') are not supported", i);
+        if (j < n && (s_[j] == '\'' || s_[j] == '"')) {
+          std::string pre = s_.substr(i, j - i);
+          for (char& ch : pre) ch = char(ch | 0x20);
+          if (pre.find('b') != std::string::npos && pre.size() <= 2)
+            return fail("SyntaxError: bytes literals are not supported", i);
+          if (pre != "r" && pre != "f" && pre != "u" && pre != "rf" && pre != "fr")
+            return fail("SyntaxError: invalid string prefix", i);
+          const size_t start = i;
+          i = j;
+          if (!string(i, out, pre.find('r') != std::string::npos)) return false;
+          out.back().pos = int(start);
+          out.back().fstring = pre.find('f') != std::string::npos;
+          continue;
+        }
         push(Tok::Name, s_.substr(i, j - i), i, out);
         i = j;
         continue;
@@ -247,7 +259,7 @@ class Lexer {
     return true;
   }
 
-  bool string(size_t& i, std::vector<Token>& out) {
+  bool string(size_t& i, std::vector<Token>& out, bool raw = false) {
     const size_t start = i, n = s_.size();
     const char q = s_[i++];
     std::string v;
@@ -270,7 +282,8 @@ class Lexer {
       if (s_[i] == '\n') break;
       if (s_[i] == '\\' && i + 1 < n && s_[i + 1] != '\n') {
         const char e = s_[i + 1];
-        v += e == 'n' ? '\n' : e == 't' ? '\t' : e;
+        if (raw) v += '\\';
+        v += raw ? e : e == 'n' ? '\n' : e == 't' ? '\t' : e;
         i += 2;
         continue;
       }
@@ -318,6 +331,7 @@ struct PV {
   int self = -1;   // Func: the tensor of a method call x.f(...)
   int pos = 0;
   int ref = -1, inst = -1;
+  bool fstring = false;  // Str: an f-string
 };
 
 // The program's statements, from the tokens: a simple statement, or a compound one's header
@@ -939,7 +953,7 @@ class Parser {
       ++i_;
       PV m = expr();
       if (failed(m)) return false;
-      if (m.kind == PV::Str) msg = m.s;
+      if (m.kind == PV::Str) msg = m.fstring ? fstring_text(m.s, m.pos) : m.s;
       else if (m.kind == PV::Node && b_.g.nodes[size_t(m.node)].op == Op::Const) msg = py_number(b_.g.nodes[size_t(m.node)].value, b_.g.nodes[size_t(m.node)].integer);
       else return fail("an assert's message must be a string", m.pos);
     }
@@ -1271,6 +1285,7 @@ class Parser {
   PV reduction(const PV& callee, const std::vector<std::pair<std::string, PV>>& pargs, int close);
   bool object_attr(PV& v, const Token& name);
   std::string print_text(const PV& v);
+  std::string fstring_text(const std::string& t, int pos);
   PV binop(const PV& a, const char* op, const PV& b, int pos);
 };
 
@@ -1472,6 +1487,7 @@ bool Parser::object_attr(PV& v, const Token& name) {
   }
   if (v.kind == PV::Module && v.s == "torch.nn") {
     if (name.text == "Module") { v.s = "torch.nn.Module"; v.pos = name.pos; return true; }
+    if (name.text == "Parameter") { v.kind = PV::Func; v.s = "torch.nn.Parameter"; v.pos = name.pos; return true; }
     for (const FSig& s : fsigs()) {
       if (s.fn->name != name.text) continue;
       v = PV{};
@@ -1586,6 +1602,7 @@ PV Parser::atom() {
       s.kind = PV::Str;
       s.s = t.text;
       s.pos = t.pos;
+      s.fstring = t.fstring;
       return s;
     }
     case Tok::Name: {
@@ -1753,6 +1770,23 @@ PV Parser::call(const PV& callee) {
         }
         return node_pv(b_.binary("*", n, b_.constant(1.0, false, false, callee.pos), callee.pos), callee.pos);
       }
+      if (callee.s == "torch.tensor" || callee.s == "torch.nn.Parameter") {
+        // A learnable scalar (nn.Parameter(torch.tensor(1.0))): for f(x) it is that number.
+        const PV* val = nullptr;
+        for (const auto& a : pargs)
+          if (a.first.empty() || a.first == "data") {
+            if (val) { fail(callee.s + "(): takes one value", a.second.pos); return err_pv(); }
+            val = &a.second;
+          }
+        if (!val) { fail(callee.s + "() missing its value", callee.pos); return err_pv(); }
+        const int n = node_of(*val, val->pos);
+        if (n < 0) return err_pv();
+        if (b_.g.nodes[size_t(n)].tensor && callee.s == "torch.tensor") {
+          fail("torch.tensor() of a tensor is not supported: use the tensor itself", val->pos);
+          return err_pv();
+        }
+        return node_pv(n, callee.pos);
+      }
       if (callee.s.compare(0, 6, "numpy.") == 0) {
         for (const auto& a : pargs)
           if (a.second.kind == PV::Node && b_.g.nodes[size_t(a.second.node)].tensor) {
@@ -1873,9 +1907,58 @@ PV Parser::builtin_call(const PV& callee, const std::vector<std::pair<std::strin
   return node_pv(b_.call(callee.s, callee.pos, callee.self, args, close), callee.pos);
 }
 
+// An f-string's fields that name a value ({beta}, {self.alpha:.3f}) filled in; any other field is
+// printed as written.
+std::string Parser::fstring_text(const std::string& t, int pos) {
+  std::string out;
+  for (size_t k = 0; k < t.size(); ++k) {
+    if ((t[k] == '{' || t[k] == '}') && k + 1 < t.size() && t[k + 1] == t[k]) { out += t[k++]; continue; }
+    if (t[k] != '{') { out += t[k]; continue; }
+    const size_t close = t.find('}', k);
+    if (close == std::string::npos) { out += t.substr(k); break; }
+    const std::string field = t.substr(k + 1, close - k - 1);
+    const size_t colon = field.find(':');
+    std::string name = field.substr(0, colon), spec = colon == std::string::npos ? "" : field.substr(colon + 1);
+    while (!name.empty() && name.back() == ' ') name.pop_back();
+    if (name.size() > 2 && name[name.size() - 2] == '!') name.resize(name.size() - 2);  // !r, !s
+    const ExprError saved = err_;
+    PV v;
+    bool ok = !name.empty();
+    size_t start = 0;
+    while (ok) {
+      const size_t dot = name.find('.', start);
+      const std::string part = name.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+      ok = !part.empty() && std::all_of(part.begin(), part.end(), [](char c) { return is_name_char(c); });
+      if (!ok) break;
+      if (start == 0) {
+        v = lookup(part, pos);
+        ok = !failed(v);
+      } else {
+        Token tk;
+        tk.text = part;
+        tk.pos = pos;
+        ok = object_attr(v, tk);
+      }
+      if (dot == std::string::npos) break;
+      start = dot + 1;
+    }
+    err_ = saved;
+    std::string text = ok ? print_text(v) : "{" + field + "}";
+    if (ok && v.kind == PV::Node && !b_.g.nodes[size_t(v.node)].tensor && spec.size() >= 2 && spec[0] == '.' &&
+        std::strchr("fegFEG", spec.back()) && spec.find_first_not_of("0123456789", 1) == spec.size() - 1) {
+      char buf[64];
+      snprintf(buf, sizeof buf, ("%" + spec).c_str(), b_.value(v.node));
+      text = buf;
+    }
+    out += text;
+    k = close;
+  }
+  return out;
+}
+
 std::string Parser::print_text(const PV& v) {
   switch (v.kind) {
-    case PV::Str: return v.s;
+    case PV::Str: return v.fstring ? fstring_text(v.s, v.pos) : v.s;
     case PV::None: return "None";
     case PV::Node: {
       const Node& n = b_.g.nodes[size_t(v.node)];

@@ -143,3 +143,18 @@ TEST_CASE("dim-wise calls: torch's dim range message, element-wise functions ign
   REQUIRE(expr_eval_dim(*el, x, shape, 2, 1, nullptr, y).empty());
   CHECK(y[5] == 12.0f);
 }
+
+TEST_CASE("f-strings print their named fields; a learnable nn.Parameter is its number", "[expr][programs]") {
+  ExprError err;
+  auto e = compile_expr("class S(nn.Module):\n    def __init__(self, beta=1.5):\n        super().__init__()\n"
+                        "        print(f\"beta={beta}, {beta:.3f} {{x}} {self} {nope}\", r'\\d')\n"
+                        "        self.gain = nn.Parameter(torch.tensor(2.0))\n        self.beta = beta\n"
+                        "    def forward(self, x):\n        return self.gain * x * torch.sigmoid(self.beta * x)\n", err);
+  REQUIRE(e);
+  REQUIRE(expr_prints(*e).size() == 1);
+  CHECK(expr_prints(*e)[0].text == "beta=1.5, 1.500 {x} S() {nope} \\d");
+  REQUIRE(expr_params(*e).size() == 2);
+  CHECK(expr_params(*e)[1].name == "gain");
+  CHECK(expr_params(*e)[1].def == 2.0);
+  CHECK(error_of("x * torch.sigmoid(b'1')").find("SyntaxError: bytes literals are not supported") == 0);
+}
