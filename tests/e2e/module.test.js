@@ -82,9 +82,19 @@ describe('pasted nn.Module classes', () => {
     assert.match(await b.page.textContent('#diff-summary'), /^f: identical .* · f′: identical/);
     assert.deepEqual(await b.page.evaluate(() => Array.from(window.actlab.plot.uplot.data[1])),
       await page.evaluate(() => Array.from(window.actlab.plot.uplot.data[1])));
-    assert.deepEqual([...errors, ...b.errors], []);
+    // An embed of the same link draws the class and nn.ELU, identical.
+    const e = await newPage(env.browser);
+    await e.page.goto(`${env.url}embed.html${new URL(link).hash}`);
+    await e.page.waitForFunction(() => window.actlab?.plot?.uplot?.data?.[3]?.length > 0);
+    const embedded = await e.page.evaluate(() => {
+      const u = window.actlab.plot.uplot;
+      return { labels: u.series.slice(1).map((x) => x.label), same: u.data[1].every((v, i) => v === u.data[3][i]) };
+    });
+    assert.deepEqual(embedded, { labels: ['Custom(alpha=0.5)', 'Custom(alpha=0.5)′', 'ELU(alpha=0.5)', 'ELU(alpha=0.5)′'], same: true });
+    assert.deepEqual([...errors, ...b.errors, ...e.errors], []);
     await page.close();
     await b.page.close();
+    await e.page.close();
   });
 
   test('two classes: a selector, print output, notes on code not run, a real difference from nn.GELU', async () => {
