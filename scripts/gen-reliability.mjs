@@ -1,6 +1,8 @@
-// Writes docs/reliability.md's table of fuzzing runs from build/fuzz/report.jsonl (one line per
-// target per `npm run fuzz`), keeping the newest run of each target; the findings above the
-// table are the doc's own text, kept between runs.
+// Writes docs/reliability.md's tables of fuzzing runs from build/fuzz/report.jsonl (one line per
+// target per `npm run fuzz`), keeping the newest run of each target: the libFuzzer targets, then
+// the class-shaped stress runs (lines with kind "stress"). A target this machine has not run
+// keeps its row from the doc. The findings above the tables are the doc's own text, kept between
+// runs.
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 
 const DOC = 'docs/reliability.md';
@@ -10,14 +12,42 @@ const runs = existsSync('build/fuzz/report.jsonl')
   : [];
 const newest = new Map();
 for (const r of runs) newest.set(r.target, r);
-const fmt = (n) => Number(n).toLocaleString('en-US');
-const table = [
-  '| target | date | time | inputs run | per second | corpus | failures |',
-  '|---|---|---:|---:|---:|---:|---|',
-  ...[...newest.values()].map((r) => `| \`${r.target}\` | ${r.date} | ${r.seconds} s | ${fmt(r.executions)} | ${fmt(Math.round(r.executions / r.seconds))} | ${fmt(r.corpus)} | ${r.failures || 'none'} |`),
-].join('\n');
+// A stress run that died printed no numbers: its cells stay empty.
+const fmt = (n) => (n == null ? '–' : Number(n).toLocaleString('en-US'));
+const ms = (v) => (v == null ? '–' : v < 10 ? v.toFixed(2) : v.toFixed(1));
+const bytes = (v) => (v == null ? '–' : v === 0 ? '0 B' : `${v > 0 ? '+' : ''}${fmt(v)} B`);
+
 const doc = readFileSync(DOC, 'utf8');
 const at = doc.indexOf(MARK);
 if (at < 0) throw new Error(`${DOC}: marker missing`);
-writeFileSync(DOC, `${doc.slice(0, at)}${MARK}\n\n${table}\n`);
-console.log(`${DOC}: ${newest.size} targets`);
+// The doc's rows by their first cell, for the targets not in report.jsonl.
+const kept = new Map();
+for (const line of doc.slice(at).split('\n')) {
+  const m = /^\| `([^`]+)` \|/.exec(line);
+  if (m) kept.set(m[1], line);
+}
+const targets = [...new Set([...kept.keys(), ...newest.keys()])];  // the doc's order, then new ones
+const stress = (t) => (newest.has(t) ? newest.get(t).kind === 'stress' : t.startsWith('module-stress'));
+const line = (t, row) => (newest.has(t) ? row(newest.get(t)) : kept.get(t));
+const fuzzRows = targets.filter((t) => !stress(t)).map((t) => line(t, (r) =>
+  `| \`${r.target}\` | ${r.date} | ${r.seconds} s | ${fmt(r.executions)} | ${fmt(Math.round(r.executions / r.seconds))} | ${fmt(r.corpus)} | ${r.failures || 'none'} |`));
+const stressRows = targets.filter(stress).map((t) => line(t, (r) =>
+  `| \`${r.target}\` | ${r.date} | ${r.build} | ${fmt(r.inputs)} | ${fmt(r.compiled)} | ${ms(r.maxMs)}${r.slowest ? ` (input ${fmt(r.slowest.i)}, ${r.slowest.kind})` : ''} | ${ms(r.meanMs)} | ${fmt(r.over100ms)} | ${bytes(r.heapGrowth)} | ${r.failures || 'none'} |`));
+
+const text = [
+  '| target | date | time | inputs run | per second | corpus | failures |',
+  '|---|---|---:|---:|---:|---:|---|',
+  ...fuzzRows,
+  '',
+  'Class-shaped stress (`npm run fuzz -- stress`): the same generated pastes natively under ASan +',
+  'UBSan, natively in the release build and in the product\'s wasm build through `lab.compile`.',
+  'Time is compile + every evaluation of one input (an input over 1 ms is timed three times, the',
+  'fastest counts); heap growth is the sum over the inputs after a warm-up of the heap in use',
+  'after each minus before it.',
+  '',
+  '| run | date | build | inputs | compiled | max ms per input (slowest) | mean ms | over 100 ms | heap growth | failures |',
+  '|---|---|---|---:|---:|---|---:|---:|---:|---|',
+  ...stressRows,
+].join('\n');
+writeFileSync(DOC, `${doc.slice(0, at)}${MARK}\n\n${text}\n`);
+console.log(`${DOC}: ${fuzzRows.length} targets, ${stressRows.length} stress runs`);
