@@ -3,15 +3,9 @@
 // input, the reverse sweep with a gradient, and the canonical text. The libFuzzer target
 // (fuzz_module.cpp) and the native stress (module_stress.cpp) share it, so a stress failure
 // replays in the fuzz target and the other way round.
-//
-// ACTLAB_FUZZ_DIMWISE turns on the calls of the API for whole modules (ExprOptions::cls, one
-// compile per class of the paste, and the dim-wise entry points); off, this builds against the
-// expression-only engine of today. It is set here, once, so every build of the fuzz target and
-// the stress (CMake, scripts/fuzz.sh) follows it; -DACTLAB_FUZZ_DIMWISE=1 also works.
+// Each class of a paste is compiled by name (ExprOptions::cls), and dim-wise functions go through
+// the dim-wise entry points too.
 #pragma once
-#ifndef ACTLAB_FUZZ_DIMWISE
-#define ACTLAB_FUZZ_DIMWISE 0
-#endif
 
 #include <cmath>
 #include <cstdint>
@@ -80,7 +74,6 @@ inline void run_compiled(const Expr& e, Rng& r) {
   std::memcpy(buf.data(), g.data(), sizeof(float) * size_t(n));
   expr_backward(e, x, buf.data(), n, nullptr, buf.data());  // dx written over g
   expr_canonical(e);
-#if ACTLAB_FUZZ_DIMWISE
   if (expr_dimwise(e)) {
     // Shapes of at most kPoints elements (the API sizes buffers by the shape), an empty one
     // among them, and every dim from -ndim to ndim (the last one out of range).
@@ -96,7 +89,6 @@ inline void run_compiled(const Expr& e, Rng& r) {
       expr_backward_dim(e, x, g.data(), s.data(), ndim, dim, p, dx.data());
     }
   }
-#endif
 }
 
 }  // namespace detail
@@ -109,7 +101,6 @@ inline int exercise(const std::string& src, uint64_t salt, std::string* first_er
   int compiled = 0;
   ExprError err;
   if (first_error) first_error->clear();
-#if ACTLAB_FUZZ_DIMWISE
   // The first class (""), each class by name, and one that is not there.
   std::vector<std::string> classes = class_names(src);
   classes.insert(classes.begin(), std::string());
@@ -123,15 +114,6 @@ inline int exercise(const std::string& src, uint64_t salt, std::string* first_er
     ++compiled;
     detail::run_compiled(*e, r);
   }
-#else
-  std::unique_ptr<Expr> e = compile_expr(src, err);
-  if (!e) {
-    if (first_error) *first_error = err.message;
-    return 0;
-  }
-  ++compiled;
-  detail::run_compiled(*e, r);
-#endif
   return compiled;
 }
 

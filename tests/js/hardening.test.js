@@ -189,3 +189,14 @@ describe('tensor parser', () => {
     assert.ok(!Object.is(small.data[0], -0));
   });
 });
+
+describe('lone surrogates', () => {
+  test('a lone surrogate in a source reaches the engine as U+FFFD, taking nothing with it', () => {
+    // In a comment: the newline and `+ 1` after it stay; the function is x + 1.
+    lab.compile('(x # \uD800\n+ 1)', { name: 'Lone' });
+    assert.deepEqual(Array.from(lab.forward('Lone', [1, 2])), [2, 3]);
+    // In a string: the literal still closes, and the choice is refused by name.
+    assert.throws(() => lab.compile("F.gelu(x, approximate='\uD800') + x", { name: 'Lone' }), /approximate argument must be either none or tanh/);
+    lab.release('Lone');
+  });
+});

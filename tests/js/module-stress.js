@@ -127,6 +127,9 @@ export async function stressWasm(lab, { n, seed = DEFAULT_SEED, start = 0, warmu
   // One paste that compiles first: the API's grow-only scratch block reaches its size however
   // few of the warm-up inputs compile.
   exercise(lab, 'import torch\ndef f(x):\n    return x * torch.sigmoid(x)', 1);
+  // Two classes: each compiled by name while the first is alive, so the engine's table of
+  // compiled functions has its second slot before the heap is watched.
+  exercise(lab, 'class A(nn.Module):\n    def forward(self, x):\n        return x\nclass B(nn.Module):\n    def forward(self, x):\n        return -x\n', 1);
   let k = 0;
   for await (const { i, kind, src } of moduleInputs({ n, seed, start })) {
     const watched = k++ >= warmup;

@@ -124,7 +124,9 @@ class Actlab {
     };
     if (len > max) throw fail(`expression too long: ${len} characters (at most ${max})`, max);
     if (typeof cls !== 'string') throw new TypeError('compile(source, { cls }): cls must be a class name');
-    const r = JSON.parse(this.#M.exprCompile(source, cls));
+    // A lone surrogate would take the next UTF-16 unit with it into the heap: U+FFFD keeps
+    // every position (one unit, one code point either way).
+    const r = JSON.parse(this.#M.exprCompile(source.toWellFormed(), cls));
     if (r.error !== undefined) throw fail(r.error, r.pos);
     this.release(name);
     // A dim-wise function takes its dim like Softmax does: a `dim` parameter, the source's default.
