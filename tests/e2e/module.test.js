@@ -142,4 +142,37 @@ describe('pasted nn.Module classes', () => {
     assert.equal(await editorText(page, 'expr'), src);
     await page.close();
   });
+
+  test('a hand-written softmax is dim-wise: the component view, the console along the chosen dim, nn.Softmax compared', async () => {
+    const { page, errors } = await newPage(env.browser);
+    await page.goto(env.url);
+    await ready(page);
+    await fillEditor(page, 'expr', `class Softmax(nn.Module):
+    # 从零实现 softmax
+    def __init__(self, dim=1):
+        super(Softmax, self).__init__()
+        self.dim = dim
+    def forward(self, X):
+        X_exp = X.exp()
+        partition = X_exp.sum(dim=self.dim, keepdim=True)
+        return X_exp / partition  # 广播
+`);
+    await idle(page);
+    await page.click('#expr-plot');
+    await idle(page);
+    assert.equal(await page.isVisible('#vector-box'), true);  // one component against x, the others from the vector
+    await page.selectOption('#expr-ref', 'Softmax');
+    await idle(page);
+    const maxF = await page.evaluate(() => +document.getElementById('diff-summary').dataset.maxF);
+    assert.ok(maxF < 1e-6, String(maxF));  // rounding only: exp / sum against torch's fused kernel
+    await fillEditor(page, 'tensor-input', '[[1., 2., 3.], [0., 0., 1.]]');
+    await idle(page);
+    // torch.softmax(x, 1) and (x, 0), printed by torch 1.13
+    assert.equal(await page.textContent('#out-output'), 'tensor([[0.0900, 0.2447, 0.6652],\n        [0.2119, 0.2119, 0.5761]])');
+    await page.selectOption('#dim', '0');
+    await idle(page);
+    assert.equal(await page.textContent('#out-output'), 'tensor([[0.7311, 0.8808, 0.8808],\n        [0.2689, 0.1192, 0.1192]])');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
 });
