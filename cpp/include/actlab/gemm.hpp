@@ -3,7 +3,7 @@
 // y [M×N]. Every product runs the same register-blocked microkernel over packed panels (gemm.cpp).
 // Results are float32 sums in k order (no FMA in wasm SIMD128), so they differ from torch's in the
 // last bits; within a call, an element's value does not depend on buffer alignment, on M or on N.
-// Scratch buffers are per thread and grow-only; the functions are not async-signal-safe.
+// Packing scratch is per thread and grow-only (at most (256 + 1) × 1024 floats for B, 128 × 256 for A).
 #pragma once
 #include <cstddef>
 
@@ -15,7 +15,8 @@ namespace actlab {
 //   C[i*ldc + j] is C[i][j].
 // beta == 0 overwrites C without reading it (NaN or garbage there does not propagate), as BLAS does.
 // bias (null, or N values) is added to every row: C = op(A)·op(B) + bias + beta·C.
-// M, N or K may be 0 (K = 0: C = bias + beta·C).
+// M, N or K may be 0 (K = 0: C = bias + beta·C). Leading dimensions are at least the row lengths
+// (lda ≥ K, or M when transA; ldb ≥ N, or K when transB; ldc ≥ N), and C overlaps neither A, B nor bias.
 void gemm(int M, int N, int K, const float* A, std::ptrdiff_t lda, bool transA, const float* B, std::ptrdiff_t ldb,
           bool transB, float* C, std::ptrdiff_t ldc, float beta, const float* bias = nullptr);
 
