@@ -2,8 +2,11 @@
 // node — SIMD128 build vs scalar build of the same source, at kernel level (buffers already on
 // the wasm heap, lab.alloc) and at API level (Float32Array in, new Float32Array out: two copies).
 // Each figure: median of 7 samples, each sample repeats the call for >= 30 ms, after 300 ms of warm-up.
+// `node scripts/bench.mjs gemm`: only the GEMM section (GFLOP/s of the nn.Linear products, bench build).
 import { writeFileSync, mkdirSync } from 'node:fs';
-import { loadActlab } from '../web/lib/actlab.js';
+import { loadActlab, loadActlabBuild } from '../web/lib/actlab.js';
+import createSimdBench from '../build/wasm/actlab-simd-bench.mjs';
+import createScalarBench from '../build/wasm/actlab-scalar-bench.mjs';
 
 const N = 1 << 20;
 const SAMPLES = 7;
@@ -42,8 +45,9 @@ const xs = Float32Array.from({ length: N }, () => 3 * Math.sqrt(-2 * Math.log(rn
 const gs = Float32Array.from({ length: N }, () => rnd() - 0.5);
 
 const builds = { simd: await loadActlab({ simd: true }), scalar: await loadActlab({ simd: false }) };
-// Optional names on the command line (`npm run bench -- Tanh GELU`) restrict the run.
+// Optional names on the command line (`npm run bench -- Tanh GELU`, `-- gemm`) restrict the run.
 const only = process.argv.slice(2);
+const gemmOnly = only.length > 0 && only.every((n) => n === 'gemm');
 const rows = [];
 for (const f of builds.simd.functions.filter((f) => !only.length || only.includes(f.name))) {
   const shape = shapeFor(f);
@@ -66,6 +70,7 @@ for (const f of builds.simd.functions.filter((f) => !only.length || only.include
 process.stderr.write('\n');
 
 const fmt = (v) => v.toFixed(2);
+if (!gemmOnly) {
 console.log(`actlab bench: ${N.toLocaleString('en')} float32 elements, node ${process.version}, ns/element (median of ${SAMPLES})`);
 console.log('kernel = buffers on the wasm heap (lab.alloc); API = Float32Array in/out (copies included)\n');
 console.log('| function | SIMD fwd | scalar fwd | speed-up | SIMD bwd | scalar bwd | speed-up | API fwd | API bwd |');
@@ -73,6 +78,7 @@ console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
   console.log(`| ${r.name} | ${fmt(r.simd_fwd)} | ${fmt(r.scalar_fwd)} | ${(r.scalar_fwd / r.simd_fwd).toFixed(1)}× | ` +
     `${fmt(r.simd_bwd)} | ${fmt(r.scalar_bwd)} | ${(r.scalar_bwd / r.simd_bwd).toFixed(1)}× | ${fmt(r.api_fwd)} | ${fmt(r.api_bwd)} |`);
+}
 }
 // Custom expressions (issue: within 3x of the equivalent built-in): value + derivative in one
 // pass of the compiled graph vs the built-in's forward + backward kernels, buffers on the heap.
@@ -123,11 +129,167 @@ if (!only.length || only.includes('custom')) {
 }
 
 // The memory floor: a copy of N floats in and out of the heap (what any copying API pays).
-const lab = builds.simd;
-const h = lab.alloc(N);
-const copy = timeIt(() => { h.array.set(xs); return h.array.slice(); });
-h.free();
-console.log(`\ncopy in + copy out of the heap (API overhead floor): ${fmt(copy)} ns/element`);
 mkdirSync('build', { recursive: true });
-if (!only.length) writeFileSync('build/bench.json', JSON.stringify({ n: N, node: process.version, rows, copy, customRows, classRows }, null, 2));
-if (!only.length) console.log('wrote build/bench.json');
+if (!gemmOnly) {
+  const lab = builds.simd;
+  const h = lab.alloc(N);
+  const copy = timeIt(() => { h.array.set(xs); return h.array.slice(); });
+  h.free();
+  console.log(`\ncopy in + copy out of the heap (API overhead floor): ${fmt(copy)} ns/element`);
+  if (!only.length) writeFileSync('build/bench.json', JSON.stringify({ n: N, node: process.version, rows, copy, customRows, classRows }, null, 2));
+  if (!only.length) console.log('wrote build/bench.json');
+}
+
+// ---------------------------------------------------------------- gemm
+// The nn.Linear products of actlab/gemm.hpp through the bench build's exports, buffers on the heap.
+// GFLOP/s = 2·M·N·K / time per call: median of 7 samples of >= 30 ms, after 300 ms of warm-up.
+// Peak model: wasm SIMD128 has 4 f32 lanes and no fused multiply-add, so a multiply-accumulate is an
+// f32x4.mul and an f32x4.add; at one of each per cycle that is 8 flop/cycle. The clock is measured,
+// not assumed: a chain of dependent i32.adds (one cycle each on any x86 or ARM core) timed right
+// after every sample, so each sample has its own clock (on this shared VM the speed varied by 1.5x
+// over seconds): the fastest of 8 timings of ~1 ms, since being descheduled or sharing the core can
+// only make a timing slower. flop/cycle is the median of the samples' ratios.
+const CHAIN = 1 << 13;  // x 32 adds: ~260K cycles, ~0.06 ms per call
+function clockSample(M) {
+  let best = 0;
+  for (let i = 0; i < 8; i++) {
+    let reps = 0;
+    const t0 = performance.now();
+    let t;
+    do { M.addChain(CHAIN, 7); reps++; t = performance.now(); } while (t - t0 < 1);
+    best = Math.max(best, (reps * CHAIN * 32) / ((t - t0) * 1e6));
+  }
+  return best;  // GHz
+}
+
+// The hardware's own ceiling for this instruction mix, measured: 12 independent mul-then-add chains
+// (bindings.cpp, mulAddChains: 96 flop per pass), the best of 8 timings of ~20 ms, each divided by
+// the clock measured right after it. The 8 flop/cycle model assumes one mul and one add per cycle;
+// a core with two of each (AMD Zen 4/5, recent Intel) can do up to 16.
+function mulAddCeiling(M) {
+  const n = 1 << 14;
+  let best = 0;
+  for (let i = 0; i < 8; i++) {
+    let reps = 0;
+    const t0 = performance.now();
+    let t;
+    do { M.mulAddChains(n); reps++; t = performance.now(); } while (t - t0 < 20);
+    best = Math.max(best, (96 * n * reps) / ((t - t0) * 1e6) / clockSample(M));
+  }
+  return best;  // flop/cycle
+}
+
+function timeGemm(fn, M, flop) {
+  const w0 = performance.now();
+  do { fn(); clockSample(M); } while (performance.now() - w0 < WARM_MS);
+  const ms = [], ghz = [], fpc = [];
+  for (let s = 0; s < SAMPLES; s++) {
+    let reps = 0;
+    const t0 = performance.now();
+    let t;
+    do { fn(); reps++; t = performance.now(); } while (t - t0 < MIN_MS || reps < 3);
+    const per = (t - t0) / reps, clock = clockSample(M);
+    ms.push(per);
+    ghz.push(clock);
+    fpc.push(flop / (per * 1e6) / clock);
+  }
+  return { ms: median(ms), ghz: median(ghz), flopPerCycle: median(fpc) };
+}
+
+// { name, op, M, N, K }: op gemm = C = A·B (no transposes, as tf.matMul), forward = y = x Wᵀ + b,
+// dX = dY W, dW = dYᵀ X (overwriting). For Linear products M is the batch, N the layer's outputs,
+// K its inputs: the depth lab's default layer is nn.Linear(128, 128) on a batch of 256.
+const GEMM_CASES = [
+  { name: 'A·B', op: 'gemm', M: 256, N: 256, K: 256 },
+  { name: 'A·B', op: 'gemm', M: 1024, N: 1024, K: 64 },
+  { name: 'A·B', op: 'gemm', M: 128, N: 128, K: 256 },
+  { name: 'Linear forward y = x Wᵀ + b', op: 'forward', M: 256, N: 128, K: 128 },
+  { name: 'Linear dX = dY W', op: 'dX', M: 256, N: 128, K: 128 },
+  { name: 'Linear dW = dYᵀ X', op: 'dW', M: 256, N: 128, K: 128 },
+];
+// The product's own shape (rows × cols × inner) for each op.
+const gemmDims = (c) => (c.op === 'dX' ? [c.M, c.K, c.N] : c.op === 'dW' ? [c.N, c.K, c.M] : [c.M, c.N, c.K]);
+
+// A bound call for case c on `lab`'s heap, plus a spot check of 16 outputs against double dot products.
+function gemmCall(lab, M, c) {
+  const { M: m, N: n, K: k } = c;
+  const rnd2 = () => 2 * rnd() - 1;
+  const fill = (len) => { const h = lab.alloc(len); h.array.set(Float32Array.from({ length: len }, rnd2)); return h; };
+  let bufs, run, get;
+  if (c.op === 'gemm') {
+    const A = fill(m * k), B = fill(k * n), C = lab.alloc(m * n);
+    bufs = [A, B, C];
+    run = () => M.gemm(m, n, k, A.ptr, k, false, B.ptr, n, false, C.ptr, n, 0, 0);
+    get = (i, j) => [C.array[i * n + j], (q) => A.array[i * k + q] * B.array[q * n + j], k, m, n];
+  } else if (c.op === 'forward') {
+    const x = fill(m * k), W = fill(n * k), b = fill(n), y = lab.alloc(m * n);
+    bufs = [x, W, b, y];
+    run = () => M.linearForward(m, n, k, x.ptr, W.ptr, b.ptr, y.ptr);
+    get = (i, j) => [y.array[i * n + j] - b.array[j], (q) => x.array[i * k + q] * W.array[j * k + q], k, m, n];
+  } else if (c.op === 'dX') {
+    const dY = fill(m * n), W = fill(n * k), dX = lab.alloc(m * k);
+    bufs = [dY, W, dX];
+    run = () => M.linearGradInput(m, n, k, dY.ptr, W.ptr, dX.ptr);
+    get = (i, j) => [dX.array[i * k + j], (q) => dY.array[i * n + q] * W.array[q * k + j], n, m, k];
+  } else {
+    const dY = fill(m * n), X = fill(m * k), dW = lab.alloc(n * k);
+    bufs = [dY, X, dW];
+    run = () => M.linearGradWeight(m, n, k, dY.ptr, X.ptr, dW.ptr, false);
+    get = (i, j) => [dW.array[i * k + j], (q) => dY.array[q * n + i] * X.array[q * k + j], m, n, k];
+  }
+  run();
+  for (let t = 0; t < 16; t++) {
+    const [, , , rows, cols] = get(0, 0);
+    const i = Math.floor(rnd() * rows), j = Math.floor(rnd() * cols);
+    const [got, term, inner] = get(i, j);
+    let ref = 0, mag = 0;
+    for (let q = 0; q < inner; q++) { const v = term(q); ref += v; mag += Math.abs(v); }
+    if (!(Math.abs(got - ref) <= (inner + 3) * 2 ** -24 * mag + 1e-30)) throw new Error(`gemm bench: ${c.op} ${m}×${n}×${k} wrong at [${i}][${j}]: ${got} vs ${ref}`);
+  }
+  return { run, free: () => bufs.forEach((h) => h.free()) };
+}
+
+if (!only.length || only.includes('gemm')) {
+  const simd = await loadActlabBuild(createSimdBench, new URL('../build/wasm/actlab-simd-bench.wasm', import.meta.url));
+  const scalar = await loadActlabBuild(createScalarBench, new URL('../build/wasm/actlab-scalar-bench.wasm', import.meta.url));
+  const MODEL = 8;  // flop/cycle: 4 lanes x (1 mul + 1 add)
+  const ceiling = mulAddCeiling(simd.module);
+  const gemmRows = [];
+  for (const c of GEMM_CASES) {
+    const flop = 2 * c.M * c.N * c.K;
+    const row = { ...c, dims: gemmDims(c), flop };
+    for (const [which, b] of [['simd', simd], ['scalar', scalar]]) {
+      const call = gemmCall(b.lab, b.module, c);
+      const t = timeGemm(call.run, simd.module, flop);
+      call.free();
+      row[which] = { ...t, gflops: flop / (t.ms * 1e6) };
+    }
+    row.peakFraction = row.simd.flopPerCycle / MODEL;
+    row.ceilingFraction = row.simd.flopPerCycle / ceiling;
+    gemmRows.push(row);
+    process.stderr.write('.');
+  }
+  process.stderr.write('\n');
+  const clocks = gemmRows.map((r) => r.simd.ghz);
+  const clockLo = Math.min(...clocks), clockHi = Math.max(...clocks);
+  console.log(`\ngemm (actlab/gemm.hpp, bench build), node ${process.version}: GFLOP/s = 2·M·N·K / time per call, median of ${SAMPLES} samples`);
+  console.log(`peak model: 4 f32 lanes × (1 f32x4.mul + 1 f32x4.add) per cycle (SIMD128 has no FMA) = ${MODEL} flop/cycle at the measured clock`);
+  console.log(`clock: a dependent i32.add chain (1 cycle per add) timed after every sample: ${clockLo.toFixed(2)}–${clockHi.toFixed(2)} GHz ` +
+    `(per-case medians), so the peak is ${(MODEL * clockLo).toFixed(1)}–${(MODEL * clockHi).toFixed(1)} GFLOP/s`);
+  console.log(`measured ceiling of f32x4.mul + f32x4.add on this core: ${ceiling.toFixed(1)} flop/cycle (12 independent mul-then-add chains) — ` +
+    'above 8 where the core has two multiply and two add pipes\n');
+  console.log('| product | M×N×K (product) | SIMD ms | SIMD GFLOP/s | clock GHz | flop/cycle | of the 8 flop/cycle peak | of the measured ceiling | scalar GFLOP/s | SIMD / scalar |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of gemmRows) {
+    console.log(`| ${r.name} | ${r.dims.join('×')} | ${r.simd.ms.toFixed(3)} | ${r.simd.gflops.toFixed(1)} | ${r.simd.ghz.toFixed(2)} | ` +
+      `${r.simd.flopPerCycle.toFixed(2)} | ${(100 * r.peakFraction).toFixed(0)}% | ${(100 * r.ceilingFraction).toFixed(0)}% | ` +
+      `${r.scalar.gflops.toFixed(2)} | ${(r.simd.gflops / r.scalar.gflops).toFixed(1)}× |`);
+  }
+  writeFileSync('build/bench-gemm.json', JSON.stringify({
+    node: process.version, samples: SAMPLES, minSampleMs: MIN_MS, warmupMs: WARM_MS,
+    measuredCeilingFlopPerCycle: ceiling,
+    peakModel: { lanes: 4, flopPerCycle: MODEL, clock: 'dependent i32.add chain, 1 cycle per add: fastest of 8 timings of 1 ms after every sample' },
+    rows: gemmRows,
+  }, null, 2));
+  console.log('wrote build/bench-gemm.json');
+}

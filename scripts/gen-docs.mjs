@@ -11,8 +11,10 @@
 //                `npm run build`): its printed per-function table, expression-fixture line and
 //                vector-maths lines. Its output is saved to build/accuracy.txt; a failing run writes nothing.
 //   performance  build/bench.json (npm run bench), build/bench-browser.json (npm run bench:browser),
-//                build/bench-page.json (npm run bench:page); each optional: a missing file gives a
-//                line naming the command that produces its section.
+//                build/bench-page.json (npm run bench:page), build/bench-gemm.json (npm run bench, or
+//                npm run bench -- gemm) and build/bench-browser-gemm.json (npm run bench:browser, or
+//                npm run bench:browser -- gemm); each optional: a missing file gives a line naming the
+//                command that produces its section.
 // The prose around the figures is fixed text in this file; every number in the generated docs and
 // in the README block comes from those files. The same inputs give the same bytes (no clock is read;
 // a JSON without a date is dated by its file's modification day). Finally every relative link in
@@ -188,6 +190,7 @@ function accuracyDoc(a) {
 // ================================================================ performance
 
 const BENCH = 'build/bench.json', BROWSER = 'build/bench-browser.json', PAGE = 'build/bench-page.json';
+const GEMM = 'build/bench-gemm.json', BROWSER_GEMM = 'build/bench-browser-gemm.json';
 
 function nodeSection(b) {
   const out = [];
@@ -380,6 +383,71 @@ function browserSection(d) {
   return out;
 }
 
+function gemmSection(n, b) {
+  const out = [];
+  const p = (s = '') => out.push(s);
+  p('## GEMM: the matrix products of nn.Linear (`npm run bench -- gemm`, `npm run bench:browser -- gemm`)');
+  p();
+  p('The depth lab\'s layers run on `cpp/include/actlab/gemm.hpp`: `y = x Wᵀ + b`, `dX = dY W` and `dW = dYᵀ X` through');
+  p('one register-blocked microkernel, 4 rows × 8 columns of f32x4 accumulators over packed panels of B, in the manner of');
+  p('XNNPACK\'s f32-gemm wasmsimd loadsplat kernels (the reasons for its shape are comments in `cpp/src/gemm.cpp`).');
+  p('GFLOP/s = 2·M·N·K / time per call, operands already on the wasm heap. **Peak model**: SIMD128 has 4 f32 lanes and');
+  p('no fused multiply-add, so every multiply-accumulate is an `f32x4.mul` and an `f32x4.add`; at one of each per cycle');
+  p('that is 8 flop/cycle, taken at the clock measured beside every sample (a chain of dependent `i32.add`s, one cycle');
+  p('each). A core with two multiply and two add pipes (AMD's Zen 4 and Zen 5 have them) goes past that model, so the');
+  p('ceiling of the same instruction mix measured on the machine (12 independent multiply-then-add chains) is given too.');
+  p();
+  if (!n) p(`*No data: \`${GEMM}\` is missing. \`npm run bench\` (or \`npm run bench -- gemm\`) produces it.*`);
+  else {
+    p(GEN(`${GEMM}`));
+    p();
+    const clocks = n.rows.map((r) => r.simd.ghz);
+    p(`Source: \`${GEMM}\` — node ${n.node}, written on ${fileDay(GEMM)}; median of ${n.samples} samples of ≥ ${n.minSampleMs} ms. Clock`);
+    p(`${Math.min(...clocks).toFixed(2)}–${Math.max(...clocks).toFixed(2)} GHz; measured ceiling of \`f32x4.mul\` + \`f32x4.add\`: ${n.measuredCeilingFlopPerCycle.toFixed(1)} flop/cycle.`);
+    p('The scalar column is the same source built without SIMD128 (1-lane tiles of 4 × 2).');
+    p();
+    p('| product | M×N×K | ms | GFLOP/s | flop/cycle | of the 8 flop/cycle model | of the measured ceiling | scalar GFLOP/s | SIMD / scalar |');
+    p('|---|---|---:|---:|---:|---:|---:|---:|---:|');
+    for (const r of n.rows) {
+      p(`| ${r.name} | ${r.dims.join('×')} | ${r.simd.ms.toFixed(3)} | ${r.simd.gflops.toFixed(1)} | ${r.simd.flopPerCycle.toFixed(2)} | ` +
+        `${(100 * r.peakFraction).toFixed(0)}% | ${(100 * r.ceilingFraction).toFixed(0)}% | ${r.scalar.gflops.toFixed(1)} | ${(r.simd.gflops / r.scalar.gflops).toFixed(1)}× |`);
+    }
+    p();
+    p('M×N×K is the product\'s own shape (rows × columns × inner). The Linear rows are the depth lab\'s default layer,');
+    p('`nn.Linear(128, 128)` on a batch of 256: the forward and `dX` are 256×128×128, `dW` is 128×128×256.');
+  }
+  p();
+  p('### Against tfjs-wasm\'s `tf.matMul` in Chromium');
+  p();
+  p('`C = A·B` without transposes, one thread each, operands on each library\'s heap and the output left there. actlab');
+  p('packs B on every call; tfjs-backend-wasm runs XNNPACK\'s fully-connected operator, which it creates for a B tensor on');
+  p('the first call and caches, so its B is packed once. Each contender is measured in several rounds, alternating, and');
+  p('keeps its fastest (a whole measurement sometimes ran at half speed on this shared machine, for either library).');
+  p();
+  if (!b) {
+    p(`*No data: \`${BROWSER_GEMM}\` is missing. \`npm run bench:browser\` (or \`npm run bench:browser -- gemm\`) produces it.*`);
+    return out;
+  }
+  p(GEN(`${BROWSER_GEMM}`));
+  p();
+  p(`Source: \`${BROWSER_GEMM}\`, run of ${b.date.slice(0, 16).replace('T', ' ')} UTC. Chromium ${b.browser} headless, tfjs-backend-wasm ${b.tfjs}`);
+  p(`(SIMD, one thread); ${b.rounds} rounds of ${b.samples} samples of ≥ ${b.minSampleMs} ms.`);
+  p();
+  p('| M×N×K | actlab GFLOP/s | tfjs GFLOP/s | actlab / tfjs | actlab flop/cycle | of the 8 flop/cycle model | same result |');
+  p('|---|---:|---:|---:|---:|---:|---|');
+  for (const r of b.rows) {
+    const a = r.t.actlab, t = r.t.tfjs;
+    const g = (x) => r.flop / x.ns;
+    p(`| ${r.M}×${r.N}×${r.K} | ${g(a).toFixed(1)} | ${g(t).toFixed(1)} | ${(t.ns / a.ns).toFixed(2)}× | ${(g(a) / a.ghz).toFixed(2)} | ` +
+      `${(100 * g(a) / a.ghz / 8).toFixed(0)}% | ${(100 * r.check.equalFraction).toFixed(0)}% bit-identical |`);
+  }
+  p();
+  if (b.rows.every((r) => r.check.equalFraction === 1)) {
+    p('Both sum each element in k order with a multiply and an add per step, from zero, so their results agree bit for bit.');
+  }
+  return out;
+}
+
 function pageSection(g) {
   const out = [];
   const p = (s = '') => out.push(s);
@@ -418,7 +486,7 @@ function pageSection(g) {
   return out;
 }
 
-function performanceDoc(b, d, g) {
+function performanceDoc(b, d, g, gn, gb) {
   const out = [
     '# Performance',
     '',
@@ -430,6 +498,8 @@ function performanceDoc(b, d, g) {
     ...nodeSection(b),
     '',
     ...browserSection(d),
+    '',
+    ...gemmSection(gn, gb),
     '',
     ...pageSection(g),
     '',
@@ -535,7 +605,7 @@ if (want('accuracy')) {
   acc = parseAccuracy(readFileSync(ACC_TXT, 'utf8'));
 }
 const bench = readJson(BENCH), browser = readJson(BROWSER), page = readJson(PAGE);
-if (want('performance')) writeIfChanged('docs/performance.md', performanceDoc(bench, browser, page));
+if (want('performance')) writeIfChanged('docs/performance.md', performanceDoc(bench, browser, page, readJson(GEMM), readJson(BROWSER_GEMM)));
 
 const readme = readFileSync(README, 'utf8');
 const i = readme.indexOf(SUM_BEGIN), j = readme.indexOf(SUM_END);

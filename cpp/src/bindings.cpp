@@ -13,6 +13,7 @@
 #include "actlab/expr.hpp"  // its limits are reported by every build (the link codec needs them)
 #if ACTLAB_BENCH
 #include "actlab/elementwise.hpp"
+#include "actlab/gemm.hpp"
 #endif
 
 using namespace actlab;
@@ -83,6 +84,50 @@ void copy2_kernel_js(uintptr_t a, uintptr_t b, uintptr_t dst, double n) {
   Ctx c;
   c.x = ptr<const float>(a); c.g = ptr<const float>(b); c.out = ptr<float>(dst); c.n = int64_t(n);
   ew_backward<CopyOp>(c);
+}
+
+// The GEMM kernels (actlab/gemm.hpp) for npm run bench's and bench:browser's gemm sections.
+void gemm_js(int M, int N, int K, uintptr_t A, int lda, bool transA, uintptr_t B, int ldb, bool transB, uintptr_t C,
+             int ldc, float beta, uintptr_t bias) {
+  gemm(M, N, K, ptr<const float>(A), lda, transA, ptr<const float>(B), ldb, transB, ptr<float>(C), ldc, beta,
+       ptr<const float>(bias));
+}
+void linear_forward_js(int M, int N, int K, uintptr_t x, uintptr_t W, uintptr_t b, uintptr_t y) {
+  linear_forward(M, N, K, ptr<const float>(x), ptr<const float>(W), ptr<const float>(b), ptr<float>(y));
+}
+void linear_grad_input_js(int M, int N, int K, uintptr_t dY, uintptr_t W, uintptr_t dX) {
+  linear_grad_input(M, N, K, ptr<const float>(dY), ptr<const float>(W), ptr<float>(dX));
+}
+void linear_grad_weight_js(int M, int N, int K, uintptr_t dY, uintptr_t X, uintptr_t dW, bool accumulate) {
+  linear_grad_weight(M, N, K, ptr<const float>(dY), ptr<const float>(X), ptr<float>(dW), accumulate);
+}
+
+// The clock the GEMM peak model uses: n × 32 dependent i32.adds, one cycle each on any x86 or ARM
+// core, so the bench times it and divides. The empty asm keeps clang from folding the chain into
+// one multiply-add (it costs a local.set/get, which V8 drops).
+uint32_t add_chain(uint32_t n, uint32_t seed) {
+  uint32_t x = seed, y = seed | 1;
+  for (uint32_t i = 0; i < n; ++i) {
+    for (int j = 0; j < 32; ++j) {
+      x += y;
+      __asm__("" : "+r"(x));
+    }
+  }
+  return x;
+}
+
+// The ceiling the peak model stands for, measured: 12 independent chains a = a·m + c, each step an
+// f32x4.mul and an f32x4.add as in the GEMM's inner loop, enough chains to cover both latencies at
+// two of each per cycle. 96 flop per pass in the SIMD128 build (24 in the scalar one).
+float mul_add_chains(uint32_t n) {
+  Wide a[12];
+  for (int i = 0; i < 12; ++i) a[i] = Wide(0.01f * float(i));
+  const Wide m(0.999f), c(0.001f);
+  for (uint32_t k = 0; k < n; ++k)
+    for (int i = 0; i < 12; ++i) a[i] = a[i] * m + c;
+  Wide s = a[0];
+  for (int i = 1; i < 12; ++i) s = s + a[i];
+  return lane(s, 0);
 }
 
 // The functions bench:browser holds to the copy ceiling (Fn::cheap), as a JSON list of names.
@@ -212,5 +257,11 @@ EMSCRIPTEN_BINDINGS(actlab) {
   emscripten::function("copyKernel", &copy_kernel_js);
   emscripten::function("copy2Kernel", &copy2_kernel_js);
   emscripten::function("cheapJson", &cheap_json);
+  emscripten::function("gemm", &gemm_js);
+  emscripten::function("linearForward", &linear_forward_js);
+  emscripten::function("linearGradInput", &linear_grad_input_js);
+  emscripten::function("linearGradWeight", &linear_grad_weight_js);
+  emscripten::function("addChain", &add_chain);
+  emscripten::function("mulAddChains", &mul_add_chains);
 #endif
 }

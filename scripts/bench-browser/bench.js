@@ -402,6 +402,66 @@ function runBaseline(which, N) {
   } finally { both.free(); one.free(); second?.free(); }
 }
 
+// ---------------------------------------------------------------- gemm
+// C = A·B with A [M×K] and B [K×N] row-major, uniform in [-1, 1): tf.matMul's product without
+// transposes. actlab: the bench build's gemm export on heap buffers; it packs B on every call.
+// tfjs: tf.matMul on tensors made once. tfjs-backend-wasm runs it as XNNPACK's fully-connected
+// operator, created on the first call for this b tensor and then cached, so its B is packed once,
+// not per call (a transposed matMul would take its naive loop instead). Neither result is copied
+// out of its heap; each call's output tensor is disposed.
+let gemmCur = null;
+function gemmPrepare(m, n, k) {
+  gemmRelease();
+  const uni = (len) => Float32Array.from({ length: len }, () => 2 * rnd() - 1);
+  const a = uni(m * k), b = uni(k * n);
+  const hA = lab.alloc(m * k), hB = lab.alloc(k * n), hC = lab.alloc(m * n);
+  hA.array.set(a);
+  hB.array.set(b);
+  const ta = tf.tensor2d(a, [m, k]), tb = tf.tensor2d(b, [k, n]);
+  const none = [0];
+  const run = {
+    actlab: () => { M.gemm(m, n, k, hA.ptr, k, false, hB.ptr, n, false, hC.ptr, n, 0, 0); return hC.array; },
+    tfjs: () => { tf.matMul(ta, tb).dispose(); return none; },
+  };
+  // Same product? |tfjs − actlab| / (1 + |actlab|), like the functions' check.
+  run.actlab();
+  const c = tf.matMul(ta, tb);
+  const got = c.dataSync();
+  c.dispose();
+  const ref = hC.array;
+  let worst = 0, equal = 0;
+  for (let i = 0; i < ref.length; i++) {
+    worst = Math.max(worst, Math.abs(got[i] - ref[i]) / (1 + Math.abs(ref[i])));
+    if (Object.is(got[i], ref[i])) equal++;
+  }
+  if (got.length !== ref.length) worst = Infinity;
+  gemmCur = { run, free: () => { hA.free(); hB.free(); hC.free(); ta.dispose(); tb.dispose(); } };
+  return { flop: 2 * m * n * k, contenders: Object.keys(run), check: { maxRelErr: worst, equalFraction: equal / ref.length } };
+}
+// The clock for the peak model: 32 × 2^13 dependent i32.adds (one cycle each) per call, the fastest
+// of 8 timings of ~1 ms (being descheduled or sharing the core can only make a timing slower).
+function clockGHz() {
+  let best = 0;
+  for (let i = 0; i < 8; i++) {
+    let reps = 0;
+    const t0 = performance.now();
+    let t;
+    do { M.addChain(1 << 13, 7); reps++; t = performance.now(); } while (t - t0 < 1);
+    best = Math.max(best, (reps * (1 << 13) * 32) / ((t - t0) * 1e6));
+  }
+  return best;
+}
+/** ns per call (measure() with n = 1), and the clock measured just before and after. */
+function gemmMeasure(who) {
+  const before = clockGHz();
+  const r = measure(gemmCur.run[who], 1);
+  return { ...r, ghz: (before + clockGHz()) / 2 };
+}
+function gemmRelease() {
+  if (gemmCur) gemmCur.free();
+  gemmCur = null;
+}
+
 // A fixed workload, ~15 ms here (one timing: Chromium's clock ticks in 0.1 ms): actlab Tanh on
 // 4,096 heap floats, then a JS Math.exp loop. The driver runs it before every measurement and waits
 // until it runs at its usual speed: Chromium's background work (e.g. tier-up compiles of the
@@ -427,7 +487,7 @@ function freeProbe() {
 }
 
 window.bench = {
-  init, validate, warmAll, prepare, measureOne, release, runBaseline, probe, freeProbe,
+  init, validate, warmAll, prepare, measureOne, release, runBaseline, probe, freeProbe, gemmPrepare, gemmMeasure, gemmRelease,
   config: (c) => Object.assign(cfg, c),
   tfTensors: () => tf.memory().numTensors,
   heapInUse: () => lab.heapInUse(),
