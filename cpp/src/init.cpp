@@ -2,9 +2,11 @@
 // in double as Python does it (-ffp-contract=off keeps each one rounded on its own).
 #include "actlab/init.hpp"
 
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
 
+#include "erfinv.hpp"
 #include "pyfloat.hpp"
 
 namespace actlab {
@@ -127,6 +129,30 @@ std::string eye_(float* t, const Shape& shape) {
   std::string err = zeros_(t, shape);
   if (!err.empty()) return err;
   for (int64_t i = 0; i < shape[0] && i < shape[1]; ++i) t[i * shape[1] + i] = 1.0f;
+  return "";
+}
+
+std::string trunc_normal_(Generator& g, float* t, const Shape& shape, double mean, double std, double a, double b) {
+  int64_t n = 0;
+  std::string err = numel_of(shape, n);
+  if (!err.empty()) return err;
+  if (std == 0) return kDivZero;  // (a - mean) / std
+  // norm_cdf(x) = (1. + math.erf(x / math.sqrt(2.))) / 2.
+  auto norm_cdf = [](double x) { return (1. + std::erf(x / std::sqrt(2.))) / 2.; };
+  const double l = norm_cdf((a - mean) / std);
+  const double u = norm_cdf((b - mean) / std);
+  err = actlab::uniform_(g, t, n, 2 * l - 1, 2 * u - 1);
+  if (!err.empty()) return err;
+  // erfinv_, then mul_, add_ and clamp_ with their Python floats cast to float32
+  const float scale = float(std * std::sqrt(2.)), shift = float(mean);
+  for (int64_t i = 0; i < n; ++i) t[i] = detail::torch_erfinv(t[i]) * scale + shift;
+  // clamp_'s Scalar::to<float>() is a checked conversion: it fails after the draw, as in torch
+  const char* overflow = "value cannot be converted to type float without overflow";
+  if (std::isfinite(a) && (a < -double(FLT_MAX) || a > double(FLT_MAX))) return overflow;
+  if (std::isfinite(b) && (b < -double(FLT_MAX) || b > double(FLT_MAX))) return overflow;
+  const float lo = float(a), hi = float(b);
+  for (int64_t i = 0; i < n; ++i)
+    if (!std::isnan(t[i])) t[i] = std::min(std::max(t[i], lo), hi);
   return "";
 }
 

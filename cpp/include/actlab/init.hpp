@@ -4,11 +4,16 @@
 // actlab/random.hpp's Tensor.uniform_ / Tensor.normal_.
 //
 // Every function returns "" or the message of the exception torch raises (str(e)); the type
-// is in the comment. A failed call writes nothing and draws nothing. `shape` is the tensor's
+// is in the comment. A failed call writes nothing and draws nothing (one exception, as in
+// torch: trunc_normal_ with a bound beyond float's range). `shape` is the tensor's
 // size (any number of dims, like torch; the buffer holds its product of floats, row-major).
 //
 // Not here: orthogonal_ (needs torch.linalg.qr, i.e. LAPACK's Householder QR, bit for bit),
 // sparse_ (needs randperm), dirac_ (conv weights only).
+//
+// Python's math.erf (trunc_normal_'s bounds) is libm's erf: glibc's natively, musl's in wasm,
+// which can differ in the last bit of a double; the bounds are cast to float before use, so that
+// shows only for a bound within a double ulp of a float rounding boundary (~2^-29 per bound).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -53,6 +58,15 @@ std::string zeros_(float* t, const Shape& shape);
 std::string ones_(float* t, const Shape& shape);
 // ValueError "Only tensors with 2 dimensions are supported".
 std::string eye_(float* t, const Shape& shape);
+
+// nn.init.trunc_normal_: uniform_ between the normal CDF at a and b (mapped to [-1, 1]), then
+// torch.erfinv_ (float32, torch's own formula: erfinv.cpp), * float(std * sqrt(2)),
+// + float(mean), clamped to [float(a), float(b)]. ZeroDivisionError "float division by zero"
+// for std = 0; uniform_'s RuntimeErrors before anything is drawn. An a or b beyond float's range
+// fails in clamp_ (RuntimeError "value cannot be converted to type float without overflow")
+// after the draw, as in torch: the values are written and the generator has moved.
+std::string trunc_normal_(Generator& g, float* t, const Shape& shape, double mean = 0.0, double std = 1.0,
+                          double a = -2.0, double b = 2.0);
 
 // ValueError for < 2 dims; ZeroDivisionError "float division by zero" when fan_in + fan_out is 0.
 std::string xavier_uniform_(Generator& g, float* t, const Shape& shape, double gain = 1.0);
