@@ -23,8 +23,9 @@ FORMAT (JSON)
       dtype=torch.float64).normal_()/uniform_(): the generator's doubles, values are D);
       manual_seed (kwargs.seed); linear (nn.Linear(shape[1], shape[0], bias=kwargs.bias):
       "values" is the weight, "bias" the bias); uniform_, normal_, constant_, zeros_, ones_,
-      eye_, xavier_uniform_, xavier_normal_, kaiming_uniform_, kaiming_normal_ (nn.init.*
-      on torch.empty(shape)); lecun_normal_ (nn.init.normal_(w, 0, 1 / math.sqrt(fan_in))).
+      eye_, xavier_uniform_, xavier_normal_, kaiming_uniform_, kaiming_normal_,
+      trunc_normal_ (nn.init.* on torch.empty(shape)); lecun_normal_ (nn.init.normal_(w, 0,
+      1 / math.sqrt(fan_in))).
   F: a float32 as its shortest round-trip decimal ("0.1", "-0.0", "1e-45", "inf", "nan");
      strtof() gives back the exact bits.
   D: a double as Python's repr ("0.1", "inf", "nan"); strtod() gives back the exact bits.
@@ -137,7 +138,7 @@ INITS = {
     "zeros_": nn.init.zeros_, "ones_": nn.init.ones_, "eye_": nn.init.eye_,
     "xavier_uniform_": nn.init.xavier_uniform_, "xavier_normal_": nn.init.xavier_normal_,
     "kaiming_uniform_": nn.init.kaiming_uniform_, "kaiming_normal_": nn.init.kaiming_normal_,
-    "lecun_normal_": lecun_normal_,
+    "lecun_normal_": lecun_normal_, "trunc_normal_": nn.init.trunc_normal_,
 }
 
 
@@ -233,6 +234,8 @@ CONFIGS = [
     ("kaiming_normal_", {}), ("kaiming_normal_", {"mode": "fan_out", "nonlinearity": "relu"}),
     ("kaiming_normal_", {"a": 0.1}), ("kaiming_normal_", {"nonlinearity": "sigmoid", "mode": "Fan_In"}),
     ("lecun_normal_", {}), ("linear", {}),
+    ("trunc_normal_", {}), ("trunc_normal_", {"std": 0.02}), ("trunc_normal_", {"mean": 0.5, "std": 0.2, "a": 0.0, "b": 1.0}),
+    ("trunc_normal_", {"mean": 1.0, "std": 3.0, "a": -1.0, "b": 0.5}),
 ]
 
 
@@ -284,7 +287,9 @@ def main():
                             ("normal_", {"std": math.inf}, [3]), ("normal_", {"std": math.inf}, [20]),
                             ("normal_", {"std": 0.0, "mean": 1.5}, [3]), ("normal_", {"std": 0.0, "mean": 1.5}, [20]),
                             ("uniform_", {"a": 1.5, "b": 1.5}, [4]), ("uniform_", {"a": -1e38, "b": 2e38}, [4]),
-                            ("uniform_", {"a": 1e-40, "b": 3e-40}, [18])]:
+                            ("uniform_", {"a": 1e-40, "b": 3e-40}, [18]),
+                            ("trunc_normal_", {"a": -math.inf, "b": math.inf}, [20]), ("trunc_normal_", {"a": -math.inf}, [5]),
+                            ("trunc_normal_", {"mean": 5.0, "a": -1.0, "b": 1.0}, [20]), ("trunc_normal_", {}, [4, 3, 2])]:
         seed = SEEDS[k % len(SEEDS)]
         k += 1
         case("%s %s %s" % (init, json.dumps(kw), shape), seed, [(init, shape, kw), ("randn", [3])])
@@ -308,7 +313,10 @@ def main():
                             ("uniform_", {"a": 1 / 3, "b": 0.1}, [3]), ("uniform_", {"a": 1e-7, "b": -2.5e20}, [3]),
                             ("normal_", {"std": -1.0}, [3]), ("normal_", {"std": -1.0}, [20]),
                             ("normal_", {"std": math.nan}, [3]), ("normal_", {"std": -1e-10}, [3]),
-                            ("eye_", {}, [2, 3, 4]), ("eye_", {}, [4])]:
+                            ("eye_", {}, [2, 3, 4]), ("eye_", {}, [4]),
+                            ("trunc_normal_", {"std": 0.0}, [3]), ("trunc_normal_", {"std": -1.0}, [3]),
+                            ("trunc_normal_", {"a": 2.0, "b": -2.0}, [3]), ("trunc_normal_", {"a": math.nan}, [3]),
+                            ("trunc_normal_", {"a": -1e39}, [3])]:
         case("error %s %s %s" % (init, json.dumps({k2: json_arg(v) for k2, v in kw.items()}), shape), 7,
              [(init, shape, kw), ("randn", [3])])
 
