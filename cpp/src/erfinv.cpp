@@ -8,6 +8,12 @@
 // erfinv never passes (its expf sees [-37, 1]). erff is not taken from libm: musl's and glibc's
 // differ (0.4% of [2^-14, 5]), so this is glibc 2.36's erff, fdlibm's float code, checked equal
 // to the library's on all 2^32 floats.
+//
+// erff's coefficients and method are fdlibm's:
+//   Copyright (C) 1993 by Sun Microsystems, Inc. All rights reserved.
+//   Developed at SunPro, a Sun Microsystems, Inc. business.
+//   Permission to use, copy, modify, and distribute this software is freely granted, provided
+//   that this notice is preserved.
 #include "erfinv.hpp"
 
 #include <cmath>
@@ -22,7 +28,7 @@ namespace {
 float bits_float(uint32_t b) { float f; std::memcpy(&f, &b, 4); return f; }
 uint32_t float_bits(float f) { uint32_t b; std::memcpy(&b, &f, 4); return b; }
 
-// fdlibm's erff coefficients (Sun Microsystems, 1993; freely distributable with this notice).
+// fdlibm's erff coefficients
 const float erx = 8.4506291151e-01f, efx = 1.2837916613e-01f;
 const float pp[5] = {1.2837916613e-01f, -3.2504209876e-01f, -2.8481749818e-02f, -5.7702702470e-03f, -2.3763017452e-05f};
 const float qq[6] = {0, 3.9791721106e-01f, 6.5022252500e-02f, 5.0813062117e-03f, 1.3249473704e-04f, -3.9602282413e-06f};
