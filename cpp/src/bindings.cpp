@@ -8,12 +8,14 @@
 
 #include <cmath>
 #include <cstdio>
+#include <memory>
 
 #include "actlab/registry.hpp"
 #include "actlab/expr.hpp"  // its limits are reported by every build (the link codec needs them)
 #if ACTLAB_BENCH
 #include "actlab/elementwise.hpp"
 #include "actlab/gemm.hpp"
+#include "actlab/random.hpp"
 #endif
 
 using namespace actlab;
@@ -158,6 +160,53 @@ std::string limits_json() {
 // Bytes currently allocated by malloc: the JS tests use it to prove calls leak nothing.
 double heap_in_use() { return double(mallinfo().uordblks); }
 
+#if ACTLAB_BENCH
+// torch's CPU generator, by handle, for tests/js/rng.test.js, which holds it to
+// web/lib/tensor/rng.js bit for bit. In the bench build only: linked into the product it adds
+// 13 KB gzip (libm's log, sin, cos, fma; 64 -> 77 KB for the SIMD module, the first view's
+// 129 KB -> 142 KB of its 150 KB budget) for nothing the page uses yet. The depth lab's
+// lab.network(seed) will call the C++ Generator inside the module that runs the lab. A 64-bit
+// seed crosses as two uint32 halves (embind passes no 64-bit integers without BigInt).
+std::vector<std::unique_ptr<Generator>> g_gens;
+
+int rng_new_js(uint32_t hi, uint32_t lo) {
+  size_t id = 0;
+  while (id < g_gens.size() && g_gens[id]) ++id;  // reuse freed slots
+  if (id == g_gens.size()) g_gens.emplace_back();
+  g_gens[id] = std::make_unique<Generator>((uint64_t(hi) << 32) | lo);
+  return int(id);
+}
+
+Generator* gen_of(int id) { return id >= 0 && id < int(g_gens.size()) ? g_gens[id].get() : nullptr; }
+
+// torch.manual_seed(seed) on the generator (drops its cached normal)
+std::string rng_seed_js(int id, uint32_t hi, uint32_t lo) {
+  Generator* g = gen_of(id);
+  if (!g) return "generator was freed";
+  g->manual_seed((uint64_t(hi) << 32) | lo);
+  return "";
+}
+
+// n floats at out: torch.rand / torch.randn, or Tensor.uniform_(a, b) / Tensor.normal_(a, b)
+// with torch's messages.
+std::string rng_fill_js(int id, const std::string& op, uintptr_t out, double n, double a, double b) {
+  Generator* g = gen_of(id);
+  if (!g) return "generator was freed";
+  if (!(n >= 0 && n <= 9007199254740992.0) || n != std::floor(n)) return "n must be a non-negative integer";
+  float* o = ptr<float>(out);
+  if (op == "rand") { rand(*g, o, int64_t(n)); return ""; }
+  if (op == "randn") { randn(*g, o, int64_t(n)); return ""; }
+  if (op == "uniform_") return uniform_(*g, o, int64_t(n), a, b);
+  if (op == "normal_") return normal_(*g, o, int64_t(n), a, b);
+  return "unknown fill " + op;
+}
+
+void rng_free_js(int id) {
+  if (id >= 0 && id < int(g_gens.size())) g_gens[id].reset();
+}
+
+#endif
+
 #if ACTLAB_WITH_EXPR
 // Compiled custom expressions, by handle. JSON out: {"id", "params", "canonical"} or {"error", "pos"}.
 std::vector<std::unique_ptr<Expr>> g_exprs;
@@ -263,5 +312,9 @@ EMSCRIPTEN_BINDINGS(actlab) {
   emscripten::function("linearGradWeight", &linear_grad_weight_js);
   emscripten::function("addChain", &add_chain);
   emscripten::function("mulAddChains", &mul_add_chains);
+  emscripten::function("rngNew", &rng_new_js);
+  emscripten::function("rngSeed", &rng_seed_js);
+  emscripten::function("rngFill", &rng_fill_js);
+  emscripten::function("rngFree", &rng_free_js);
 #endif
 }
