@@ -218,14 +218,25 @@ CONFIGS = [
 ]
 
 
+def nan_to_null(v):
+    """JSON has no NaN: an undefined statistic (a ratio over a zero norm) is null."""
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if isinstance(v, dict):
+        return {k: nan_to_null(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [nan_to_null(x) for x in v]
+    return v
+
+
 def main():
     cases = []
     for c in CONFIGS:
         r = run(c)
         cases.append({**c, **r})
-    doc = {"torch": torch.__version__, "cpu_capability": cpu_capability(), "eps": EPS, "cases": cases}
+    doc = nan_to_null({"torch": torch.__version__, "cpu_capability": cpu_capability(), "eps": EPS, "cases": cases})
     with open(OUT, "w") as f:
-        json.dump(doc, f, separators=(",", ":"))
+        json.dump(doc, f, separators=(",", ":"), allow_nan=False)
         f.write("\n")
     print(f"wrote {os.path.relpath(OUT, ROOT)}: {len(cases)} networks ({cpu_capability()})")
 

@@ -12,6 +12,9 @@
 
 #include "actlab/registry.hpp"
 #include "actlab/expr.hpp"  // its limits are reported by every build (the link codec needs them)
+#if ACTLAB_WITH_EXPR
+#include "actlab/network.hpp"
+#endif
 #if ACTLAB_BENCH
 #include "actlab/elementwise.hpp"
 #include "actlab/gemm.hpp"
@@ -283,6 +286,142 @@ void expr_free_js(int id) {
   if (id >= 0 && id < int(g_exprs.size())) g_exprs[id].reset();
 }
 
+// ---- the depth lab's networks (the build with the engine: a custom activation can drive one)
+struct NetSlot {
+  std::unique_ptr<Network> net;
+  std::vector<float> input, grad_out;  // what the page's run drew and the loss's gradient
+};
+std::vector<NetSlot> g_nets;
+
+Network* net_of(int id) { return id >= 0 && id < int(g_nets.size()) ? g_nets[size_t(id)].net.get() : nullptr; }
+
+std::string ptr_json(const std::vector<float>& v) {
+  return "{\"ptr\":" + std::to_string(v.empty() ? 0 : uintptr_t(v.data())) + ",\"n\":" + std::to_string(v.size()) + "}";
+}
+
+// JSON out: {"id", "params": [{"name", "shape", "data": {ptr, n}, "grad": {ptr, n}}]} or {"error"}.
+// nums: gain, a, b, mean, std (the init's keyword arguments).
+std::string network_create_js(int inputs, int outputs, uintptr_t hidden, int nhidden, std::string act_name, uintptr_t act_params,
+                              int n_act_params, int expr_id, std::string init, uintptr_t nums, std::string mode,
+                              std::string nonlinearity, std::string bias, double bias_val, double seed) {
+  NetworkSpec s;
+  s.inputs = inputs;
+  s.outputs = outputs;
+  if (nhidden < 0 || nhidden > 1000) return "{\"error\":\"hidden layers: between 1 and 100\"}";
+  for (int k = 0; k < nhidden; ++k) s.hidden.push_back(ptr<const int32_t>(hidden)[k]);
+  std::string err;
+  if (expr_id >= 0) {  // a compiled custom function
+    if (expr_id >= int(g_exprs.size()) || !g_exprs[size_t(expr_id)]) return "{\"error\":\"custom function was freed\"}";
+    if (expr_dimwise(*g_exprs[size_t(expr_id)]))
+      return "{\"error\":" + json_str(act_name + " reduces along a dim: the depth lab's activations are element-wise") + "}";
+    const Expr* e = g_exprs[size_t(expr_id)].get();
+    std::vector<double> p(ptr<const double>(act_params), ptr<const double>(act_params) + std::max(0, n_act_params));
+    s.act.forward = [e, p](const float* x, int64_t n, float* y) { return expr_eval(*e, x, n, p.empty() ? nullptr : p.data(), y, nullptr); };
+    s.act.backward = [e, p](const float* x, const float* g, int64_t n, float* dx) {
+      return expr_backward(*e, x, g, n, p.empty() ? nullptr : p.data(), dx);
+    };
+  } else {
+    std::vector<double> p(ptr<const double>(act_params), ptr<const double>(act_params) + std::max(0, n_act_params));
+    err = table_activation(act_name, p, s.act);
+    if (!err.empty()) return "{\"error\":" + json_str(err) + "}";
+  }
+  s.init = init;
+  const double* k = ptr<const double>(nums);
+  s.gain = k[0];
+  s.a = k[1];
+  s.b = k[2];
+  s.mean = k[3];
+  s.std = k[4];
+  s.mode = mode;
+  s.nonlinearity = nonlinearity;
+  s.bias = bias;
+  s.bias_val = bias_val;
+  if (!(seed >= 0 && seed < 18446744073709551616.0) || seed != std::floor(seed))
+    return "{\"error\":\"seed must be an integer in [0, 2**64)\"}";
+  s.seed = uint64_t(seed);
+  auto net = Network::build(std::move(s), err);
+  if (!net) return "{\"error\":" + json_str(err) + "}";
+  size_t id = 0;
+  while (id < g_nets.size() && g_nets[id].net) ++id;
+  if (id == g_nets.size()) g_nets.emplace_back();
+  g_nets[id].net = std::move(net);
+  std::string o = "{\"id\":" + std::to_string(id) + ",\"params\":[";
+  const auto& ps = g_nets[id].net->params();
+  for (size_t i = 0; i < ps.size(); ++i) {
+    o += std::string(i ? "," : "") + "{\"name\":" + json_str(ps[i].name) + ",\"shape\":[";
+    for (size_t d = 0; d < ps[i].shape.size(); ++d) o += (d ? "," : "") + std::to_string(ps[i].shape[d]);
+    o += "],\"data\":" + ptr_json(ps[i].data) + ",\"grad\":" + ptr_json(ps[i].grad) + "}";
+  }
+  return o + "]}";
+}
+
+// The page's input after the layers: torch.randn(batch, d0) * std or (torch.rand(...) - 0.5) * (2 * std).
+std::string network_input_js(int id, int batch, bool normal, double std) {
+  Network* n = net_of(id);
+  if (!n) return "{\"error\":\"network was freed\"}";
+  const std::string err = n->draw_input(batch, normal, std, g_nets[size_t(id)].input);
+  if (!err.empty()) return "{\"error\":" + json_str(err) + "}";
+  return ptr_json(g_nets[size_t(id)].input);
+}
+
+std::string network_forward_js(int id, uintptr_t x, int batch) {
+  Network* n = net_of(id);
+  return n ? n->forward(ptr<const float>(x), batch) : "network was freed";
+}
+
+std::string network_loss_js(int id, std::string kind) {
+  Network* n = net_of(id);
+  if (!n) return "{\"error\":\"network was freed\"}";
+  double v = 0;
+  const std::string err = n->loss(kind, v, g_nets[size_t(id)].grad_out);
+  if (!err.empty()) return "{\"error\":" + json_str(err) + "}";
+  return "{\"value\":" + json_num(v) + ",\"grad\":" + ptr_json(g_nets[size_t(id)].grad_out) + "}";
+}
+
+std::string network_backward_js(int id, uintptr_t g) {
+  Network* n = net_of(id);
+  return n ? n->backward(ptr<const float>(g)) : "network was freed";
+}
+
+// Buffers of the last forward / backward: output, input grad, and per hidden layer.
+std::string network_buffers_js(int id) {
+  Network* n = net_of(id);
+  if (!n) return "{\"error\":\"network was freed\"}";
+  std::string o = "{\"output\":" + ptr_json(n->output()) + ",\"gradInput\":" + ptr_json(n->grad_input()) + ",\"layers\":[";
+  for (int l = 0; l < n->layers(); ++l) {
+    o += std::string(l ? "," : "") + "{\"pre\":" + ptr_json(n->pre(l)) + ",\"post\":" + ptr_json(n->post(l)) +
+         ",\"gradPost\":" + ptr_json(n->grad_post(l)) + ",\"gradPre\":" + ptr_json(n->grad_pre(l)) + "}";
+  }
+  return o + "]}";
+}
+
+std::string network_stats_js(int id, double eps) {
+  Network* n = net_of(id);
+  if (!n) return "{\"error\":\"network was freed\"}";
+  std::vector<LayerStats> ls;
+  std::vector<LinearStats> lin;
+  const std::string err = n->stats(eps, ls, lin);
+  if (!err.empty()) return "{\"error\":" + json_str(err) + "}";
+  std::string o = "{\"layers\":[";
+  for (size_t l = 0; l < ls.size(); ++l) {
+    const LayerStats& s = ls[l];
+    o += std::string(l ? "," : "") + "{\"preMean\":" + json_num(s.pre_mean) + ",\"preStd\":" + json_num(s.pre_std) +
+         ",\"postMean\":" + json_num(s.post_mean) + ",\"postStd\":" + json_num(s.post_std) +
+         ",\"gradMean\":" + json_num(s.grad_mean) + ",\"gradStd\":" + json_num(s.grad_std) +
+         ",\"gradNorm\":" + json_num(s.grad_norm) + ",\"saturated\":" + json_num(s.saturated) +
+         ",\"dead\":" + json_num(s.dead) + "}";
+  }
+  o += "],\"linear\":[";
+  for (size_t l = 0; l < lin.size(); ++l)
+    o += std::string(l ? "," : "") + "{\"wNorm\":" + json_num(lin[l].w_norm) + ",\"wGradNorm\":" + json_num(lin[l].w_grad_norm) +
+         ",\"ratio\":" + json_num(lin[l].ratio) + "}";
+  return o + "]}";
+}
+
+void network_free_js(int id) {
+  if (id >= 0 && id < int(g_nets.size())) g_nets[size_t(id)] = NetSlot{};
+}
+
 #endif
 
 }  // namespace
@@ -294,6 +433,14 @@ EMSCRIPTEN_BINDINGS(actlab) {
   emscripten::function("exprBackward", &expr_backward_js);
   emscripten::function("exprFree", &expr_free_js);
   emscripten::function("exprDim", &expr_dim_js);
+  emscripten::function("networkCreate", &network_create_js);
+  emscripten::function("networkInput", &network_input_js);
+  emscripten::function("networkForward", &network_forward_js);
+  emscripten::function("networkLoss", &network_loss_js);
+  emscripten::function("networkBackward", &network_backward_js);
+  emscripten::function("networkBuffers", &network_buffers_js);
+  emscripten::function("networkStats", &network_stats_js);
+  emscripten::function("networkFree", &network_free_js);
 #endif
   emscripten::function("functionsJson", &functions_json);
   emscripten::function("limitsJson", &limits_json);

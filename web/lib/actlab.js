@@ -144,6 +144,45 @@ class Actlab {
     return spec;
   }
 
+  /**
+   * The depth lab's network: nn.Sequential(nn.Linear(inputs, hidden[0]), act, ..., nn.Linear(hidden[-1],
+   * outputs)), built as torch builds it after torch.manual_seed(seed). `activation`: { name, params }
+   * of an element-wise built-in or a compiled custom function; `init`: 'default' or { name, ...kwargs }
+   * of torch.nn.init (xavier_uniform_/xavier_normal_ gain; kaiming_uniform_/kaiming_normal_ a, mode,
+   * nonlinearity; lecun_normal_; normal_ mean, std; uniform_ a, b; zeros_); `bias`: 'default',
+   * { name: 'zeros_' } or { name: 'constant_', val }. Needs the build with the engine ({ expr: true }).
+   */
+  network({ inputs, hidden, outputs, activation = { name: 'ReLU', params: {} }, init = 'default', bias = 'default', seed = 0 } = {}) {
+    if (!this.hasExpr) throw new Error('this build has no depth lab: load it with loadActlab({ expr: true })');
+    const M = this.#M;
+    const ints = (v, what) => {
+      if (!Number.isInteger(v)) throw new TypeError(`${what} must be an integer, got ${JSON.stringify(v)}`);
+      return v;
+    };
+    if (!Array.isArray(hidden) || hidden.length < 1 || hidden.length > 100) throw new RangeError('hidden: between 1 and 100 layer widths');
+    hidden.forEach((w) => ints(w, 'hidden width'));
+    ints(inputs, 'inputs');
+    ints(outputs, 'outputs');
+    if (!Number.isSafeInteger(seed) || seed < 0) throw new TypeError(`seed must be a non-negative integer, got ${JSON.stringify(seed)}`);
+    const name = activation?.name;
+    const custom = this.#custom.get(name);
+    const spec = custom ? custom.spec : this.#lookup(name).spec;
+    const { values } = packParams(spec, activation.params ?? {});
+    const initSpec = init === 'default' ? { name: 'default' } : init;
+    const biasSpec = bias === 'default' ? { name: 'default' } : bias;
+    const nums = [initSpec.gain ?? 1, initSpec.a ?? 0, initSpec.b ?? 1, initSpec.mean ?? 0, initSpec.std ?? 1];
+    const base = this.#reserve(8 * (values.length + nums.length) + 4 * hidden.length + 16);
+    M.HEAPF64.set(values, base / 8);
+    M.HEAPF64.set(nums, base / 8 + values.length);
+    const hPtr = base + 8 * (values.length + nums.length);
+    M.HEAP32.set(hidden, hPtr / 4);
+    const r = JSON.parse(M.networkCreate(inputs, outputs, hPtr, hidden.length, name, base, values.length, custom ? custom.id : -1,
+      String(initSpec.name), base + 8 * values.length, String(initSpec.mode ?? 'fan_in'), String(initSpec.nonlinearity ?? 'leaky_relu'),
+      String(biasSpec.name), biasSpec.val ?? 0, seed));
+    if (r.error !== undefined) throw new Error(r.error);
+    return new Network(M, r, { inputs, outputs, layers: hidden.length });
+  }
+
   /** Forget a compiled custom function (frees its graph). */
   release(name) {
     const c = this.#custom.get(name);
@@ -469,6 +508,110 @@ function splittable(spec, weight, shape, xs, gs, out) {
  * A float32 buffer on the wasm heap (see Actlab#alloc). Its address and length are read-only:
  * kernels trust them.
  */
+/**
+ * A network built by lab.network(): parameters on the wasm heap, forward and backward on a batch,
+ * per-layer statistics. Arrays it returns are copies; free() releases it.
+ */
+class Network {
+  #M;
+  #id;
+  #meta;
+  #params;
+  #batch = 0;
+  constructor(M, r, meta) {
+    this.#M = M;
+    this.#id = r.id;
+    this.#meta = meta;
+    this.#params = r.params;
+  }
+
+  #live() {
+    if (this.#id < 0) throw new Error('network was freed');
+  }
+  #copy({ ptr, n }) { return this.#M.HEAPF32.slice(ptr / 4, ptr / 4 + n); }
+
+  /** [{ name, shape, data }] as nn.Sequential(...).named_parameters(). */
+  parameters() {
+    this.#live();
+    return this.#params.map((p) => ({ name: p.name, shape: p.shape.slice(), data: this.#copy(p.data) }));
+  }
+
+  /** torch.randn(batch, inputs) * std (or (torch.rand(...) - 0.5) * (2 * std)) from the network's generator. */
+  input(batch, { dist = 'randn', std = 1 } = {}) {
+    this.#live();
+    const r = JSON.parse(this.#M.networkInput(this.#id, batch, dist === 'randn', std));
+    if (r.error !== undefined) throw new Error(r.error);
+    return this.#copy(r);
+  }
+
+  /** Forward on x [batch × inputs]: { layers: [{ pre, post }], output }. */
+  forward(x, { shape } = {}) {
+    this.#live();
+    const xs = x instanceof Float32Array ? x : Float32Array.from(x);
+    const batch = shape ? shape[0] : xs.length / this.#meta.inputs;
+    if (!Number.isInteger(batch) || (shape && (shape.length !== 2 || shape[1] !== this.#meta.inputs)) || batch * this.#meta.inputs !== xs.length) {
+      throw new Error(`mat1 and mat2 shapes cannot be multiplied (${shape ? shape.join('x') : `${xs.length} elements`} and ${this.#meta.inputs}x...)`);
+    }
+    const M = this.#M;
+    const p = M._malloc(xs.length * 4 || 4);
+    try {
+      M.HEAPF32.set(xs, p / 4);
+      const err = M.networkForward(this.#id, p, batch);
+      if (err) throw new Error(err);
+    } finally {
+      M._free(p);
+    }
+    this.#batch = batch;
+    const b = JSON.parse(M.networkBuffers(this.#id));
+    return { layers: b.layers.map((l) => ({ pre: this.#copy(l.pre), post: this.#copy(l.post) })), output: this.#copy(b.output) };
+  }
+
+  /** The page's loss on the last forward ('sum', 'mse', 'cross_entropy'), targets drawn as torch does: { value, gradOutput }. */
+  loss(kind = 'sum') {
+    this.#live();
+    const r = JSON.parse(this.#M.networkLoss(this.#id, String(kind)));
+    if (r.error !== undefined) throw new Error(r.error);
+    return { value: r.value, gradOutput: this.#copy(r.grad) };
+  }
+
+  /** out.backward(gradOutput) after forward(): { layers: [{ gradPost, gradPre }], gradInput, params: [{ name, grad }] }. */
+  backward(gradOutput) {
+    this.#live();
+    if (!this.#batch) throw new Error('backward before forward');
+    const gs = gradOutput instanceof Float32Array ? gradOutput : Float32Array.from(gradOutput);
+    const want = this.#batch * this.#meta.outputs;
+    if (gs.length !== want) throw new Error(`Mismatch in shape: grad_output has ${gs.length} elements and output has ${want}.`);
+    const M = this.#M;
+    const p = M._malloc(gs.length * 4);
+    try {
+      M.HEAPF32.set(gs, p / 4);
+      const err = M.networkBackward(this.#id, p);
+      if (err) throw new Error(err);
+    } finally {
+      M._free(p);
+    }
+    const b = JSON.parse(M.networkBuffers(this.#id));
+    return {
+      layers: b.layers.map((l) => ({ gradPost: this.#copy(l.gradPost), gradPre: this.#copy(l.gradPre) })),
+      gradInput: this.#copy(b.gradInput),
+      params: this.#params.map((q) => ({ name: q.name, grad: this.#copy(q.grad) })),
+    };
+  }
+
+  /** Per hidden layer { preMean, preStd, postMean, postStd, gradMean, gradStd, gradNorm, saturated, dead }; per Linear { wNorm, wGradNorm, ratio }. */
+  stats({ eps = 1e-3 } = {}) {
+    this.#live();
+    const r = JSON.parse(this.#M.networkStats(this.#id, eps));
+    if (r.error !== undefined) throw new Error(r.error);
+    return r;
+  }
+
+  free() {
+    if (this.#id >= 0) this.#M.networkFree(this.#id);
+    this.#id = -1;
+  }
+}
+
 class HeapArray {
   #module;
   #ptr;

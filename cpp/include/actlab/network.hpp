@@ -1,0 +1,104 @@
+// The depth lab's network: nn.Sequential(nn.Linear(d0, d1), act, ..., nn.Linear(dL, d_out)) built
+// as torch builds it for the same torch.manual_seed (nn.Linear's own init while constructing, then
+// the chosen torch.nn.init in layer order), run forward and backward on a batch, and summarised
+// per layer. The activation is a callback pair, so a table kernel and a compiled custom function
+// plug in alike (network.cpp has the table's; bindings.cpp adds custom ones).
+//
+// Errors never cross the API as exceptions: build() fills `err` (torch's wording where it has
+// one), the other calls return "" or a message.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "actlab/random.hpp"
+
+namespace actlab {
+
+// An element-wise activation: y = f(x), and dx = f'(x) · g (torch.autograd.grad with g).
+struct Activation {
+  std::function<std::string(const float* x, int64_t n, float* y)> forward;
+  std::function<std::string(const float* x, const float* g, int64_t n, float* dx)> backward;
+};
+// A table function (element-wise, not halves) with one value per declared parameter.
+std::string table_activation(const std::string& name, const std::vector<double>& params, Activation& out);
+
+struct NetworkSpec {
+  int inputs = 1, outputs = 1;
+  std::vector<int> hidden;  // one width per hidden layer (1..100 of them, each 1..1024)
+  Activation act;
+  // Weights: "default" (nn.Linear's reset_parameters only), or a torch.nn.init function applied
+  // after construction: xavier_uniform_ / xavier_normal_ (gain), kaiming_uniform_ /
+  // kaiming_normal_ (a, mode, nonlinearity), lecun_normal_, normal_ (mean, std), uniform_ (a, b),
+  // zeros_.
+  std::string init = "default";
+  double gain = 1.0, a = 0.0, b = 1.0, mean = 0.0, std = 1.0;
+  std::string mode = "fan_in", nonlinearity = "leaky_relu";
+  // Biases: "default" (nn.Linear's), "zeros_" or "constant_" (bias_val).
+  std::string bias = "default";
+  double bias_val = 0.0;
+  uint64_t seed = 0;
+};
+
+struct LayerStats {  // a hidden layer: pre = its Linear's output, post = act(pre), grad = dloss/dpost
+  double pre_mean = 0, pre_std = 0, post_mean = 0, post_std = 0, grad_mean = 0, grad_std = 0, grad_norm = 0;
+  double saturated = 0;  // fraction of pre where |f'(pre)| < eps
+  double dead = 0;       // fraction of units whose post is exactly 0 for every sample
+};
+struct LinearStats {  // every Linear, the output one last
+  double w_norm = 0, w_grad_norm = 0, ratio = 0;
+};
+
+class Network {
+ public:
+  // Builds the layers (drawing from a Generator seeded with spec.seed, as torch does) or fills err.
+  static std::unique_ptr<Network> build(NetworkSpec spec, std::string& err);
+
+  struct Param {
+    std::string name;            // as named_parameters(): "0.weight", "0.bias", "2.weight", ...
+    std::vector<int64_t> shape;
+    std::vector<float> data, grad;
+  };
+  std::vector<Param>& params() { return params_; }
+  int layers() const { return int(spec_.hidden.size()); }  // hidden layers
+  int width(int layer) const;                              // dims: inputs, hidden..., outputs
+  Generator& generator() { return gen_; }
+
+  // The batch input as the page draws it after the layers: torch.randn(batch, d0) * std, or
+  // (torch.rand(batch, d0) - 0.5) * (2 * std).
+  std::string draw_input(int batch, bool normal, double std, std::vector<float>& x);
+  // Forward on x [batch × inputs]: keeps every layer's pre and post for backward and stats.
+  std::string forward(const float* x, int batch);
+  const std::vector<float>& output() const { return acts_.back(); }
+  const std::vector<float>& pre(int layer) const { return pres_[size_t(layer)]; }
+  const std::vector<float>& post(int layer) const { return acts_[size_t(layer) + 1]; }
+  // The loss of the page's choice on the last forward, with its targets drawn now as torch does:
+  // "sum" (out.sum()), "mse" (F.mse_loss(out, torch.randn_like(out))), "cross_entropy"
+  // (F.cross_entropy(out, torch.randint(d_out, (batch,)))). Fills the output's gradient.
+  std::string loss(const std::string& kind, double& value, std::vector<float>& grad_out);
+  // Backward from d loss / d output after forward(): parameter grads (overwritten), and per
+  // layer the gradient w.r.t. post and pre.
+  std::string backward(const float* grad_out);
+  const std::vector<float>& grad_post(int layer) const { return gpost_[size_t(layer)]; }
+  const std::vector<float>& grad_pre(int layer) const { return gpre_[size_t(layer)]; }
+  const std::vector<float>& grad_input() const { return ginput_; }
+
+  // The per-layer figures of the last forward + backward (eps: the saturation threshold).
+  std::string stats(double eps, std::vector<LayerStats>& layers, std::vector<LinearStats>& linear);
+
+ private:
+  explicit Network(NetworkSpec spec) : spec_(std::move(spec)), gen_(spec_.seed) {}
+  NetworkSpec spec_;
+  Generator gen_;
+  std::vector<Param> params_;
+  int batch_ = 0;
+  std::vector<std::vector<float>> acts_;   // [0] input, [l + 1] post of hidden layer l, back: output
+  std::vector<std::vector<float>> pres_;   // per hidden layer
+  std::vector<std::vector<float>> gpost_, gpre_;
+  std::vector<float> ginput_;
+  bool backward_done_ = false;
+};
+
+}  // namespace actlab

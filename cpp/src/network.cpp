@@ -1,0 +1,310 @@
+// The depth lab's network (network.hpp): torch's construction order on the shared generator, the
+// Linear layers on the SIMD128 GEMM, the activation through its kernels, statistics in double.
+#include "actlab/network.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "actlab/gemm.hpp"
+#include "actlab/init.hpp"
+#include "actlab/registry.hpp"
+
+namespace actlab {
+
+std::string table_activation(const std::string& name, const std::vector<double>& params, Activation& out) {
+  const Fn* f = find_fn(name);
+  if (!f) return "unknown activation '" + name + "'";
+  if (f->dimwise || f->halves)
+    return name + " mixes elements along a dim: the depth lab's activations are element-wise";
+  for (const Param& p : f->params)
+    if (p.kind == PKind::Weight) return name + " has a learnable weight of its own: not supported in the depth lab";
+  if (!params.empty() && params.size() != f->params.size())
+    return name + " takes " + std::to_string(f->params.size()) + " parameters, got " + std::to_string(params.size());
+  std::vector<double> p = params;
+  if (p.empty())
+    for (const Param& q : f->params) p.push_back(q.def);
+  // Modules run in eval mode (RReLU's fixed slope), as the lab's PyTorch code calls .eval().
+  for (size_t k = 0; k < f->params.size(); ++k)
+    if (f->params[k].name == "training") p[k] = 0;
+  std::string err = run(*f, false, nullptr, nullptr, 0, nullptr, 0, nullptr, -1, p.data(), nullptr, 0);
+  if (!err.empty()) return err;
+  out.forward = [f, p](const float* x, int64_t n, float* y) {
+    return run(*f, false, x, nullptr, 0, y, n, nullptr, -1, p.data(), nullptr, 0);
+  };
+  out.backward = [f, p](const float* x, const float* g, int64_t n, float* dx) {
+    return run(*f, true, x, g, n, dx, n, nullptr, -1, p.data(), nullptr, 0);
+  };
+  return "";
+}
+
+namespace {
+
+constexpr int kMaxLayers = 100, kMaxWidth = 1024, kMaxBatch = 4096;
+
+// Mean and unbiased std (torch.std) in double, two passes.
+struct Moments {
+  double mean = NAN, std = NAN;
+};
+Moments moments(const std::vector<float>& v) {
+  Moments m;
+  if (v.empty()) return m;
+  double sum = 0;
+  for (float x : v) sum += x;
+  m.mean = sum / double(v.size());
+  if (v.size() < 2) return m;
+  double dev = 0;
+  for (float x : v) dev += (double(x) - m.mean) * (double(x) - m.mean);
+  m.std = std::sqrt(dev / double(v.size() - 1));
+  return m;
+}
+
+double norm_of(const std::vector<float>& v) {
+  double s = 0;
+  for (float x : v) s += double(x) * double(x);
+  return std::sqrt(s);
+}
+
+}  // namespace
+
+int Network::width(int layer) const {
+  if (layer <= 0) return spec_.inputs;
+  if (layer > int(spec_.hidden.size())) return spec_.outputs;
+  return spec_.hidden[size_t(layer - 1)];
+}
+
+std::unique_ptr<Network> Network::build(NetworkSpec spec, std::string& err) {
+  err.clear();
+  if (spec.hidden.empty() || int(spec.hidden.size()) > kMaxLayers) {
+    err = "hidden layers: between 1 and " + std::to_string(kMaxLayers) + ", got " + std::to_string(spec.hidden.size());
+    return nullptr;
+  }
+  auto check_width = [&](int w, const std::string& what) {
+    if (w >= 1 && w <= kMaxWidth) return true;
+    err = what + ": between 1 and " + std::to_string(kMaxWidth) + ", got " + std::to_string(w);
+    return false;
+  };
+  if (!check_width(spec.inputs, "inputs") || !check_width(spec.outputs, "outputs")) return nullptr;
+  for (int w : spec.hidden)
+    if (!check_width(w, "width")) return nullptr;
+  if (!spec.act.forward || !spec.act.backward) {
+    err = "no activation";
+    return nullptr;
+  }
+  static const char* const kInits[] = {"default", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_",
+                                       "kaiming_normal_", "lecun_normal_", "normal_", "uniform_", "zeros_"};
+  if (std::none_of(std::begin(kInits), std::end(kInits), [&](const char* k) { return spec.init == k; })) {
+    err = "unknown init '" + spec.init + "': one of default, xavier_uniform_, xavier_normal_, kaiming_uniform_, "
+          "kaiming_normal_, lecun_normal_, normal_, uniform_, zeros_";
+    return nullptr;
+  }
+  if (spec.bias != "default" && spec.bias != "zeros_" && spec.bias != "constant_") {
+    err = "unknown bias init '" + spec.bias + "': one of default, zeros_, constant_";
+    return nullptr;
+  }
+  std::unique_ptr<Network> net(new Network(std::move(spec)));
+  Network& n = *net;
+  const NetworkSpec& s = n.spec_;
+  const int L = int(s.hidden.size());
+  // nn.Sequential(Linear, act, ..., Linear): each Linear draws its reset_parameters() as it is made.
+  for (int l = 0; l <= L; ++l) {
+    const int in = n.width(l), out = n.width(l + 1);
+    Param w, b;
+    w.name = std::to_string(2 * l) + ".weight";
+    w.shape = {out, in};
+    w.data.resize(size_t(out) * size_t(in));
+    b.name = std::to_string(2 * l) + ".bias";
+    b.shape = {out};
+    b.data.resize(size_t(out));
+    err = init::linear_reset_parameters(n.gen_, w.data.data(), b.data.data(), in, out);
+    if (!err.empty()) return nullptr;
+    n.params_.push_back(std::move(w));
+    n.params_.push_back(std::move(b));
+  }
+  // Then the chosen init, weight and bias of each Linear in turn.
+  for (int l = 0; l <= L; ++l) {
+    Param& w = n.params_[size_t(2 * l)];
+    Param& b = n.params_[size_t(2 * l + 1)];
+    float* W = w.data.data();
+    const init::Shape& ws = w.shape;
+    if (s.init == "xavier_uniform_") err = init::xavier_uniform_(n.gen_, W, ws, s.gain);
+    else if (s.init == "xavier_normal_") err = init::xavier_normal_(n.gen_, W, ws, s.gain);
+    else if (s.init == "kaiming_uniform_") err = init::kaiming_uniform_(n.gen_, W, ws, s.a, s.mode, s.nonlinearity);
+    else if (s.init == "kaiming_normal_") err = init::kaiming_normal_(n.gen_, W, ws, s.a, s.mode, s.nonlinearity);
+    else if (s.init == "lecun_normal_") err = init::lecun_normal_(n.gen_, W, ws);
+    else if (s.init == "normal_") err = init::normal_(n.gen_, W, ws, s.mean, s.std);
+    else if (s.init == "uniform_") err = init::uniform_(n.gen_, W, ws, s.a, s.b);
+    else if (s.init == "zeros_") err = init::zeros_(W, ws);
+    if (!err.empty()) return nullptr;
+    if (s.bias == "zeros_") err = init::zeros_(b.data.data(), b.shape);
+    else if (s.bias == "constant_") err = init::constant_(b.data.data(), b.shape, s.bias_val);
+    if (!err.empty()) return nullptr;
+  }
+  for (Param& p : n.params_) p.grad.assign(p.data.size(), 0.0f);
+  return net;
+}
+
+std::string Network::draw_input(int batch, bool normal, double std, std::vector<float>& x) {
+  if (batch < 1 || batch > kMaxBatch)
+    return "batch: between 1 and " + std::to_string(kMaxBatch) + ", got " + std::to_string(batch);
+  x.resize(size_t(batch) * size_t(spec_.inputs));
+  const int64_t n = int64_t(x.size());
+  if (normal) {
+    randn(gen_, x.data(), n);
+    const float s = float(std);  // a Python float meets a float32 tensor as float32
+    for (float& v : x) v *= s;
+  } else {
+    rand(gen_, x.data(), n);
+    const float s = float(2 * std);
+    for (float& v : x) v = (v - 0.5f) * s;
+  }
+  return "";
+}
+
+std::string Network::forward(const float* x, int batch) {
+  if (batch < 1 || batch > kMaxBatch)
+    return "batch: between 1 and " + std::to_string(kMaxBatch) + ", got " + std::to_string(batch);
+  const int L = layers();
+  batch_ = batch;
+  backward_done_ = false;
+  acts_.assign(size_t(L) + 2, {});
+  pres_.assign(size_t(L), {});
+  acts_[0].assign(x, x + size_t(batch) * size_t(spec_.inputs));
+  for (int l = 0; l <= L; ++l) {
+    const int in = width(l), out = width(l + 1);
+    std::vector<float> y(size_t(batch) * size_t(out));
+    linear_forward(batch, out, in, acts_[size_t(l)].data(), params_[size_t(2 * l)].data.data(),
+                   params_[size_t(2 * l + 1)].data.data(), y.data());
+    if (l == L) {
+      acts_[size_t(l) + 1] = std::move(y);
+      break;
+    }
+    std::vector<float> post(y.size());
+    const std::string e = spec_.act.forward(y.data(), int64_t(y.size()), post.data());
+    if (!e.empty()) return e;
+    pres_[size_t(l)] = std::move(y);
+    acts_[size_t(l) + 1] = std::move(post);
+  }
+  return "";
+}
+
+std::string Network::loss(const std::string& kind, double& value, std::vector<float>& grad_out) {
+  if (acts_.empty()) return "loss before forward";
+  const std::vector<float>& out = acts_.back();
+  const int64_t n = int64_t(out.size());
+  const int C = spec_.outputs, B = batch_;
+  grad_out.assign(out.size(), 0.0f);
+  if (kind == "sum") {
+    double s = 0;
+    for (float v : out) s += v;
+    value = s;
+    std::fill(grad_out.begin(), grad_out.end(), 1.0f);
+    return "";
+  }
+  if (kind == "mse") {  // F.mse_loss(out, torch.randn_like(out)), mean reduction
+    std::vector<float> t(out.size());
+    randn(gen_, t.data(), n);
+    double s = 0;
+    const float norm = float(2.0 / double(n));
+    for (int64_t i = 0; i < n; ++i) {
+      const float d = out[size_t(i)] - t[size_t(i)];
+      s += double(d) * double(d);
+      grad_out[size_t(i)] = norm * d;
+    }
+    value = s / double(n);
+    return "";
+  }
+  if (kind == "cross_entropy") {  // F.cross_entropy(out, torch.randint(C, (B,))), mean reduction
+    std::vector<int> target(static_cast<size_t>(B));
+    for (int& t : target) t = int(gen_.random() % uint32_t(C));
+    double s = 0;
+    for (int b = 0; b < B; ++b) {
+      const float* row = out.data() + size_t(b) * size_t(C);
+      float* g = grad_out.data() + size_t(b) * size_t(C);
+      double mx = -INFINITY;
+      for (int c = 0; c < C; ++c) mx = std::max(mx, double(row[c]));
+      double z = 0;
+      for (int c = 0; c < C; ++c) z += std::exp(double(row[c]) - mx);
+      const double lse = mx + std::log(z);
+      s += lse - double(row[target[size_t(b)]]);
+      for (int c = 0; c < C; ++c)
+        g[c] = float((std::exp(double(row[c]) - lse) - (c == target[size_t(b)] ? 1.0 : 0.0)) / double(B));
+    }
+    value = s / double(B);
+    return "";
+  }
+  return "unknown loss '" + kind + "': one of sum, mse, cross_entropy";
+}
+
+std::string Network::backward(const float* grad_out) {
+  if (acts_.empty()) return "backward before forward";
+  const int L = layers(), B = batch_;
+  gpost_.assign(size_t(L), {});
+  gpre_.assign(size_t(L), {});
+  std::vector<float> g(grad_out, grad_out + acts_.back().size());
+  for (int l = L; l >= 0; --l) {
+    const int in = width(l), out = width(l + 1);
+    Param& w = params_[size_t(2 * l)];
+    Param& b = params_[size_t(2 * l + 1)];
+    linear_grad_weight(B, out, in, g.data(), acts_[size_t(l)].data(), w.grad.data(), false);
+    linear_grad_bias(B, out, g.data(), b.grad.data(), false);
+    std::vector<float> gin(size_t(B) * size_t(in));
+    linear_grad_input(B, out, in, g.data(), w.data.data(), gin.data());
+    if (l == 0) {
+      ginput_ = std::move(gin);
+      break;
+    }
+    std::vector<float> gp(gin.size());
+    const std::string e = spec_.act.backward(pres_[size_t(l - 1)].data(), gin.data(), int64_t(gin.size()), gp.data());
+    if (!e.empty()) return e;
+    gpost_[size_t(l - 1)] = std::move(gin);
+    gpre_[size_t(l - 1)] = gp;
+    g = std::move(gp);
+  }
+  backward_done_ = true;
+  return "";
+}
+
+std::string Network::stats(double eps, std::vector<LayerStats>& layers_out, std::vector<LinearStats>& linear) {
+  if (!backward_done_) return "stats need a forward and a backward first";
+  const int L = layers(), B = batch_;
+  layers_out.assign(size_t(L), {});
+  std::vector<float> ones, d;
+  for (int l = 0; l < L; ++l) {
+    LayerStats& st = layers_out[size_t(l)];
+    const Moments pre = moments(pres_[size_t(l)]), post = moments(acts_[size_t(l) + 1]), g = moments(gpost_[size_t(l)]);
+    st.pre_mean = pre.mean;
+    st.pre_std = pre.std;
+    st.post_mean = post.mean;
+    st.post_std = post.std;
+    st.grad_mean = g.mean;
+    st.grad_std = g.std;
+    st.grad_norm = norm_of(gpost_[size_t(l)]);
+    const std::vector<float>& x = pres_[size_t(l)];
+    ones.assign(x.size(), 1.0f);
+    d.resize(x.size());
+    const std::string e = spec_.act.backward(x.data(), ones.data(), int64_t(x.size()), d.data());
+    if (!e.empty()) return e;
+    int64_t sat = 0;
+    for (float v : d) sat += std::fabs(v) < eps;
+    st.saturated = double(sat) / double(x.size());
+    const int W = width(l + 1);
+    const std::vector<float>& p = acts_[size_t(l) + 1];
+    int dead = 0;
+    for (int j = 0; j < W; ++j) {
+      bool all = true;
+      for (int b = 0; b < B && all; ++b) all = p[size_t(b) * size_t(W) + size_t(j)] == 0.0f;
+      dead += all;
+    }
+    st.dead = double(dead) / double(W);
+  }
+  linear.assign(size_t(L) + 1, {});
+  for (int l = 0; l <= L; ++l) {
+    LinearStats& st = linear[size_t(l)];
+    st.w_norm = norm_of(params_[size_t(2 * l)].data);
+    st.w_grad_norm = norm_of(params_[size_t(2 * l)].grad);
+    st.ratio = st.w_norm > 0 ? st.w_grad_norm / st.w_norm : NAN;
+  }
+  return "";
+}
+
+}  // namespace actlab

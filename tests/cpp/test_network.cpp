@@ -1,0 +1,206 @@
+// The depth lab's network (actlab/network.hpp) against tests/fixtures/network.json, networks that
+// torch 1.13 built, ran and differentiated (scripts/gen-network-reference.py): every parameter
+// bit for bit at both ends and in sum, the input and output, the loss, and every per-layer
+// statistic within 1e-4 relative (GEMM sums in another order than torch's). Runs natively and in
+// the wasm SIMD128 build.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include "actlab/network.hpp"
+#include "fixtures.hpp"
+#include "json.hpp"
+
+using namespace actlab;
+
+namespace {
+
+float f32_of(const Json& j) { return std::strtof(j.str.c_str(), nullptr); }
+
+uint32_t bits(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, 4);
+  return u;
+}
+
+double num_or_nan(const Json* j) { return j && j->kind == Json::Num ? j->num : NAN; }
+
+// Within 1e-4 relative of max(|expected|, scale): a mean is measured against the spread of what
+// it averages (its std), since a mean near 0 of values of either sign keeps only the sums'
+// rounding; a std against 1% of the mean, since float32 sums leave torch's std of equal values
+// at ~1e-7 of them, not 0.
+bool close_stat(double actual, double expected, double scale) {
+  if (std::isnan(expected)) return std::isnan(actual);
+  return std::fabs(actual - expected) <= 1e-4 * std::max(std::fabs(expected), std::isnan(scale) ? 0 : scale) + 1e-12;
+}
+
+NetworkSpec spec_of(const Json& c, std::string& err) {
+  NetworkSpec s;
+  s.inputs = int(c.get("inputs")->num);
+  s.outputs = int(c.get("outputs")->num);
+  for (const Json& w : c.get("hidden")->arr) s.hidden.push_back(int(w.num));
+  s.seed = uint64_t(c.get("seed")->num);
+  const Json& act = *c.get("activation");
+  // Parameters by name, the rest at the table's defaults.
+  std::vector<double> p;
+  if (const Fn* f = find_fn(act.get("name")->str)) {
+    for (const Param& q : f->params) {
+      double v = q.def;
+      for (const auto& kv : act.get("params")->obj)
+        if (kv.first == q.name) v = kv.second.kind == Json::Str ? double(std::find(q.choices.begin(), q.choices.end(), kv.second.str) - q.choices.begin()) : kv.second.num;
+      p.push_back(v);
+    }
+  }
+  err = table_activation(act.get("name")->str, p, s.act);
+  const Json& init = *c.get("init");
+  if (init.kind == Json::Str) {
+    s.init = init.str;
+  } else {
+    s.init = init.get("name")->str;
+    for (const auto& kv : init.obj) {
+      if (kv.first == "gain") s.gain = kv.second.num;
+      if (kv.first == "a") s.a = kv.second.num;
+      if (kv.first == "b") s.b = kv.second.num;
+      if (kv.first == "mean") s.mean = kv.second.num;
+      if (kv.first == "std") s.std = kv.second.num;
+      if (kv.first == "mode") s.mode = kv.second.str;
+      if (kv.first == "nonlinearity") s.nonlinearity = kv.second.str;
+    }
+  }
+  const Json& bias = *c.get("bias");
+  if (bias.kind == Json::Str) {
+    s.bias = bias.str;
+  } else {
+    s.bias = bias.get("name")->str;
+    if (const Json* v = bias.get("val")) s.bias_val = v->num;
+  }
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("networks equal torch's: weights bit for bit, statistics within 1e-4", "[network]") {
+  Json doc;
+  REQUIRE(read_json_file(g_fixture_dir + "/network.json", doc));
+  const double eps = doc.get("eps")->num;
+  int cases = 0, params_checked = 0, stats_checked = 0;
+  double worst = 0;
+  std::string worst_at;
+  for (const Json& c : doc.get("cases")->arr) {
+    const std::string name = c.get("name")->str;
+    INFO("case " << name);
+    std::string err;
+    NetworkSpec spec = spec_of(c, err);
+    REQUIRE(err.empty());
+    auto net = Network::build(std::move(spec), err);
+    INFO(err);
+    REQUIRE(net);
+    // Parameters: named and shaped as named_parameters(), the ends bit for bit, the sums close.
+    const auto& ps = c.get("params")->arr;
+    REQUIRE(net->params().size() == ps.size());
+    for (size_t k = 0; k < ps.size(); ++k) {
+      const Network::Param& p = net->params()[k];
+      INFO("param " << p.name);
+      CHECK(p.name == ps[k].get("name")->str);
+      const auto& head = ps[k].get("head")->arr;
+      const auto& tail = ps[k].get("tail")->arr;
+      for (size_t i = 0; i < head.size(); ++i) CHECK(bits(p.data[i]) == bits(f32_of(head[i])));
+      for (size_t i = 0; i < tail.size(); ++i) CHECK(bits(p.data[p.data.size() - tail.size() + i]) == bits(f32_of(tail[i])));
+      double sum = 0;
+      for (float v : p.data) sum += v;
+      CHECK(sum == Approx(ps[k].get("sum")->num).margin(1e-9));
+      ++params_checked;
+    }
+    // The input drawn after the layers, the forward, the loss with its targets, the backward.
+    const Json& inp = *c.get("input");
+    std::vector<float> x;
+    REQUIRE(net->draw_input(int(c.get("batch")->num), inp.get("dist")->str == "randn", inp.get("std")->num, x).empty());
+    const auto& xh = c.get("x_head")->arr;
+    for (size_t i = 0; i < xh.size() && i < x.size(); ++i) CHECK(bits(x[i]) == bits(f32_of(xh[i])));
+    REQUIRE(net->forward(x.data(), int(c.get("batch")->num)).empty());
+    const auto& oh = c.get("out_head")->arr;
+    for (size_t i = 0; i < oh.size() && i < net->output().size(); ++i)
+      CHECK(close_f32(net->output()[i], f32_of(oh[i]), 1e-4, 1e-6));
+    double loss = 0;
+    std::vector<float> g;
+    REQUIRE(net->loss(c.get("loss")->str, loss, g).empty());
+    CHECK(close_stat(loss, c.get("loss_value")->num, 0));
+    REQUIRE(net->backward(g.data()).empty());
+    std::vector<LayerStats> ls;
+    std::vector<LinearStats> lin;
+    REQUIRE(net->stats(eps, ls, lin).empty());
+    const auto& el = c.get("layers")->arr;
+    REQUIRE(ls.size() == el.size());
+    for (size_t l = 0; l < el.size(); ++l) {
+      INFO("layer " << l);
+      const Json& e = el[l];
+      const struct { const char* key; double got; double scale; } fields[] = {
+          {"pre_mean", ls[l].pre_mean, num_or_nan(e.get("pre_std"))},
+          {"pre_std", ls[l].pre_std, 1e-2 * std::fabs(num_or_nan(e.get("pre_mean")))},
+          {"post_mean", ls[l].post_mean, num_or_nan(e.get("post_std"))},
+          {"post_std", ls[l].post_std, 1e-2 * std::fabs(num_or_nan(e.get("post_mean")))},
+          {"grad_mean", ls[l].grad_mean, num_or_nan(e.get("grad_std"))},
+          {"grad_std", ls[l].grad_std, 1e-2 * std::fabs(num_or_nan(e.get("grad_mean")))},
+          {"grad_norm", ls[l].grad_norm, 0},
+          {"saturated", ls[l].saturated, 0},
+          {"dead", ls[l].dead, 0},
+      };
+      for (const auto& f : fields) {
+        const double want = num_or_nan(e.get(f.key));
+        INFO(f.key << ": " << f.got << " vs torch " << want);
+        CHECK(close_stat(f.got, want, f.scale));
+        if (std::isfinite(want) && std::fabs(want) > (std::isnan(f.scale) ? 0 : f.scale) * 1e-2 && want != 0) {
+          const double rel = std::fabs(f.got - want) / std::fabs(want);
+          if (rel > worst) { worst = rel; worst_at = name + " layer " + std::to_string(l) + " " + f.key; }
+        }
+        ++stats_checked;
+      }
+    }
+    const auto& elin = c.get("linear")->arr;
+    REQUIRE(lin.size() == elin.size());
+    for (size_t l = 0; l < elin.size(); ++l) {
+      INFO("linear " << l);
+      CHECK(close_stat(lin[l].w_norm, num_or_nan(elin[l].get("w_norm")), 0));
+      CHECK(close_stat(lin[l].w_grad_norm, num_or_nan(elin[l].get("w_grad_norm")), 0));
+      CHECK(close_stat(lin[l].ratio, num_or_nan(elin[l].get("ratio")), 0));
+      stats_checked += 3;
+    }
+    ++cases;
+  }
+  std::printf("\nnetwork fixtures: %d networks, %d parameters bit for bit at both ends, %d statistics; worst relative "
+              "difference %.2g (%s)\n", cases, params_checked, stats_checked, worst, worst_at.c_str());
+  CHECK(cases >= 30);
+}
+
+TEST_CASE("bad network configurations are refused with a message", "[network]") {
+  Activation relu;
+  REQUIRE(table_activation("ReLU", {}, relu).empty());
+  auto build = [&](NetworkSpec s) {
+    s.act = relu;
+    std::string err;
+    auto n = Network::build(std::move(s), err);
+    return n ? std::string() : err;
+  };
+  NetworkSpec s;
+  s.hidden = {8};
+  CHECK(build(s).empty());
+  NetworkSpec w0 = s;
+  w0.hidden = {0};
+  CHECK(build(w0) == "width: between 1 and 1024, got 0");
+  NetworkSpec deep = s;
+  deep.hidden.assign(101, 4);
+  CHECK(build(deep) == "hidden layers: between 1 and 100, got 101");
+  NetworkSpec bad_init = s;
+  bad_init.init = "orthogonal_";
+  CHECK(build(bad_init).find("unknown init 'orthogonal_'") == 0);
+  NetworkSpec bad_mode = s;
+  bad_mode.init = "kaiming_normal_";
+  bad_mode.mode = "fan_avg";
+  CHECK(build(bad_mode) == "Mode fan_avg not supported, please use one of ['fan_in', 'fan_out']");
+  Activation sm;
+  CHECK(table_activation("Softmax", {}, sm) == "Softmax mixes elements along a dim: the depth lab's activations are element-wise");
+  CHECK(table_activation("PReLU", {}, sm).find("learnable weight") != std::string::npos);
+  CHECK(table_activation("Nope", {}, sm) == "unknown activation 'Nope'");
+}
