@@ -95,7 +95,10 @@ function parseAccuracy(text) {
   const mm = /^module fixtures: (\d+) pasted sources x (\d+) points, (\d+) errors; equal to torch: f ([\d.]+)%, f' ([\d.]+)%$/
     .exec(lines.find((l) => l.startsWith('module fixtures:')) ?? '');
   const modules = mm && { sources: +mm[1], points: +mm[2], errors: +mm[3], sameF: mm[4], sameDf: mm[5] };
-  return { kernelHeader, kernels, vec, expr, modules, silu, sincos, passed };
+  const nm = /^network fixtures: (\d+) networks, (\d+) parameters bit for bit at both ends, (\d+) statistics; worst relative difference ([\d.e+-]+) \((.*)\)$/
+    .exec(lines.find((l) => l.startsWith('network fixtures:')) ?? '');
+  const network = nm && { nets: +nm[1], params: +nm[2], stats: +nm[3], worst: nm[4], at: nm[5] };
+  return { kernelHeader, kernels, vec, expr, modules, network, silu, sincos, passed };
 }
 
 function fixtureInfo() {
@@ -164,6 +167,16 @@ function accuracyDoc(a) {
     p(`sources in tutorial styles × ${a.modules.points} points, value, derivative and backward within float32 \`assert_close\`, equal bit`);
     p(`for bit in ${a.modules.sameF}% of values and ${a.modules.sameDf}% of derivatives; ${a.modules.errors} sources where Python or torch raises`);
     p('give the same error type and message; dim-wise ones (hand-written softmax, log-softmax, …) along every dim.');
+  }
+  if (a.network) {
+    p();
+    p('## Depth lab networks');
+    p();
+    p(`${a.network.nets} networks built, run and differentiated by torch 1.13 (\`tests/fixtures/network.json\`,`);
+    p(`\`scripts/gen-network-reference.py\`): all ${a.network.params} parameters equal bit for bit at both ends (the`);
+    p(`generator and \`torch.nn.init\` replayed exactly), and ${a.network.stats} per-layer statistics within 1e-4 relative`);
+    p(`(a mean against its std). The worst, ${a.network.worst} relative (${a.network.at}), comes from the GEMM summing in`);
+    p('another order than torch\'s: float32 rounding grows with depth through the backward pass.');
   }
   if (a.silu) {
     p();
