@@ -293,3 +293,23 @@ if (!only.length || only.includes('gemm')) {
   }, null, 2));
   console.log('wrote build/bench-gemm.json');
 }
+
+// The depth lab's default view (depth 20 x width 128 x batch 256, Tanh): build (seeded init), input,
+// forward, loss, backward and statistics, the work one change of the view recomputes.
+if (!only.length || only.includes('network')) {
+  const lab = await loadActlab({ simd: true, expr: true });
+  const cfg = { inputs: 128, hidden: Array(20).fill(128), outputs: 10, activation: { name: 'Tanh', params: {} }, seed: 0 };
+  const once = () => {
+    const net = lab.network(cfg);
+    net.forward(net.input(256));
+    net.backward(net.loss('sum').gradOutput);
+    net.stats();
+    net.free();
+  };
+  const ns = timeIt(once) * N;  // timeIt reports per element of N: undo it for a per-call figure
+  const flop = 3 * 2 * 256 * 128 * (128 * 20 + 10);  // forward, dX and dW products
+  const ms = ns / 1e6;
+  console.log(`\ndepth lab, default view (depth 20 × width 128 × batch 256, Tanh, build + forward + backward + stats): ${ms.toFixed(1)} ms per change, ` +
+    `${(flop / (ms * 1e6)).toFixed(1)} GFLOP/s in the products`);
+  writeFileSync('build/bench-network.json', JSON.stringify({ node: process.version, ms, flop }, null, 2));
+}
