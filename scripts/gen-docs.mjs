@@ -407,7 +407,7 @@ function gemmSection(n, b) {
   p('GFLOP/s = 2·M·N·K / time per call, operands already on the wasm heap. **Peak model**: SIMD128 has 4 f32 lanes and');
   p('no fused multiply-add, so every multiply-accumulate is an `f32x4.mul` and an `f32x4.add`; at one of each per cycle');
   p('that is 8 flop/cycle, taken at the clock measured beside every sample (a chain of dependent `i32.add`s, one cycle');
-  p('each). A core with two multiply and two add pipes (AMD's Zen 4 and Zen 5 have them) goes past that model, so the');
+  p('each). A core with two multiply and two add pipes (AMD\'s Zen 4 and Zen 5 have them) goes past that model, so the');
   p('ceiling of the same instruction mix measured on the machine (12 independent multiply-then-add chains) is given too.');
   p();
   if (!n) p(`*No data: \`${GEMM}\` is missing. \`npm run bench\` (or \`npm run bench -- gemm\`) produces it.*`);
