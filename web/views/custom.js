@@ -43,7 +43,7 @@ function renderProgram(s, spec, store) {
 function renderRef(s, cat, store) {
   const spec = cat.custom;
   const sel = $('expr-ref');
-  const kinds = cat.lab.functions.filter((f) => !f.halves && !!f.dimwise === !!spec?.dimwise && f.params.every((p) => p.kind !== 'weight'));
+  const kinds = cat.lab.functions.filter((f) => !f.halves && f.fixedDim === undefined && !!f.dimwise === !!spec?.dimwise && f.params.every((p) => p.kind !== 'weight'));
   const key = kinds.map((f) => f.name).join(',');
   if (sel.dataset.key !== key) {
     sel.dataset.key = key;
