@@ -5,18 +5,24 @@ import { mkdirSync } from 'node:fs';
 import { startServer, launch, newPage, ready } from '../tests/e2e/browser.js';
 
 const VIEW = '#fn=GELU&approximate=tanh&cmp=ReLU;SiLU&x=-4,4&shade=true&eps=0.01';
+// A tutorial's pasted ELU class against nn.ELU with another alpha: the difference panel.
+const ELU = ['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', '', 'class ELU(nn.Module):',
+  '    def __init__(self, alpha=1.0):', '        super(ELU, self).__init__()', '        self.alpha=alpha',
+  '    def forward(self, x):', '        temp1 = F.relu(x)', '        temp2 = self.alpha * (-1*F.relu(1-torch.exp(x)))',
+  '        return temp1 + temp2', ''].join('\n');
+const MODULE = `#fn=Custom&x=-4,4&expr=${encodeURIComponent(ELU)}&ref=ELU(alpha=0.8)`;
 const server = await startServer();
 const chrome = await launch();
 mkdirSync('docs/screenshots', { recursive: true });
-for (const [width, height] of [[1280, 900], [375, 740]]) {
+for (const [name, view] of [['', VIEW], ['module-', MODULE]]) for (const [width, height] of [[1280, 900], [375, 740]]) {
   for (const colorScheme of ['light', 'dark']) {
     const { page } = await newPage(chrome.browser, { width, height, colorScheme });
-    await page.goto(`${server.url}${VIEW}`);
+    await page.goto(`${server.url}${view}`);
     await ready(page);
     await page.evaluate(() => window.actlab.idle());
-    const path = `docs/screenshots/${width}-${colorScheme}.png`;
+    const path = `docs/screenshots/${name}${width}-${colorScheme}.png`;
     await page.screenshot({ path });
-    if (width === 1280 && colorScheme === 'light') await page.screenshot({ path: 'docs/screenshot.png' });
+    if (!name && width === 1280 && colorScheme === 'light') await page.screenshot({ path: 'docs/screenshot.png' });
     console.log(path);
     await page.close();
   }
