@@ -49,8 +49,9 @@ const PEERS = ['js', 'jsOut', 'tfjs', 'ort', 'ortOut'];
 // The forms that return a fresh array: actlab's new-array API is compared with these (like for like).
 const NEW_ARRAY_PEERS = ['js', 'tfjs', 'ort'];
 const only = process.argv.slice(2);
-const gemmOnly = only.length > 0 && only.every((n) => n === 'gemm');
+const gemmOnly = only.length > 0 && only.every((n) => n === 'gemm' || n === 'network');
 const withGemm = !only.length || only.includes('gemm');
+const withNet = !only.length || only.includes('network');
 const GEMM_SHAPES = [[256, 256, 256], [1024, 1024, 64], [256, 128, 128]];  // M, N, K
 const GEMM_ROUNDS = 3;
 let CHEAP;
@@ -178,9 +179,24 @@ try {
       log(`  gemm ${m}×${n}×${k}\n`);
     }
   }
+  // The depth lab's default view, forward + backward, against tfjs's tf.grads of the same loss.
+  let network = null;
+  if (withNet) {
+    const info = await page.evaluate(() => window.bench.netPrepare());
+    network = { check: info.check, t: {} };
+    for (let round = 0; round < GEMM_ROUNDS; round++) {
+      for (const who of info.contenders) {
+        await settle();
+        const t = await page.evaluate((w) => window.bench.netMeasure(w), who);
+        if (!network.t[who] || t.ns < network.t[who].ns) network.t[who] = t;
+      }
+    }
+    await page.evaluate(() => window.bench.netRelease());
+    log('  network\n');
+  }
   await page.evaluate(() => window.bench.freeProbe());
   const leaks = await page.evaluate(() => ({ tfTensors: window.bench.tfTensors(), actlabHeapInUse: window.bench.heapInUse(), sink: window.bench.sink() }));
-  result = { env, checks, copiesBefore, copiesAfter, timings, leaks, errors, offsite, gemm };
+  result = { env, checks, copiesBefore, copiesAfter, timings, leaks, errors, offsite, gemm, network };
   await context.close();
 } finally {
   await chrome.close();
@@ -220,15 +236,26 @@ if (result.gemm) {
     loadavg: { start: loadStart, end: loadavg() }, rows: result.gemm,
   }, null, 1));
 }
+function networkReport(n, p) {
+  const a = n.t.actlab.ns / 1e6, t = n.t.tfjs.ns / 1e6;
+  p('Depth lab default view (20 hidden Tanh layers of 128, batch 256, loss out.sum()), forward + backward, one thread:');
+  p('  actlab  lab.network: forward + loss + backward, every layer\'s buffers copied out as the API returns them');
+  p('  tfjs    tf.grads of the same loss w.r.t. every weight and bias, the same weights as tf tensors');
+  p('| actlab ms | tfjs ms | tfjs / actlab | max |Δ dW₀| (scale) |');
+  p('|---:|---:|---:|---|');
+  p(`| ${a.toFixed(2)} | ${t.toFixed(2)} | ${(t / a).toFixed(2)}× | ${n.check.maxAbsErr.toExponential(1)} (${n.check.scale.toExponential(1)}) |`);
+}
+if (result.network) writeFileSync('build/bench-browser-network.json', JSON.stringify({ date: new Date().toISOString(), browser: env.browser, ...result.network }, null, 1));
 if (gemmOnly) {
   const out = [];
   const p = (s = '') => out.push(s);
-  p(`actlab browser benchmark, GEMM only — Chromium ${env.browser} headless; tfjs-backend-wasm ${env.tfjs.version}: backend=${env.tfjs.backend}, ` +
+  p(`actlab browser benchmark, ${only.join(" and ")} only — Chromium ${env.browser} headless; tfjs-backend-wasm ${env.tfjs.version}: backend=${env.tfjs.backend}, ` +
     `SIMD ${env.tfjs.WASM_HAS_SIMD_SUPPORT}, threads ${env.tfjs.threads}; load average at start ${loadStart.map((v) => v.toFixed(2)).join(' ')}`);
-  gemmReport(result.gemm, p);
+  if (result.gemm) gemmReport(result.gemm, p);
+  if (result.network) { p(''); networkReport(result.network, p); }
   p(`Total run time ${((performance.now() - started) / 1000).toFixed(0)} s.`);
   console.log(out.join('\n'));
-  console.log('wrote build/bench-browser-gemm.json');
+  if (result.gemm) console.log('wrote build/bench-browser-gemm.json');
 } else {
   const TOL = 1e-3;
   const badPeer = (name, dir, who) => {
@@ -439,6 +466,7 @@ if (gemmOnly) {
   if (result.offsite.length) p(`Blocked off-site requests: ${result.offsite.join(', ')}`);
   p(`Leak check after the run: ${result.leaks.tfTensors} live tfjs tensors (1 = the PReLU alpha); actlab heap in use ${(result.leaks.actlabHeapInUse / 2 ** 20).toFixed(1)} MiB (its grow-only scratch arena for API calls).`);
   if (result.gemm) { p(''); gemmReport(result.gemm, p); }
+  if (result.network) { p(''); networkReport(result.network, p); }
   p(`Total run time ${secs.toFixed(0)} s.`);
   console.log(out.join('\n'));
 

@@ -204,6 +204,27 @@ function accuracyDoc(a) {
 
 const BENCH = 'build/bench.json', BROWSER = 'build/bench-browser.json', PAGE = 'build/bench-page.json';
 const GEMM = 'build/bench-gemm.json', BROWSER_GEMM = 'build/bench-browser-gemm.json';
+const NET = 'build/bench-network.json', BROWSER_NET = 'build/bench-browser-network.json';
+
+// The depth lab's default view: one change recomputed in node, and forward + backward in Chromium
+// against tfjs's tf.grads.
+function networkSection(n, b) {
+  const out = [];
+  const p = (s = '') => out.push(s);
+  p('## The depth lab\'s network (`npm run bench`, `npm run bench:browser`)');
+  p();
+  p('The default view: 20 hidden Tanh layers of 128, batch 256, 128 inputs, 10 outputs, loss `out.sum()`.');
+  p();
+  if (n) p(`- One change, in node (${n.node}): build with the seeded init, input, forward, loss, backward and per-layer statistics: **${n.ms.toFixed(1)} ms**.`);
+  else p('- (No `build/bench-network.json`: run `npm run bench`.)');
+  if (b) {
+    const a = b.t.actlab.ns / 1e6, t = b.t.tfjs.ns / 1e6;
+    p(`- Forward + backward in Chromium ${b.browser}, one thread: actlab ${a.toFixed(2)} ms (its API copying every layer\'s buffers out),`);
+    p(`  tfjs-backend-wasm \`tf.grads\` of the same loss ${t.toFixed(2)} ms: **${(t / a).toFixed(1)}× faster**; the first layer\'s weight`);
+    p(`  gradients agree within ${b.check.maxAbsErr.toExponential(1)} (their scale ${b.check.scale.toExponential(1)}).`);
+  } else p('- (No `build/bench-browser-network.json`: run `npm run bench:browser` or `node scripts/bench-browser.mjs network`.)');
+  return out;
+}
 
 function nodeSection(b) {
   const out = [];
@@ -499,7 +520,7 @@ function pageSection(g) {
   return out;
 }
 
-function performanceDoc(b, d, g, gn, gb) {
+function performanceDoc(b, d, g, gn, gb, nn, nb) {
   const out = [
     '# Performance',
     '',
@@ -513,6 +534,8 @@ function performanceDoc(b, d, g, gn, gb) {
     ...browserSection(d),
     '',
     ...gemmSection(gn, gb),
+    '',
+    ...networkSection(nn, nb),
     '',
     ...pageSection(g),
     '',
@@ -618,7 +641,7 @@ if (want('accuracy')) {
   acc = parseAccuracy(readFileSync(ACC_TXT, 'utf8'));
 }
 const bench = readJson(BENCH), browser = readJson(BROWSER), page = readJson(PAGE);
-if (want('performance')) writeIfChanged('docs/performance.md', performanceDoc(bench, browser, page, readJson(GEMM), readJson(BROWSER_GEMM)));
+if (want('performance')) writeIfChanged('docs/performance.md', performanceDoc(bench, browser, page, readJson(GEMM), readJson(BROWSER_GEMM), readJson(NET), readJson(BROWSER_NET)));
 
 const readme = readFileSync(README, 'utf8');
 const i = readme.indexOf(SUM_BEGIN), j = readme.indexOf(SUM_END);

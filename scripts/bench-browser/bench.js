@@ -2,7 +2,7 @@
 // runs on the page's main thread, one thread for every contender: actlab (API and kernel level),
 // plain-JS Math.* loops, @tensorflow/tfjs-backend-wasm (SIMD, no threads) and onnxruntime-web
 // (wasm EP, numThreads = 1), plus two copy baselines on actlab's wasm heap.
-import { loadActlabBuild } from '../../web/lib/actlab.js';
+import { loadActlabBuild, loadActlab } from '../../web/lib/actlab.js';
 import createBench from '../../build/wasm/actlab-simd-bench.mjs';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
@@ -462,6 +462,49 @@ function gemmRelease() {
   gemmCur = null;
 }
 
+// ---------------------------------------------------------------- network
+// The depth lab's default view: 20 hidden Tanh layers of 128, batch 256, 128 inputs, 10 outputs,
+// loss out.sum(). actlab: lab.network (the build with the engine) forward + loss + backward, its
+// per-layer buffers copied out as the API returns them. tfjs: the same weights as tf.variables,
+// tf.grads of the same loss w.r.t. every weight and bias (tfjs-backend-wasm: matMul is XNNPACK's).
+let netCur = null;
+async function netPrepare() {
+  netRelease();
+  const full = await loadActlab({ simd: true, expr: true });
+  const cfgNet = { inputs: 128, hidden: Array(20).fill(128), outputs: 10, activation: { name: 'Tanh', params: {} }, seed: 0 };
+  const net = full.network(cfgNet);
+  const x = net.input(256);
+  const params = net.parameters();
+  const tw = params.map((q) => tf.tensor(q.data, q.shape));
+  const tx = tf.tensor2d(x, [256, 128]);
+  const loss = (...ws) => {
+    let h = tx;
+    for (let l = 0; l < ws.length; l += 2) {
+      h = tf.add(tf.matMul(h, ws[l], false, true), ws[l + 1]);
+      if (l + 2 < ws.length) h = tf.tanh(h);
+    }
+    return tf.sum(h);
+  };
+  const grads = tf.grads(loss);
+  const run = {
+    actlab: () => { net.forward(x); const g = net.loss('sum').gradOutput; return net.backward(g).gradInput; },
+    tfjs: () => { const gs = tf.tidy(() => grads(tw)); gs.forEach((t) => t.dispose()); return [0]; },
+  };
+  // Same gradients? The first layer's weight gradient, relative to its size.
+  run.actlab();
+  const mine = net.backward(net.loss('sum').gradOutput).params[0].grad;
+  const theirs = tf.tidy(() => grads(tw)[0].dataSync());
+  let worst = 0, scale = 0;
+  for (let i = 0; i < mine.length; i++) { worst = Math.max(worst, Math.abs(mine[i] - theirs[i])); scale = Math.max(scale, Math.abs(mine[i])); }
+  netCur = { run, free: () => { net.free(); tw.forEach((t) => t.dispose()); tx.dispose(); } };
+  return { contenders: Object.keys(run), check: { maxAbsErr: worst, scale } };
+}
+function netMeasure(who) { return measure(netCur.run[who], 1); }
+function netRelease() {
+  if (netCur) netCur.free();
+  netCur = null;
+}
+
 // A fixed workload, ~15 ms here (one timing: Chromium's clock ticks in 0.1 ms): actlab Tanh on
 // 4,096 heap floats, then a JS Math.exp loop. The driver runs it before every measurement and waits
 // until it runs at its usual speed: Chromium's background work (e.g. tier-up compiles of the
@@ -488,6 +531,7 @@ function freeProbe() {
 
 window.bench = {
   init, validate, warmAll, prepare, measureOne, release, runBaseline, probe, freeProbe, gemmPrepare, gemmMeasure, gemmRelease,
+  netPrepare, netMeasure, netRelease,
   config: (c) => Object.assign(cfg, c),
   tfTensors: () => tf.memory().numTensors,
   heapInUse: () => lab.heapInUse(),
