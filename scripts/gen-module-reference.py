@@ -228,6 +228,25 @@ class LearnableSwish(nn.Module):
     def forward(self, x):
         return x * torch.sigmoid(self.beta * x)
 """),
+    ("python_if_on_flags", "", {}, """\
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+class Activation(nn.Module):
+    def __init__(self, kind="gelu", inplace=False):
+        super().__init__()
+        self.kind = kind
+        self.inplace = inplace
+
+    def forward(self, x):
+        if self.kind == "relu":
+            return F.relu(x, inplace=self.inplace)
+        elif self.kind == "gelu":
+            return F.gelu(x)
+        else:
+            raise ValueError(self.kind)
+"""),
     ("swish_fstring_print_beta", "", {"beta": 0.25}, """\
 import torch
 import torch.nn as nn

@@ -616,8 +616,9 @@ class Parser {
   bool unsupported_compound(const Stmt& s) {
     const Token& t = toks_[s.begin];
     const std::string k = t.text;
-    if (k == "if" || k == "elif" || k == "else")
-      return fail("'" + k + "' statements are not supported: a Python if can't choose per element; use "
+    if (k == "elif" || k == "else") return fail("SyntaxError: invalid syntax: '" + k + "' without an 'if'", t.pos);
+    if (k == "if")
+      return fail("'if' statements are not supported here: a Python if can't choose per element; use "
                   "torch.where(condition, a, b)", t.pos);
     if (k == "for" || k == "while")
       return fail("'" + k + "' loops are not supported: write the operations out", t.pos);
@@ -889,7 +890,8 @@ class Parser {
   }
 
   bool exec_body(const std::vector<Stmt>& body) {
-    for (const Stmt& s : body) {
+    for (size_t k = 0; k < body.size(); ++k) {
+      const Stmt& s = body[k];
       i_ = s.begin;
       if (!step(cur().pos)) return false;
       if (s.compound) {
@@ -898,11 +900,60 @@ class Parser {
           if (d < 0) return false;
           continue;
         }
+        if (kw("if")) {  // the chain: if, elif..., else
+          const Stmt* taken = nullptr;
+          size_t j = k;
+          for (; j < body.size(); ++j) {
+            const Stmt& b = body[j];
+            const bool head = j == k;
+            if (!b.compound || (!head && !is_kw_at(b.begin, "elif") && !is_kw_at(b.begin, "else"))) break;
+            if (!head && is_kw_at(b.begin, "else")) {
+              if (!taken) taken = &b;
+              ++j;
+              break;
+            }
+            if (!taken) {
+              bool truth = false;
+              if (!condition(b, truth)) return false;
+              if (truth) taken = &b;
+            }
+          }
+          if (taken && !exec_body(taken->body)) return false;
+          k = j - 1;
+          if (!frames_.empty() && frames_.back().returned) break;
+          continue;
+        }
         return unsupported_compound(s);
       }
       if (!exec_simple(s)) return false;
       if (!frames_.empty() && frames_.back().returned) break;
     }
+    return true;
+  }
+
+  // An if / elif condition on Python values known when the function is compiled (a flag such as
+  // self.inplace, a string, None): a tensor or a slider's value would need a branch per element or
+  // per call, so those are refused.
+  bool condition(const Stmt& b, bool& truth) {
+    i_ = b.begin + 1;
+    const int pos = cur().pos;
+    PV v = expr();
+    if (failed(v)) return false;
+    if (i_ != b.end) return syntax_error(cur());
+    switch (v.kind) {
+      case PV::None: truth = false; return true;
+      case PV::Str: truth = !v.s.empty(); return true;
+      case PV::Node: break;
+      default: truth = true; return true;  // modules, functions, objects
+    }
+    const Node& n = b_.g.nodes[size_t(v.node)];
+    if (n.tensor)
+      return fail("'if' on a tensor is not supported: a Python if can't choose per element; use "
+                  "torch.where(condition, a, b)", pos);
+    if (n.op != Op::Const)
+      return fail("'if' on a parameter is not supported: the branch would stay the one its default picks as the "
+                  "slider moves; use torch.where(condition, a, b)", pos);
+    truth = n.value != 0;
     return true;
   }
 
@@ -1321,6 +1372,12 @@ PV Parser::expr() {
       fail("chained comparisons such as 'a < x < b' don't work on tensors (Python joins them with 'and'); "
            "write (a < x) & (x < b)", cur().pos);
       return err_pv();
+    }
+    const bool text = a.kind == PV::Str || a.kind == PV::None || b.kind == PV::Str || b.kind == PV::None;
+    if (text && (std::string(c) == "==" || std::string(c) == "!=")) {
+      // Python's == on strings and None (self.kind == 'relu'): a bool known now.
+      const bool eq = a.kind == b.kind && (a.kind == PV::None || a.s == b.s);
+      return node_pv(b_.constant((std::string(c) == "==") == eq ? 1 : 0, true, true, pos), a.pos);
     }
     a = binop(a, c, b, pos);
     if (failed(a)) return a;

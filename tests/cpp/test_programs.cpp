@@ -27,7 +27,8 @@ const char* kHead = "import torch\nimport torch.nn as nn\n\nclass A(nn.Module):\
 TEST_CASE("constructs outside the subset say what they are", "[expr][programs]") {
   struct Case { const char* body; const char* says; };
   const Case cases[] = {
-      {"        if x > 0:\n            return x\n        return -x\n", "'if' statements are not supported"},
+      {"        if x > 0:\n            return x\n        return -x\n", "'if' on a tensor is not supported"},
+      {"        if x.sum(dim=-1, keepdim=True) > 0:\n            return x\n        return -x\n", "'if' on a tensor is not supported"},
       {"        for i in range(3):\n            x = x * 2\n        return x\n", "'for' loops are not supported"},
       {"        while True:\n            pass\n", "'while' loops are not supported"},
       {"        with torch.no_grad():\n            pass\n        return x\n", "'with' blocks are not supported"},
@@ -157,4 +158,23 @@ TEST_CASE("f-strings print their named fields; a learnable nn.Parameter is its n
   CHECK(expr_params(*e)[1].name == "gain");
   CHECK(expr_params(*e)[1].def == 2.0);
   CHECK(error_of("x * torch.sigmoid(b'1')").find("SyntaxError: bytes literals are not supported") == 0);
+}
+
+TEST_CASE("if on values known at compile time picks its branch; on a slider it is refused", "[expr][programs]") {
+  ExprError err;
+  const std::string src =
+      "class Act(nn.Module):\n    def __init__(self, inplace=False, kind='tanh', alpha=1.0):\n        super().__init__()\n"
+      "        self.inplace = inplace\n        self.kind = kind\n        self.alpha = alpha\n"
+      "    def forward(self, x):\n        if self.inplace:\n            raise ValueError('no')\n"
+      "        elif self.kind == 'relu':\n            y = F.relu(x)\n        else:\n            y = torch.tanh(x)\n"
+      "        return y * self.alpha\n";
+  auto e = compile_expr(src, err);
+  INFO(err.message);
+  REQUIRE(e);
+  CHECK(expr_canonical(*e) == "alpha = 1.0\ntorch.tanh(x) * alpha");
+  const std::string on_param = "class A(nn.Module):\n    def __init__(self, alpha=1.0):\n        super().__init__()\n"
+                               "        self.alpha = alpha\n    def forward(self, x):\n        if self.alpha > 0:\n"
+                               "            return x\n        return -x\n";
+  CHECK(error_of(on_param).find("'if' on a parameter is not supported") == 0);
+  CHECK(error_of("def f(x):\n    else:\n        return x\n").find("without an 'if'") != std::string::npos);
 }
