@@ -1,0 +1,25 @@
+// The depth lab (view=network): a network of the chosen activation at PyTorch's initialisation,
+// its activations and gradients through depth. Everything heavy (the panel, its charts, the
+// worker running lab.network()) loads the first time the tab opens: this module is in the first
+// view's bundle and stays a stub.
+const $ = (id) => document.getElementById(id);
+let panel = null;
+let loading = null;
+
+/** The panel once loaded (tests read its charts). */
+export const networkPanel = () => panel;
+
+export default {
+  deps: ['view', 'net', 'netCmp', 'eps', 'lang', 'theme', 'systemDark', 'expr', 'cls'],
+  pending: () => !!loading || (panel?.pending() ?? false),
+  render(s, changed, ctx) {
+    if (s.view !== 'network') return undefined;
+    if (panel) return panel.render(s);
+    loading ??= import('../ui/network-panel.js').then(({ mountNetwork }) => {
+      panel = mountNetwork($('view-network'), ctx);
+      loading = null;
+      panel.render(ctx.store.get());
+    });
+    return loading;
+  },
+};
