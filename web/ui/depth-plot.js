@@ -67,8 +67,18 @@ export class DepthPlot {
         y: { distr: 3, log: 10, range: (u, lo, hi) => (lo == null || hi == null || !(lo > 0) ? [0.1, 10] : uPlot.rangeLog(lo, hi, 10, true)) },
       },
       axes: [
-        { ...axis, label: xLabel, labelSize: 18, font: '11px system-ui, sans-serif', labelFont: '11px system-ui, sans-serif', incrs: [1, 2, 5, 10, 20, 25, 50], values: (u, vals) => vals.map((v) => (Number.isInteger(v) ? String(v) : '')) },
-        { ...axis, size: 52, font: '11px system-ui, sans-serif', values: (u, vals) => vals.map(logTick) },
+        { ...axis, label: xLabel, size: 24, labelSize: 16, labelGap: 0, font: '11px system-ui, sans-serif', labelFont: '11px system-ui, sans-serif',
+          incrs: [1, 2, 5, 10, 20, 25, 50], values: (u, vals) => vals.map((v) => (Number.isInteger(v) ? String(v) : '')) },
+        // Whole decades only, a step of several decades when the range spans many (vanishing
+        // gradients span 40): a label and a grid line at least ~28 px apart.
+        { ...axis, size: 52, font: '11px system-ui, sans-serif', values: (u, vals) => vals.map(logTick), filter: (u, splits) => splits, splits: (u, i, min, max) => {
+          const lo = Math.ceil(Math.log10(min) - 1e-9), hi = Math.floor(Math.log10(max) + 1e-9);
+          const room = Math.max(2, Math.floor((this.#height - 50) / 28));
+          const step = Math.max(1, Math.ceil((hi - lo + 1) / room));
+          const out = [];
+          for (let k = Math.ceil(lo / step) * step; k <= hi; k += step) out.push(Number(`1e${k}`));
+          return out;
+        } },
       ],
       series: [
         { label: xLabel, value: (u, v) => (v == null ? '—' : String(v)) },

@@ -181,11 +181,11 @@ export function mountNetwork(root, ctx, { embed = false } = {}) {
 
   // ---- layout ----
   const el = {};
-  const field = (key, label, input, extra) => {
+  const field = (key, label, input, extra, wide = false) => {
     const err = h('p', { class: 'error small', id: `${input.id}-error`, role: 'alert', hidden: true });
     input.setAttribute('aria-describedby', err.id);
     el[`${key}Err`] = err;
-    return h('div', { class: 'net-field' }, h('label', { for: input.id, i18n: label }), input, extra, err);
+    return h('div', { class: `net-field${wide ? ' wide' : ''}` }, h('label', { for: input.id, i18n: label }), input, extra, err);
   };
   const num = (id, { min, max, step = 1 }) => h('input', { type: 'number', id, min, max, step, inputmode: step === 1 ? 'numeric' : 'decimal' });
   const select = (id, options) => h('select', { id }, ...options.map(([v, label]) => new Option(label, v)));
@@ -265,11 +265,11 @@ export function mountNetwork(root, ctx, { embed = false } = {}) {
         panel('net-h-init', 'netInit', el.init, el.initParams, el.gain, el.draw,
           h('h4', { i18n: 'netBias' }), el.bias, el.biasParams, el.initErr),
         panel('net-h-input', 'netInputLoss',
-          field('dist', 'netDist', el.dist),
+          field('dist', 'netDist', el.dist, null, true),
           field('std', 'netStd', el.std),
-          field('loss', 'netLoss', el.loss),
+          field('loss', 'netLoss', el.loss, null, true),
           field('seed', 'netSeed', el.seed),
-          h('div', { class: 'net-field' }, h('label', { for: 'net-eps', i18n: 'netEps' }), h('div', { class: 'net-pair' }, el.eps, el.epsOut),
+          h('div', { class: 'net-field wide' }, h('label', { for: 'net-eps', i18n: 'netEps' }), h('div', { class: 'net-pair' }, el.eps, el.epsOut),
             h('small', { class: 'muted', i18n: 'netEpsHint' })))),
       h('section', { class: 'panel net-compare', 'aria-labelledby': 'net-h-cmp' },
         h('div', { class: 'panel-head' }, h('h3', { id: 'net-h-cmp', i18n: 'netCompare' }), el.clear),
@@ -571,14 +571,18 @@ export function mountNetwork(root, ctx, { embed = false } = {}) {
       const r = sl.result ?? sl.stale?.result;
       const color = colors[k % colors.length];
       const col = h('div', { class: 'net-col', 'data-slot': k, style: `--slot: ${color}` },
-        h('div', { class: 'net-col-head' }, swatch(k, color), h('span', { text: sl.label }),
-          sl.error ? h('span', { class: 'error small', text: sl.stale ? `(${t(lang, 'netStale')})` : sl.error }) : null));
+        h('div', { class: 'net-col-head' },
+          h('div', { class: 'net-col-title' }, swatch(k, color), h('span', { text: sl.label }),
+            sl.error ? h('span', { class: 'error small', text: sl.stale ? `(${t(lang, 'netStale')})` : sl.error }) : null),
+          h('div', { class: 'net-row net-kinds', 'aria-hidden': 'true' }, h('span'), h('span', { text: t(lang, 'netPre') }),
+            h('span', { text: t(lang, 'netPost') }), h('span', { text: t(lang, 'netGrad') }))));
       if (!r) return col;
       r.stats.layers.forEach((st, l) => {
         const hs = r.hists[l];
         const cell = (kind, hist, mean, std, name) => {
-          const cv = h('canvas', { class: 'net-hist', 'data-kind': kind, title: t(lang, 'netRange', fmt(hist.lo), fmt(hist.hi)), 'aria-hidden': 'true' });
-          const fig = h('figure', { class: 'net-cell' }, cv, h('figcaption', { class: 'net-num' }, h('span', { class: 'net-kind', text: name }), ` μ ${fmt(mean)} σ ${fmt(std)}`));
+          const cv = h('canvas', { class: 'net-hist', 'data-kind': kind, title: `${name}: ${t(lang, 'netRange', fmt(hist.lo), fmt(hist.hi))}`, 'aria-hidden': 'true' });
+          const fig = h('figure', { class: 'net-cell', 'data-kind': kind }, cv,
+            h('figcaption', { class: 'net-num', 'aria-label': `${name}: μ ${fmt(mean)}, σ ${fmt(std)}` }, h('span', { class: 'net-mean', text: `μ ${fmt(mean)}` }), h('span', { class: 'net-std', text: `σ ${fmt(std)}` })));
           return [fig, cv, hist];
         };
         const cells = [cell('pre', hs.pre, st.preMean, st.preStd, t(lang, 'netPre')), cell('post', hs.post, st.postMean, st.postStd, t(lang, 'netPost')),
@@ -596,7 +600,7 @@ export function mountNetwork(root, ctx, { embed = false } = {}) {
     // Histograms after layout (their canvases take the cell's width).
     cols.forEach((col, k) => {
       const color = colors[k % colors.length];
-      for (const row of col.querySelectorAll('.net-row')) for (const [, cv, hist] of row.cells) drawHist(cv, hist, color);
+      for (const row of col.querySelectorAll('.net-row[data-layer]')) for (const [, cv, hist] of row.cells) drawHist(cv, hist, color);
     });
   }
 
