@@ -195,7 +195,7 @@ export const PRESETS = Object.freeze([
   { id: 'dead', net: { ...act('ReLU'), ...init('kaiming_normal_', { nonlinearity: 'relu' }), ...bias('constant_', { val: -0.5 }) },
     cmp: [{ ...act('ReLU'), ...init('kaiming_normal_', { nonlinearity: 'relu' }), ...bias('zeros_') }] },
   { id: 'tanh', net: { ...act('Tanh'), ...init('xavier_normal_', { gain: 5 / 3 }) },
-    cmp: [{ ...act('Tanh'), ...init('normal_', { std: 0.01 }) }, { ...act('Tanh'), ...init('normal_', { std: 1 }) }] },
+    cmp: [{ ...act('Tanh'), ...init('normal_', { std: 0.01 }) }, { ...act('Tanh'), ...init('normal_') }] },  // normal_'s std defaults to 1
   { id: 'depth50', net: { ...act('Sigmoid'), depth: 50 },
     cmp: [{ ...act('Tanh'), depth: 50 }, { ...act('ReLU'), depth: 50 }, { ...act('SELU'), depth: 50 }] },
 ]);
