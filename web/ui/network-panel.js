@@ -198,6 +198,8 @@ export function mountNetwork(root, ctx, { embed = false } = {}) {
     el.presetText = h('p', { class: 'net-preset-text', role: 'status' });
     el.depth = num('net-depth', { min: 1, max: NET_LIMITS.depth });
     el.depthRange = h('input', { type: 'range', id: 'net-depth-range', min: 1, max: NET_LIMITS.depth, step: 1, 'data-i18n-label': 'netDepth' });
+    el.depthErr = h('p', { class: 'error small', id: 'net-depth-error', role: 'alert', hidden: true });
+    el.depth.setAttribute('aria-describedby', 'net-depth-error');
     el.width = num('net-width', { min: 1, max: NET_LIMITS.width });
     el.widths = h('input', { type: 'text', id: 'net-widths', spellcheck: 'false', autocomplete: 'off', placeholder: '128,64,32' });
     el.batch = num('net-batch', { min: 1, max: NET_LIMITS.batch });
@@ -255,7 +257,7 @@ export function mountNetwork(root, ctx, { embed = false } = {}) {
       h('div', { class: 'net-preset-box' }, h('h3', { class: 'net-h', i18n: 'netPresets' }), el.presets, el.presetText),
       h('div', { class: 'net-controls' },
         panel('net-h-sizes', 'netSizes',
-          h('div', { class: 'net-field' }, h('label', { for: 'net-depth', i18n: 'netDepth' }), h('div', { class: 'net-pair' }, el.depthRange, el.depth)),
+          h('div', { class: 'net-field' }, h('label', { for: 'net-depth', i18n: 'netDepth' }), h('div', { class: 'net-pair' }, el.depthRange, el.depth), el.depthErr),
           field('width', 'netWidth', el.width),
           field('widths', 'netWidths', el.widths, h('small', { class: 'muted', i18n: 'netWidthsHint' })),
           field('batch', 'netBatch', el.batch),
