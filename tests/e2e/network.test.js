@@ -266,9 +266,10 @@ describe('the depth lab', () => {
     const names = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
     assert.ok(names.length > 2);
     assert.deepEqual(names.filter((n) => /network|depth-plot|simd-expr/.test(n)), []);
-    // opening the tab loads it
+    // opening the tab loads it, and its heading takes the focus
     await page.click('.tab[data-view="network"]');
     await idle(page);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'net-title');
     const after = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
     assert.ok(after.some((n) => /network-panel/.test(n)) && after.some((n) => /network-worker/.test(n)));
     assert.equal(await page.evaluate(() => location.hash), '#view=network');

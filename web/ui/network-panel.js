@@ -486,7 +486,7 @@ export function mountNetwork(root, ctx, { embed = false } = {}) {
     });
     lastGood.length = results.length;
     shown = { slots, sig: lastReq };
-    sigs.draw = JSON.stringify([shown.sig, s.lang, document.documentElement.dataset.theme, s.net, s.netCmp]);
+    sigs.draw = JSON.stringify([shown.sig, s.lang, document.documentElement.dataset.theme]);
     drawAll(s);
   }
 
@@ -505,10 +505,16 @@ export function mountNetwork(root, ctx, { embed = false } = {}) {
     // The current config's API message next to the control it is about.
     if (!embed) {
       const e0 = shown.slots[0]?.error;
-      const at = e0 ? ERROR_AT.find(([re]) => re.test(e0))?.[1] : null;
-      for (const k of ['sizes', 'init']) errorsAt[k] = at === k ? e0 : null;
-      if (errorsAt.init) showErr('init', errorsAt.init);
-      if (errorsAt.sizes && !el.widthErr.textContent) showErr('width', errorsAt.sizes);
+      const actParams = cat.specs.get(s.net.act.fn)?.params.map((p) => p.name) ?? [];
+      const at = !e0 ? null : ERROR_AT.find(([re]) => re.test(e0))?.[1] ?? (actParams.some((n) => e0.includes(n)) ? 'act' : null);
+      // Each control group shows the run's message while it stands, and loses it once it is gone
+      // (a message the control set itself, for a value it kept out of the state, stays).
+      for (const [k, box] of [['sizes', 'width'], ['init', 'init'], ['act', 'act']]) {
+        const msg = at === k ? e0 : null;
+        if (msg && (k !== 'sizes' || !el.widthErr.textContent)) showErr(box, msg);
+        else if (!msg && errorsAt[k] && el[`${box}Err`].textContent === errorsAt[k]) showErr(box, null);
+        errorsAt[k] = msg;
+      }
     }
     // Charts: one series per slot that has something to show (its result, or its last good one).
     const series = shown.slots.map((sl, k) => ({ sl, k, r: sl.result ?? sl.stale?.result })).filter((x) => x.r);
@@ -540,7 +546,7 @@ export function mountNetwork(root, ctx, { embed = false } = {}) {
     const labels = configLabels(configs);
     el.configs.replaceChildren(...configs.map((c, k) => {
       const slot = shown?.slots[k];
-      const r = slot?.result;
+      const r = slot?.result && JSON.stringify(slot.net) === JSON.stringify(c) ? slot.result : null;
       const li = h('li', { 'data-slot': k, style: `--slot: ${colors[k % colors.length]}` }, swatch(k, colors[k % colors.length]),
         h('span', { class: 'net-config-label', text: labels[k] }),
         k === 0 ? h('span', { class: 'muted small', text: `(${t(s.lang, 'netCurrent')})` }) : null,
@@ -608,14 +614,30 @@ export function mountNetwork(root, ctx, { embed = false } = {}) {
 
   // ---- state -> controls ----
   const focused = (e) => document.activeElement === e;
+  let syncedNet = null;
   function syncInputs(s) {
     const n = s.net;
-    const val = (e, v) => { if (!focused(e) && e.getAttribute('aria-invalid') !== 'true' && e.value !== String(v)) e.value = String(v); };
+    // A box keeps what was typed into it while it is invalid, until the config changes elsewhere
+    // (a preset, a link, Edit): then it shows the config again.
+    const moved = syncedNet !== null && syncedNet !== n;
+    syncedNet = n;
+    const val = (e, v) => {
+      if (focused(e)) return;
+      if (e.getAttribute('aria-invalid') === 'true') {
+        if (!moved) return;
+        const key = Object.keys(el).find((k) => el[k] === e);
+        showErr(key === 'depthRange' ? 'depth' : key, null);
+      }
+      if (e.value !== String(v)) e.value = String(v);
+    };
     val(el.depth, n.widths ? n.widths.length : n.depth);
     val(el.depthRange, n.widths ? n.widths.length : n.depth);
     el.depth.disabled = el.depthRange.disabled = el.width.disabled = !!n.widths;
     val(el.width, n.width);
-    if (!focused(el.widths) && el.widths.getAttribute('aria-invalid') !== 'true') el.widths.value = n.widths ? n.widths.join(',') : '';
+    if (!focused(el.widths) && (el.widths.getAttribute('aria-invalid') !== 'true' || moved)) {
+      if (moved) showErr('widths', null);
+      el.widths.value = n.widths ? n.widths.join(',') : '';
+    }
     val(el.batch, n.batch);
     val(el.inputs, n.inputs);
     val(el.outputs, n.outputs);
@@ -711,8 +733,8 @@ export function mountNetwork(root, ctx, { embed = false } = {}) {
       if (sigs.lang !== s.lang) { sigs.lang = s.lang; applyI18n(root, s.lang); }
       if (!embed) syncInputs(s);
       if (!fatal) request(s);
-      const drawSig = JSON.stringify([shown?.sig, s.lang, document.documentElement.dataset.theme, s.net, s.netCmp]);
-      if (shown && drawSig !== sigs.draw) { sigs.draw = drawSig; drawAll(s); }
+      const drawSig = JSON.stringify([shown?.sig, s.lang, document.documentElement.dataset.theme]);
+      if (shown && drawSig !== sigs.draw) { sigs.draw = drawSig; drawAll(s); } else if (shown) renderConfigs(s, palette());
       const codeSig = JSON.stringify([s.net, s.eps, s.lang, s.expr, s.cls, cat.generation]);
       if (!embed && codeSig !== sigs.code) {
         sigs.code = codeSig;
