@@ -249,6 +249,28 @@ describe('the depth lab', () => {
     await page.close();
   });
 
+  test('the custom activation drives the network: compiled in the worker, equal to lab.network() with it in the page', async () => {
+    const expr = 'alpha = 0.2\nF.leaky_relu(x, negative_slope=alpha) * torch.sigmoid(x)';
+    const { page, errors } = await open(`#view=network&nact=Custom(alpha=0.3)&ndepth=6&expr=${encodeURIComponent(expr)}`);
+    const view = await shown(page);
+    assert.deepEqual(view.state.net.act, { fn: 'Custom', params: { alpha: 0.3 } });
+    assert.equal(await page.inputValue('#net-act'), 'Custom');
+    assert.equal(await page.inputValue('#net-act-params .param[data-param="alpha"] input[type="number"]'), '0.3');
+    const stats = await independent(page, { ...DEFAULT, api: { ...DEFAULT.api, hidden: Array(6).fill(128), activation: { name: 'Custom', params: { alpha: 0.3 } } } });
+    sameAsEngine(view, stats);
+    const code = await page.textContent('#net-code');
+    assert.ok(code.indexOf('class Custom(nn.Module)') < code.indexOf('torch.manual_seed(0)'));
+    assert.match(code, /def __init__\(self, alpha=0\.3\)/);
+    assert.match(code, /layers\.append\(Custom\(\)\)/);
+    // an edit of the expression recomputes the network with the new function
+    await page.evaluate(() => window.actlab.store.set({ expr: 'alpha = 0.2\nx * torch.tanh(x) * alpha' }));
+    await idle(page);
+    const after = await shown(page);
+    assert.notDeepEqual(after.charts.postStd, view.charts.postStd);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('the embed shows the through-depth charts for view=network', async () => {
     const { page, errors } = await newPage(env.browser, { width: 700 });
     await page.goto(`${env.url}embed.html#view=network&nact=ReLU&ndepth=12&ncmp=(act=ReLU,depth=12,init=kaiming_normal_(nonlinearity=relu))`);
