@@ -67,7 +67,7 @@ export class DepthPlot {
         y: { distr: 3, log: 10, range: (u, lo, hi) => (lo == null || hi == null || !(lo > 0) ? [0.1, 10] : uPlot.rangeLog(lo, hi, 10, true)) },
       },
       axes: [
-        { ...axis, label: xLabel, size: 24, labelSize: 16, labelGap: 0, font: '11px system-ui, sans-serif', labelFont: '11px system-ui, sans-serif',
+        { ...axis, label: xLabel, size: 30, labelSize: 14, labelGap: 0, font: '11px system-ui, sans-serif', labelFont: '11px system-ui, sans-serif',
           incrs: [1, 2, 5, 10, 20, 25, 50], values: (u, vals) => vals.map((v) => (Number.isInteger(v) ? String(v) : '')) },
         // Whole decades only, a step of several decades when the range spans many (vanishing
         // gradients span 40): a label and a grid line at least ~28 px apart.
