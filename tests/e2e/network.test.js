@@ -83,6 +83,36 @@ describe('the depth lab', () => {
       return [u.series[1].stroke(u, 1), getComputedStyle(document.documentElement).getPropertyValue('--c0').trim()];
     });
     assert.equal(stroke, c0);
+    // a new saturation threshold recounts the saturated fractions only (the run's time is the first run's)
+    const loss = await page.textContent('#net-configs li[data-slot="0"] .net-loss');
+    const runs = await page.evaluate(() => window.actlab.network.runs());
+    await page.evaluate(() => window.actlab.store.set({ eps: 0.25 }));
+    await idle(page);
+    const wide = await shown(page);
+    sameAsEngine(wide, await independent(page, { ...DEFAULT, eps: 0.25 }));
+    assert.ok(wide.slots[0].some((r) => r.saturated > 0));
+    assert.equal(await page.textContent('#net-configs li[data-slot="0"] .net-loss'), loss);
+    assert.equal(await page.evaluate(() => window.actlab.network.runs()), runs + 1);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('a slider drag stays interactive: requests are coalesced, the last config is the one shown', async () => {
+    const { page, errors } = await open('#view=network&nact=ELU&ndepth=8');
+    const runs = await page.evaluate(() => window.actlab.network.runs());
+    const slider = page.locator('#net-act-params .param[data-param="alpha"] input[type="range"]');
+    const box = await slider.boundingBox();
+    await page.mouse.move(box.x + 2, box.y + box.height / 2);
+    await page.mouse.down();
+    for (let i = 1; i <= 30; i++) await page.mouse.move(box.x + 2 + (i * (box.width - 4)) / 30, box.y + box.height / 2);
+    await page.mouse.up();
+    await idle(page);
+    const view = await shown(page);
+    const alpha = view.state.net.act.params.alpha;
+    assert.ok(alpha > 1, `${alpha}`);
+    const sent = await page.evaluate(() => window.actlab.network.runs()) - runs;
+    assert.ok(sent >= 1 && sent < 30, `${sent} runs for a 30-step drag`);
+    sameAsEngine(view, await independent(page, { ...DEFAULT, api: { ...DEFAULT.api, hidden: Array(8).fill(128), activation: { name: 'ELU', params: { alpha } } } }));
     assert.deepEqual(errors, []);
     await page.close();
   });

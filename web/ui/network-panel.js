@@ -74,6 +74,7 @@ class Runner {
     this.#queued = null;
     this.#inFlight = { id: ++this.#seq, req, started: performance.now() };
     this.#on.start(req);
+    this.sent++;
     this.#worker().postMessage({ type: 'run', id: this.#seq, ...req.msg });
   }
   /** Run `req` ({ msg, ... }) after the one in flight; a newer request replaces a queued one. A stale run that has gone on for a while is dropped. */
@@ -102,6 +103,8 @@ class Runner {
     });
   }
   get busy() { return !!this.#inFlight || !!this.#queued; }
+  /** Runs sent to a worker so far (tests: a drag is coalesced). */
+  sent = 0;
   get validating() { return this.#validations.size > 0; }
   get started() { return this.#inFlight?.started ?? 0; }
 }
@@ -744,5 +747,7 @@ export function mountNetwork(root, ctx, { embed = false } = {}) {
     pending: () => runner.busy || validating > 0,
     /** Charts, for tests: [{ id, uplot }]. */
     charts: () => charts.map((c) => ({ id: c.id, uplot: c.plot.uplot })),
+    /** Runs sent to the worker so far (tests). */
+    runs: () => runner.sent,
   };
 }
