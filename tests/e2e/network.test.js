@@ -83,6 +83,12 @@ describe('the depth lab', () => {
       return [u.series[1].stroke(u, 1), getComputedStyle(document.documentElement).getPropertyValue('--c0').trim()];
     });
     assert.equal(stroke, c0);
+    // hovering a chart reads out every config's value at that layer
+    await page.locator('[data-chart="gradNorm"]').scrollIntoViewIfNeeded();
+    const b = await page.locator('[data-chart="gradNorm"] .u-over').boundingBox();
+    await page.mouse.move(b.x + 5, b.y + 5);
+    await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 4 });
+    await page.waitForFunction(() => /^layer \d+: Tanh · default /.test(document.querySelector('[data-chart="gradNorm"] .net-readout').textContent));
     // a new saturation threshold recounts the saturated fractions only (the run's time is the first run's)
     const loss = await page.textContent('#net-configs li[data-slot="0"] .net-loss');
     const runs = await page.evaluate(() => window.actlab.network.runs());

@@ -242,9 +242,9 @@ export function mountNetwork(root, ctx, { embed = false } = {}) {
     const gaps = h('p', { class: 'muted small net-gaps', hidden: true });
     const card = h('figure', { class: 'net-chart', 'data-chart': c.id }, h('figcaption', { i18n: `chart_${c.id}` }), box, readout, gaps);
     el.charts.append(card);
-    const plot = new DepthPlot(box, { height: embed ? 180 : 200 });
-    plot.onHover = (i) => hover(c, readout, i);
-    return { ...c, box, readout, gaps, plot };
+    const chart = { ...c, box, readout, gaps, plot: new DepthPlot(box, { height: embed ? 180 : 200 }) };
+    chart.plot.onHover = (i) => hover(chart, readout, i);
+    return chart;
   });
 
   if (embed) {
@@ -472,7 +472,7 @@ export function mountNetwork(root, ctx, { embed = false } = {}) {
     const local = configs.map((n) => {
       const big = tooBig(n);
       if (big) return { error: t(s.lang, 'netTooBig', big.mb.toLocaleString('en-US'), big.maxMb) };
-      if (n.act.fn === 'Custom' && !(cat.custom && isNetActivation(cat.custom))) return { error: `${actLabel(n.act)}: ${t(s.lang, 'netActHint')}` };
+      if (n.act.fn === 'Custom' && !(cat.custom && isNetActivation(cat.custom))) return { error: `${actLabel(n.act)}: ${t(s.lang, 'netNoCustom')}` };
       return null;
     });
     const msg = { eps: s.eps, custom: c, configs: configs.map((n, i) => (local[i] ? null : { key: keys[i], ...apiOf(n) })).filter(Boolean) };
