@@ -335,3 +335,67 @@ describe('the depth lab', () => {
     await page.close();
   });
 });
+
+// With Debian's python3-torch (the fixture generators' interpreter) the page's script is run as it
+// is and must print the numbers the page shows; without it this test is skipped.
+const { spawnSync } = await import('node:child_process');
+const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+
+describe('the PyTorch script, run by torch 1.13', { skip: !hasTorch && 'no torch for /usr/bin/python3' }, () => {
+  test('prints the statistics the page shows, for every kind of init, bias, loss, input and a custom activation', async () => {
+    const links = [
+      '#view=network&ndepth=4&nwidth=16&nbatch=8&nin=8&nout=3',
+      '#view=network&nact=ReLU&ndepth=5&nwidth=24&nbatch=16&nin=8&nout=5&ninit=kaiming_normal_(nonlinearity=relu)&nbias=constant_(val=-0.5)&nloss=cross_entropy',
+      '#view=network&nact=SELU&ndepth=6&nwidth=20&nbatch=12&nin=6&nout=4&ninit=lecun_normal_&nloss=mse&nx=rand&nstd=2',
+      '#view=network&nact=ELU(alpha=0.5)&nwidths=7,5,3&nbatch=9&nin=4&nout=2&ninit=xavier_uniform_(gain=1.2)&nseed=5',
+      '#view=network&nact=LeakyReLU(negative_slope=0.2)&ndepth=3&nwidth=12&nbatch=6&nin=5&nout=3&ninit=kaiming_uniform_(a=0.2,mode=fan_out)&nbias=zeros_',
+      '#view=network&nact=GELU(approximate=tanh)&ndepth=3&nwidth=10&nbatch=7&nin=3&nout=2&ninit=normal_(std=0.3)',
+      '#view=network&nact=Softplus(beta=2)&ndepth=3&nwidth=10&nbatch=7&nin=3&nout=2&ninit=uniform_(a=-0.3,b=0.3)&nseed=11',
+      '#view=network&nact=RReLU&ndepth=3&nwidth=9&nbatch=5&nin=3&nout=2&ninit=xavier_normal_(gain=1.5)',
+      `#view=network&nact=Custom(alpha=0.3)&ndepth=3&nwidth=11&nbatch=6&nin=4&nout=3&expr=${encodeURIComponent('alpha = 0.2\nF.leaky_relu(x, negative_slope=alpha) * torch.sigmoid(x)')}`,
+    ];
+    const pages = [];
+    for (const link of links) {
+      const { page, errors } = await open(link);
+      const data = await page.evaluate(() => ({
+        code: document.getElementById('net-code').textContent,
+        rows: [...document.querySelectorAll('#net-strips .net-col[data-slot="0"] .net-row[data-layer]')].map((r) => Object.fromEntries(Object.entries(r.dataset).map(([k, v]) => [k, Number(v)]))),
+        linear: Object.fromEntries(window.actlab.network.charts().filter((c) => c.id === 'wGradNorm' || c.id === 'ratio').map(({ id, uplot }) => [id, Array.from(uplot.data[1])])),
+        loss: Number(document.querySelector('#net-configs li[data-slot="0"]').dataset.loss),
+      }));
+      assert.deepEqual(errors, [], link);
+      pages.push({ link, ...data });
+      await page.close();
+    }
+    // One interpreter runs every script, each in a fresh namespace, its print()s captured.
+    const driver = 'import sys, json, io, contextlib\nout = []\nfor code in json.load(sys.stdin):\n    buf = io.StringIO()\n    with contextlib.redirect_stdout(buf):\n        exec(code, {"__name__": "__main__"})\n    out.append(buf.getvalue())\nprint(json.dumps(out))\n';
+    const r = spawnSync('/usr/bin/python3', ['-c', driver], { input: JSON.stringify(pages.map((p) => p.code)), encoding: 'utf8', maxBuffer: 1 << 24 });
+    assert.equal(r.status, 0, r.stderr);
+    const outs = JSON.parse(r.stdout);
+    const close = (a, b, scale, what) => assert.ok(Math.abs(a - b) <= 2e-3 * Math.max(Math.abs(b), scale) + 1e-12 || (Number.isNaN(a) && Number.isNaN(b)), `${what}: torch ${a}, page ${b}`);
+    pages.forEach((p, i) => {
+      const lines = outs[i].trim().split('\n');
+      close(Number(/^loss (\S+)$/.exec(lines[0])[1]), p.loss, 0, `${p.link} loss`);
+      const layers = lines.filter((l) => l.startsWith('layer ')).map((l) => l.match(/-?[\d.]+(?:e[-+]?\d+)?|nan/g).map(Number));
+      assert.equal(layers.length, p.rows.length, p.link);
+      layers.forEach(([l, preM, preS, postM, postS, gM, gS, gN, sat, dead], k) => {
+        const row = p.rows[k], what = `${p.link} layer ${l}`;
+        assert.equal(l, k + 1);
+        close(preM, row.preMean, row.preStd, `${what} pre mean`);
+        close(preS, row.preStd, 0, `${what} pre std`);
+        close(postM, row.postMean, row.postStd, `${what} post mean`);
+        close(postS, row.postStd, 0, `${what} post std`);
+        close(gM, row.gradMean, row.gradStd, `${what} grad mean`);
+        close(gS, row.gradStd, 0, `${what} grad std`);
+        assert.ok(gN >= 0);
+        assert.ok(Math.abs(sat - 100 * row.saturated) <= 0.05 && Math.abs(dead - 100 * row.dead) <= 0.05, `${what}: saturated ${sat}% dead ${dead}%`);
+      });
+      const linear = lines.filter((l) => l.startsWith('linear ')).map((l) => l.match(/-?[\d.]+(?:e[-+]?\d+)?|nan/g).map(Number));
+      assert.equal(linear.length, p.linear.wGradNorm.length, p.link);
+      linear.forEach(([l, , dW, ratio], k) => {
+        if (p.linear.wGradNorm[k] != null) close(dW, p.linear.wGradNorm[k], 0, `${p.link} linear ${l} |dW|`);
+        if (p.linear.ratio[k] != null) close(ratio, p.linear.ratio[k], 0, `${p.link} linear ${l} ratio`);
+      });
+    });
+  });
+});

@@ -247,8 +247,22 @@ export function mountNetwork(root, ctx, { embed = false } = {}) {
     return chart;
   });
 
+  // Cancel (the page and the embed): the run stops, the last result stays; Run again resends it.
+  el.status.querySelector('button').addEventListener('click', () => {
+    runner.cancel();
+    cancelled = true;
+    hideProgress();
+    el.cancelled.hidden = false;
+  });
+  el.cancelled.querySelector('button').addEventListener('click', () => {
+    cancelled = false;
+    el.cancelled.hidden = true;
+    lastReq = '';
+    request(S);
+  });
+
   if (embed) {
-    root.append(el.configs, el.status, el.error, el.charts);
+    root.append(el.configs, el.status, el.cancelled, el.error, el.charts);
   } else {
     el.strips = h('div', { class: 'net-strips', id: 'net-strips' });
     el.code = h('code', { id: 'net-code' });
@@ -402,18 +416,6 @@ export function mountNetwork(root, ctx, { embed = false } = {}) {
       set({ netCmp: [...s.netCmp, structuredClone(s.net)] });
     });
     el.clear.addEventListener('click', () => set({ netCmp: [] }));
-    el.status.querySelector('button').addEventListener('click', () => {
-      runner.cancel();
-      cancelled = true;
-      hideProgress();
-      el.cancelled.hidden = false;
-    });
-    el.cancelled.querySelector('button').addEventListener('click', () => {
-      cancelled = false;
-      el.cancelled.hidden = true;
-      lastReq = '';
-      request(store.get());
-    });
     el.copy.addEventListener('click', () => copyWithFeedback(el.copy, el.code.textContent, () => store.get().lang, 'copy'));
   }
 
@@ -550,7 +552,7 @@ export function mountNetwork(root, ctx, { embed = false } = {}) {
     el.configs.replaceChildren(...configs.map((c, k) => {
       const slot = shown?.slots[k];
       const r = slot?.result && JSON.stringify(slot.net) === JSON.stringify(c) ? slot.result : null;
-      const li = h('li', { 'data-slot': k, style: `--slot: ${colors[k % colors.length]}` }, swatch(k, colors[k % colors.length]),
+      const li = h('li', { 'data-slot': k, 'data-loss': r ? String(r.loss) : null, style: `--slot: ${colors[k % colors.length]}` }, swatch(k, colors[k % colors.length]),
         h('span', { class: 'net-config-label', text: labels[k] }),
         k === 0 ? h('span', { class: 'muted small', text: `(${t(s.lang, 'netCurrent')})` }) : null,
         r ? h('span', { class: 'muted small net-loss', text: t(s.lang, 'netLossValue', c.loss, fmt(r.loss), Math.round(r.ms)) }) : null);
