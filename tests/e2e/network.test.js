@@ -285,6 +285,25 @@ describe('the depth lab', () => {
     await page.close();
   });
 
+  test('a hundred layers of four configs: rows and histograms arrive in short tasks, the main thread never held long', async () => {
+    const cfg = 'depth=100,width=32,batch=32';
+    const { page, errors } = await open(`#view=network&ndepth=100&nwidth=32&nbatch=32&ncmp=(act=ReLU,${cfg});(act=SELU,${cfg});(act=Sigmoid,${cfg})`);
+    const r = await page.evaluate(async () => {
+      const tasks = [];
+      new PerformanceObserver((l) => tasks.push(...l.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
+      window.actlab.store.set({ theme: 'dark' });  // a full redraw of charts and 400 strips
+      await window.actlab.idle();
+      return { tasks, rows: document.querySelectorAll('#net-strips .net-row[data-layer]').length };
+    });
+    assert.equal(r.rows, 400);
+    assert.ok(Math.max(0, ...r.tasks) < 250, `long tasks: ${r.tasks.map(Math.round).join(', ')} ms`);
+    // the visible histograms are drawn (in the theme's colours), the rest when they scroll into sight
+    const drawn = await page.evaluate(() => [...document.querySelectorAll('#net-strips .net-col[data-slot="0"] .net-hist')].slice(0, 3).map((c) => c.width > 0 && c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v > 0)));
+    assert.deepEqual(drawn, [true, true, true]);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('the custom activation drives the network: compiled in the worker, equal to lab.network() with it in the page', async () => {
     const expr = 'alpha = 0.2\nF.leaky_relu(x, negative_slope=alpha) * torch.sigmoid(x)';
     const { page, errors } = await open(`#view=network&nact=Custom(alpha=0.3)&ndepth=6&expr=${encodeURIComponent(expr)}`);

@@ -110,28 +110,26 @@ class Runner {
 }
 
 // ---- histograms ----
-function drawHist(canvas, hist, color) {
+// One histogram on its canvas, `w` x `ht` CSS px; `ink`: { bar, axis, zero } colours, resolved once
+// per redraw (not per canvas: getComputedStyle after DOM changes recomputes styles).
+function drawHist(canvas, hist, w, ht, ink) {
   const dpr = devicePixelRatio || 1;
-  const w = Math.max(20, canvas.clientWidth || 80), ht = canvas.clientHeight || 30;
-  if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(ht * dpr)) {
-    canvas.width = Math.round(w * dpr);
-    canvas.height = Math.round(ht * dpr);
-  }
+  canvas.width = Math.round(w * dpr);
+  canvas.height = Math.round(ht * dpr);
   const ctx = canvas.getContext('2d');
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.clearRect(0, 0, w, ht);
   const n = hist.counts.length;
   let max = 0;
   for (const c of hist.counts) max = Math.max(max, c);
-  ctx.fillStyle = css('--grid', canvas);
+  ctx.fillStyle = ink.axis;
   ctx.fillRect(0, ht - 1, w, 1);
   if (!max) return;
   // 0 inside the range: a tick, so shifted and one-sided distributions read at a glance.
   if (hist.lo < 0 && hist.hi > 0) {
-    ctx.fillStyle = css('--muted', canvas);
+    ctx.fillStyle = ink.zero;
     ctx.fillRect(Math.round(((0 - hist.lo) / (hist.hi - hist.lo)) * w), 0, 1, ht);
   }
-  ctx.fillStyle = color;
+  ctx.fillStyle = ink.bar;
   const bw = w / n;
   for (let i = 0; i < n; i++) {
     const c = hist.counts[i];
@@ -181,6 +179,7 @@ export function mountNetwork(root, ctx, { embed = false } = {}) {
   let progressTimer = 0, cancelled = false, fatal = null, runStart = 0;
   let progress = null;
   const errorsAt = { sizes: null, init: null, act: null };
+  let stripObserver = null;
 
   // ---- layout ----
   const el = {};
@@ -576,45 +575,78 @@ export function mountNetwork(root, ctx, { embed = false } = {}) {
 
   // Strips: one column per config, one row per hidden layer: pre, post and ∂L/∂post histograms,
   // μ and σ under each, saturated and dead fractions.
+  // Rows are built a batch of layers at a time, a task each, and each row's histograms are drawn
+  // when it scrolls into sight: a hundred layers of four configs (1,200 canvases) never hold the
+  // main thread for long. A newer render abandons the batches of an older one.
+  const STRIP_BATCH = 12;
+  let stripGen = 0, stripsPending = false;
   function renderStrips(s, colors) {
+    const gen = ++stripGen;
     const lang = s.lang;
     const slots = shown.slots;
     el.strips.style.setProperty('--cols', String(slots.length));
+    const results = slots.map((sl) => sl.result ?? sl.stale?.result);
     const cols = slots.map((sl, k) => {
-      const r = sl.result ?? sl.stale?.result;
       const color = colors[k % colors.length];
-      const col = h('div', { class: 'net-col', 'data-slot': k, style: `--slot: ${color}` },
+      return h('div', { class: 'net-col', 'data-slot': k, style: `--slot: ${color}` },
         h('div', { class: 'net-col-head' },
           h('div', { class: 'net-col-title' }, swatch(k, color), h('span', { text: sl.label }),
             sl.error ? h('span', { class: 'error small', text: sl.stale ? `(${t(lang, 'netStale')})` : sl.error }) : null),
           h('div', { class: 'net-row net-kinds', 'aria-hidden': 'true' }, h('span'), h('span', { text: t(lang, 'netPre') }),
             h('span', { text: t(lang, 'netPost') }), h('span', { text: t(lang, 'netGrad') }))));
-      if (!r) return col;
-      r.stats.layers.forEach((st, l) => {
-        const hs = r.hists[l];
-        const cell = (kind, hist, mean, std, name) => {
-          const cv = h('canvas', { class: 'net-hist', 'data-kind': kind, title: `${name}: ${t(lang, 'netRange', fmt(hist.lo), fmt(hist.hi))}`, 'aria-hidden': 'true' });
-          const fig = h('figure', { class: 'net-cell', 'data-kind': kind }, cv,
-            h('figcaption', { class: 'net-num', 'aria-label': `${name}: μ ${fmt(mean)}, σ ${fmt(std)}` }, h('span', { class: 'net-mean', text: `μ ${fmt(mean)}` }), h('span', { class: 'net-std', text: `σ ${fmt(std)}` })));
-          return [fig, cv, hist];
-        };
-        const cells = [cell('pre', hs.pre, st.preMean, st.preStd, t(lang, 'netPre')), cell('post', hs.post, st.postMean, st.postStd, t(lang, 'netPost')),
-          cell('grad', hs.grad, st.gradMean, st.gradStd, t(lang, 'netGrad'))];
-        const row = h('div', { class: 'net-row', 'data-layer': l + 1 },
-          h('span', { class: 'net-l', text: String(l + 1) }), ...cells.map((c) => c[0]),
-          h('span', { class: 'net-sd small' }, h('span', { class: 'net-sat', text: t(lang, 'netSat', st.saturated) }), ' · ', h('span', { class: 'net-dead', text: t(lang, 'netDead', st.dead) })));
-        Object.assign(row.dataset, { postMean: st.postMean, postStd: st.postStd, preMean: st.preMean, preStd: st.preStd, gradMean: st.gradMean, gradStd: st.gradStd, saturated: st.saturated, dead: st.dead });
-        row.cells = cells;
-        col.append(row);
-      });
-      return col;
     });
     el.strips.replaceChildren(...cols);
-    // Histograms after layout (their canvases take the cell's width).
-    cols.forEach((col, k) => {
-      const color = colors[k % colors.length];
-      for (const row of col.querySelectorAll('.net-row[data-layer]')) for (const [, cv, hist] of row.cells) drawHist(cv, hist, color);
-    });
+    stripObserver?.disconnect();
+    const ink = { axis: css('--grid', el.strips), zero: css('--muted', el.strips) };
+    const names = { pre: t(lang, 'netPre'), post: t(lang, 'netPost'), grad: t(lang, 'netGrad') };
+    const rowOf = (st, hs, l) => {
+      const cell = (kind, hist, mean, std) => {
+        const cv = h('canvas', { class: 'net-hist', 'data-kind': kind, title: `${names[kind]}: ${t(lang, 'netRange', fmt(hist.lo), fmt(hist.hi))}`, 'aria-hidden': 'true' });
+        const fig = h('figure', { class: 'net-cell', 'data-kind': kind }, cv,
+          h('figcaption', { class: 'net-num', 'aria-label': `${names[kind]}: μ ${fmt(mean)}, σ ${fmt(std)}` }, h('span', { class: 'net-mean', text: `μ ${fmt(mean)}` }), h('span', { class: 'net-std', text: `σ ${fmt(std)}` })));
+        return [fig, cv, hist];
+      };
+      const cells = [cell('pre', hs.pre, st.preMean, st.preStd), cell('post', hs.post, st.postMean, st.postStd), cell('grad', hs.grad, st.gradMean, st.gradStd)];
+      const row = h('div', { class: 'net-row', 'data-layer': l + 1 },
+        h('span', { class: 'net-l', text: String(l + 1) }), ...cells.map((c) => c[0]),
+        h('span', { class: 'net-sd small' }, h('span', { class: 'net-sat', text: t(lang, 'netSat', st.saturated) }), ' · ', h('span', { class: 'net-dead', text: t(lang, 'netDead', st.dead) })));
+      Object.assign(row.dataset, { postMean: st.postMean, postStd: st.postStd, preMean: st.preMean, preStd: st.preStd, gradMean: st.gradMean, gradStd: st.gradStd, saturated: st.saturated, dead: st.dead });
+      row.cells = cells;
+      return row;
+    };
+    let sizes = null;  // every canvas of a column has its first one's size: one layout, read once
+    const draw = (row) => {
+      const k = +row.parentElement.dataset.slot;
+      for (const [, cv, hist] of row.cells) drawHist(cv, hist, sizes[k][0], sizes[k][1], { ...ink, bar: colors[k % colors.length] });
+    };
+    stripObserver = typeof IntersectionObserver === 'function' ? new IntersectionObserver((entries) => {
+      for (const e of entries) {
+        if (!e.isIntersecting) continue;
+        stripObserver.unobserve(e.target);
+        draw(e.target);
+      }
+    }, { root: el.strips, rootMargin: '200px' }) : null;
+    const depth = Math.max(0, ...results.map((r) => r?.stats.layers.length ?? 0));
+    const batch = (from) => {
+      if (gen !== stripGen) return;
+      const to = Math.min(depth, from + STRIP_BATCH);
+      const rows = [];
+      results.forEach((r, k) => {
+        for (let l = from; l < Math.min(to, r?.stats.layers.length ?? 0); l++) {
+          const row = rowOf(r.stats.layers[l], r.hists[l], l);
+          cols[k].append(row);
+          rows.push(row);
+        }
+      });
+      sizes ??= cols.map((col) => {
+        const cv = col.querySelector('.net-hist');
+        return cv ? [Math.max(20, cv.clientWidth), cv.clientHeight || 30] : [80, 30];
+      });
+      for (const row of rows) (stripObserver ? stripObserver.observe(row) : draw(row));
+      stripsPending = to < depth;
+      if (stripsPending) setTimeout(() => batch(to));
+    };
+    batch(0);
   }
 
   // ---- state -> controls ----
@@ -746,7 +778,7 @@ export function mountNetwork(root, ctx, { embed = false } = {}) {
         el.code.textContent = pythonCode(s.net, { act: actCode(s.net.act), eps: s.eps, label: configLabels([s.net])[0] });
       }
     },
-    pending: () => runner.busy || validating > 0,
+    pending: () => runner.busy || validating > 0 || stripsPending,
     /** Charts, for tests: [{ id, uplot }]. */
     charts: () => charts.map((c) => ({ id: c.id, uplot: c.plot.uplot })),
     /** Runs sent to the worker so far (tests). */
