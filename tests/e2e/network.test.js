@@ -143,6 +143,21 @@ describe('the depth lab', () => {
     assert.ok(Math.abs(view.charts.postStd.ys[0][49] - 1) < 0.1 && view.charts.postStd.ys[1][49] < 0.3);
     const stats = await independent(page, { ...DEFAULT, api: { ...DEFAULT.api, hidden: Array(50).fill(128), activation: { name: 'SELU', params: {} } }, eps: 1e-3 });
     sameAsEngine(view, stats, 1);
+    // Edit swaps a pinned config with the current one; × removes it; both reuse the cached runs
+    const runs = await page.evaluate(() => window.actlab.network.runs());
+    await page.click('#net-configs li[data-slot="1"] button.linkish');
+    await idle(page);
+    let st = await page.evaluate(() => window.actlab.store.get());
+    assert.deepEqual([st.net.init.fn, st.netCmp[0].init.fn], ['default', 'lecun_normal_']);
+    assert.ok(await page.isHidden('.net-preset-text'));
+    await page.click('#net-configs li[data-slot="1"] button.remove');
+    await idle(page);
+    st = await page.evaluate(() => window.actlab.store.get());
+    assert.deepEqual(st.netCmp, []);
+    assert.equal((await shown(page)).slots.length, 1);
+    assert.match(await page.textContent('#net-configs li[data-slot="0"] .net-loss'), /^sum = /);
+    assert.equal(await page.evaluate(() => window.actlab.network.runs()), runs + 2);  // two requests, served from the worker's cache
+    await page.click('.net-presets [data-preset="selu"]');
     await page.selectOption('#lang', 'zh');
     await idle(page);
     assert.equal(await page.textContent('#net-title'), '网络：激活函数在深层网络中的表现');
