@@ -280,6 +280,13 @@ describe('round trips', () => {
       vec: Array.from({ length: MAX_VEC }, () => big), comp: MAX_VEC - 1, lang: 'zh', theme: 'light',
       tensor: '😀'.repeat(TEXT_CAP), grad: '中'.repeat(TEXT_CAP), expr: `x # ${'😀'.repeat(lab.limits.exprChars - 4)}`,
     });
+    // the depth lab at its longest: 100 per-layer widths, every key off its default, three pinned configs alike
+    const net = {
+      act: { fn: 'Softplus', params: { beta: big, threshold: big } }, depth: 100, width: 1024, widths: Array(100).fill(1024), batch: 4096,
+      inputs: 1024, outputs: 1024, dist: 'rand', std: 999.9999999999999, init: { fn: 'kaiming_uniform_', params: { a: -999.9999999999999, mode: 'fan_out', nonlinearity: 'conv_transpose3d' } },
+      bias: { fn: 'constant_', params: { val: -999.9999999999999 } }, loss: 'cross_entropy', seed: Number.MAX_SAFE_INTEGER,
+    };
+    Object.assign(s, { view: 'network', net, netCmp: [net, net, net].map((c) => structuredClone(c)) });
     const h = codec.encode(s);
     assert.ok(h.length <= HASH_CAP, `${h.length}`);
     assert.deepEqual(codec.decode(h), { state: s, notices: [] });
