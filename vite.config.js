@@ -4,6 +4,9 @@ import { gzipSync } from 'node:zlib';
 import { readFileSync, writeFileSync, existsSync, createReadStream } from 'node:fs';
 
 const web = (f) => resolve(import.meta.dirname, 'web', f);
+// The kernels keep a fixed name so index.html can start fetching them before any JS runs (the
+// depth lab's worker names its copy the same way: one file, not two).
+const assetFileNames = (a) => (/^actlab-simd\.wasm$/.test((a.names ?? [a.name])[0] ?? '') ? 'assets/[name][extname]' : 'assets/[name]-[hash][extname]');
 const dist = resolve(import.meta.dirname, 'dist');
 
 // Compressed copies written next to the build's text and wasm files (as a static host or CDN
@@ -56,16 +59,18 @@ export default defineConfig({
       input: { main: web('index.html'), embed: web('embed.html'), tutorial: web('tutorial.html'), 'actlab-plot': web('actlab-plot.js') },
       output: {
         // The modules the playground needs for its first plot go in one chunk (one request
-        // instead of five); what loads later (console, export, KaTeX, notes) stays split.
+        // instead of five); what loads later (console, export, KaTeX, notes, the depth lab's
+        // panel, charts, worker and styles: ui/network*, ui/depth-plot.js) stays split.
         codeSplitting: {
-          groups: [{ name: 'app', test: /node_modules[\\/]uplot[\\/]|[\\/]web[\\/](lib[\\/](actlab|caret|state|text|languages)|ui[\\/](catalog|chart|clipboard|controls|curves|custom|gallery|i18n|learn|plot|sample|scheduler|seed|store|typing)|views[\\/]\w+)\.js$|[\\/]web[\\/](ui[\\/])?[^\\/]+\.css$|uPlot\.min\.css$/ }],
+          groups: [{ name: 'app', test: /node_modules[\\/]uplot[\\/]|[\\/]web[\\/](lib[\\/](actlab|caret|state|text|languages)|ui[\\/](catalog|chart|clipboard|controls|curves|custom|gallery|i18n|learn|plot|sample|scheduler|seed|store|typing)|views[\\/]\w+)\.js$|[\\/]web[\\/](ui[\\/])?(?!network)[^\\/]+\.css$|uPlot\.min\.css$/ }],
         },
         entryFileNames: (chunk) => (chunk.name === 'actlab-plot' ? 'actlab-plot.js' : 'assets/[name]-[hash].js'),
-        // The kernels keep a fixed name so index.html can start fetching them before any JS runs.
-        assetFileNames: (a) => (/^actlab-simd\.wasm$/.test((a.names ?? [a.name])[0] ?? '') ? 'assets/[name][extname]' : 'assets/[name]-[hash][extname]'),
+        assetFileNames,
       },
     },
   },
+  // Module workers (the depth lab's) import the library, whose builds load on demand: ES output.
+  worker: { format: 'es', rolldownOptions: { output: { assetFileNames } } },
   server: { port: 5173, strictPort: false, cors: true },
   preview: { port: 4173, strictPort: false, cors: true },
 });

@@ -1,5 +1,6 @@
 // The playground as a user sees it, at 1280 px and 375 px, light and dark, written to
-// docs/screenshots/ (and docs/screenshot.png for the README). Run after `npm run build`:
+// docs/screenshots/ (and docs/screenshot.png for the README); the depth lab (view=network, its
+// "Sigmoid, Tanh, ReLU, SELU at depth 50" preset) as network-<width>-<scheme>.png. Run after `npm run build`:
 //   node scripts/screenshots.mjs
 import { mkdirSync } from 'node:fs';
 import { startServer, launch, newPage, ready } from '../tests/e2e/browser.js';
@@ -11,6 +12,7 @@ const ELU = ['import torch', 'import torch.nn as nn', 'import torch.nn.functiona
   '    def forward(self, x):', '        temp1 = F.relu(x)', '        temp2 = self.alpha * (-1*F.relu(1-torch.exp(x)))',
   '        return temp1 + temp2', ''].join('\n');
 const MODULE = `#fn=Custom&x=-4,4&expr=${encodeURIComponent(ELU)}&ref=ELU(alpha=0.8)`;
+const NETWORK = '#view=network&nact=Sigmoid&ndepth=50&ncmp=(act=Tanh,depth=50);(act=ReLU,depth=50);(act=SELU,depth=50)';
 const server = await startServer();
 const chrome = await launch();
 mkdirSync('docs/screenshots', { recursive: true });
@@ -24,6 +26,15 @@ for (const [name, view] of [['', VIEW], ['module-', MODULE]]) for (const [width,
     await page.screenshot({ path });
     if (!name && width === 1280 && colorScheme === 'light') await page.screenshot({ path: 'docs/screenshot.png' });
     console.log(path);
+    if (!name) {
+      // The depth lab: its controls, charts and the first strips.
+      await page.goto(`${server.url}${NETWORK}`);
+      await ready(page);
+      await page.evaluate(() => window.actlab.idle());
+      const net = `docs/screenshots/network-${width}-${colorScheme}.png`;
+      await page.screenshot({ path: net, fullPage: true, clip: { x: 0, y: 0, width, height: width === 1280 ? 2000 : 3200 } });
+      console.log(net);
+    }
     await page.close();
   }
 }

@@ -1,5 +1,5 @@
-// embed.html#<state>: the plot of a share link (and its console output when view=console), for
-// tutorial pages. Works inside <iframe sandbox="allow-scripts">: no storage, no same-origin
+// embed.html#<state>: the plot of a share link (its console output when view=console, the depth
+// lab's through-depth charts instead of the plot when view=network), for tutorial pages. Works inside <iframe sandbox="allow-scripts">: no storage, no same-origin
 // access; it tells the parent its height with postMessage so the frame can fit its content.
 import './style.css';
 import { loadActlab } from './lib/actlab.js';
@@ -9,7 +9,7 @@ import { Sampler } from './ui/sample.js';
 import { effectiveTheme } from './ui/plot.js';
 import { PlotPanel } from './ui/chart.js';
 import { paramsOf } from './ui/curves.js';
-import { applyI18n } from './ui/i18n.js';
+import { applyI18n, t } from './ui/i18n.js';
 
 const $ = (id) => document.getElementById(id);
 // The expression engine's build only when the link has a custom expression.
@@ -46,6 +46,19 @@ async function drawConsole() {
   }
 }
 
+// The depth lab: its panel without controls, loaded only for view=network.
+let network = null;
+async function drawNetwork(custom) {
+  const box = $('embed-network');
+  box.hidden = state.view !== 'network';
+  $('plot').hidden = !box.hidden;
+  if (box.hidden) return;
+  const { mountNetwork } = await import('./ui/network-panel.js');
+  network ??= mountNetwork(box, { cat: { specs, custom } }, { embed: true });
+  $('embed-title').textContent = t(state.lang, 'netTitle');
+  network.render(state);
+}
+
 function load() {
   const r = decodeLink(lab, location.hash.slice(1), DEFAULTS);
   if (r.custom.spec) specs.set(CUSTOM, r.custom.spec);
@@ -53,11 +66,12 @@ function load() {
   base = state;
   document.documentElement.dataset.theme = effectiveTheme(state.theme);
   applyI18n(document.body, state.lang);
-  $('open-playground').href = new URL(`./#${r.codec.encode({ ...state, view: state.view === 'console' ? 'console' : 'plot' })}`, location.href).href;
+  $('open-playground').href = new URL(`./#${r.codec.encode({ ...state, view: state.view === 'gallery' ? 'plot' : state.view })}`, location.href).href;
   $('embed-notice').hidden = !r.notices.length;
   $('embed-notice').textContent = r.notices.join(' · ');
   plot.draw(state, { specs, sampler });
   drawConsole().then(fit);
+  drawNetwork(r.custom.spec ?? null).then(fit);
 }
 
 // Height for the parent page (a sandboxed frame cannot be measured from outside).
@@ -78,4 +92,4 @@ $('open-playground').addEventListener('click', (e) => {
 });
 addEventListener('hashchange', () => (linkHasExpr(location.hash.slice(1)) && !lab.hasExpr ? location.reload() : load()));
 load();
-window.actlab = { lab, plot, get state() { return state; } };
+window.actlab = { lab, plot, get state() { return state; }, get network() { return network; } };

@@ -21,6 +21,7 @@ import ranges from './views/ranges.js';
 import consoleView, { loadConsole } from './views/console.js';
 import learn from './views/learn.js';
 import gallery from './views/gallery.js';
+import network, { networkPanel } from './views/network.js';
 import share, { readDraft, showNotices } from './views/share.js';
 
 const $ = (id) => document.getElementById(id);
@@ -51,7 +52,7 @@ const plot = new PlotPanel({ plot: $('plot'), error: $('plot-error') }, {
 });
 
 // Registration order is render order: the function catalogue, then the curve, then the rest.
-const views = [shell, custom, share, plotView, diff, functions, params, compare, ranges, consoleView, learn, gallery];
+const views = [shell, custom, share, plotView, diff, functions, params, compare, ranges, consoleView, learn, gallery, network];
 // `editors`: the code editors, by id, once they have replaced their textareas (for tests).
 const ctx = { store, cat, plot, boot, decode, views, editors: {} };
 const scheduler = createScheduler(store, ctx);
@@ -72,4 +73,8 @@ window.actlab = {
   get codec() { return cat.codec; },
   store, plot, py, loadConsole, editors: ctx.editors,
   idle: () => scheduler.idle(),
+  /** The build with the expression engine (lab.compile, lab.network) as window.actlab.lab. */
+  upgrade: () => cat.upgrade(),
+  /** The depth lab's panel once its tab has opened (charts for tests). */
+  get network() { return networkPanel(); },
 };

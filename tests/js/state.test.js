@@ -4,7 +4,7 @@ import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadActlab } from '../../web/lib/actlab.js';
 import { fuzzN, mulberry32 } from './fuzz.js';
-import { createCodec, HASH_CAP, TEXT_CAP, MAX_OVERLAYS, MAX_VEC, MAX_WEIGHTS, MAX_NOTICES } from '../../web/lib/state.js';
+import { createCodec, HASH_CAP, TEXT_CAP, MAX_OVERLAYS, MAX_VEC, MAX_WEIGHTS, MAX_NOTICES, MAX_NET_CMP, NET_INITS, NET_BIASES, isNetActivation } from '../../web/lib/state.js';
 
 let lab, codec, D;
 before(async () => {
@@ -111,12 +111,34 @@ const TEXT_BITS = ['[', ']', ',', ' ', ' ', '\n', '\t', '-', '.', '0', '1', '2',
   '<script>alert(1)</script>', 'javascript:'];
 const randText = (r) => Array.from({ length: r.int(120) }, () => r.pick(TEXT_BITS)).join('');
 
+/** A random valid depth-lab config (each field at its default a third of the time). */
+function randNet(r, functions) {
+  const c = structuredClone(D.net);
+  const maybe = (k, f) => { if (r.int(3) !== 0) c[k] = f(); };
+  const item = (table) => { const spec = r.pick(table); return { fn: spec.name, params: randParams(r, spec) }; };
+  const acts = functions.filter(isNetActivation).map((f) => ({ ...f, params: f.params.filter((p) => p.torch === undefined) }));
+  maybe('act', () => item(acts));
+  maybe('depth', () => 1 + r.int(100));
+  maybe('width', () => 1 + r.int(1024));
+  maybe('widths', () => (r.bool() ? null : Array.from({ length: r.int(5) === 0 ? 1 + r.int(100) : 1 + r.int(6) }, () => 1 + r.int(1024))));
+  maybe('batch', () => 1 + r.int(4096));
+  maybe('inputs', () => 1 + r.int(1024));
+  maybe('outputs', () => 1 + r.int(1024));
+  maybe('dist', () => r.pick(['randn', 'rand']));
+  maybe('std', () => r.num(0, 1000));
+  maybe('init', () => item(NET_INITS));
+  maybe('bias', () => item(NET_BIASES));
+  maybe('loss', () => r.pick(['sum', 'mse', 'cross_entropy']));
+  maybe('seed', () => (r.bool() ? r.int(1000) : r.pick([Number.MAX_SAFE_INTEGER, 2 ** 32, r.int(2 ** 31)])));
+  return c;
+}
+
 function randState(r, functions) {
   const spec = r.int(4) === 0 ? functions.find((f) => f.name === D.fn) : r.pick(functions);
   const own = randParams(r, spec);
   const vec = Array.from({ length: 1 + r.int(MAX_VEC) }, () => (r.bool() ? r.num(-10, 10) : r.num()));
   return {
-    view: r.pick(['plot', 'gallery', 'console']),
+    view: r.pick(['plot', 'gallery', 'console', 'network']),
     fn: spec.name,
     params: Object.keys(own).length ? { [spec.name]: own } : {},
     overlays: Array.from({ length: r.int(3) === 0 ? r.int(MAX_OVERLAYS + 1) : r.int(3) }, () => {
@@ -139,6 +161,8 @@ function randState(r, functions) {
     cls: r.bool() ? '' : r.pick(['ELU', 'MyGELU', '_Swish2', 'Softmax']),
     ref: r.bool() ? null : (() => { const o = r.pick(functions.filter((f) => !f.custom)); return { fn: o.name, params: randParams(r, o) }; })(),
     query: '',
+    net: r.int(4) === 0 ? structuredClone(D.net) : randNet(r, functions),
+    netCmp: Array.from({ length: r.int(MAX_NET_CMP + 1) }, () => randNet(r, functions)),
   };
 }
 
@@ -256,6 +280,13 @@ describe('round trips', () => {
       vec: Array.from({ length: MAX_VEC }, () => big), comp: MAX_VEC - 1, lang: 'zh', theme: 'light',
       tensor: '😀'.repeat(TEXT_CAP), grad: '中'.repeat(TEXT_CAP), expr: `x # ${'😀'.repeat(lab.limits.exprChars - 4)}`,
     });
+    // the depth lab at its longest: 100 per-layer widths, every key off its default, three pinned configs alike
+    const net = {
+      act: { fn: 'Softplus', params: { beta: big, threshold: big } }, depth: 100, width: 1024, widths: Array(100).fill(1024), batch: 4096,
+      inputs: 1024, outputs: 1024, dist: 'rand', std: 999.9999999999999, init: { fn: 'kaiming_uniform_', params: { a: -999.9999999999999, mode: 'fan_out', nonlinearity: 'conv_transpose3d' } },
+      bias: { fn: 'constant_', params: { val: -999.9999999999999 } }, loss: 'cross_entropy', seed: Number.MAX_SAFE_INTEGER,
+    };
+    Object.assign(s, { view: 'network', net, netCmp: [net, net, net].map((c) => structuredClone(c)) });
     const h = codec.encode(s);
     assert.ok(h.length <= HASH_CAP, `${h.length}`);
     assert.deepEqual(codec.decode(h), { state: s, notices: [] });
@@ -321,6 +352,22 @@ describe('invalid values are rejected one by one; the rest of the link applies',
   BAD.grad = BAD.tensor;
   BAD.cls = ['%3Cscript%3E', '1ELU', 'E LU', 'ELU%00', '%EF%BC%A5LU', 'a'.repeat(101), 'ELU.x'];
   BAD.ref = ['Nope', '', 'ELU;ReLU', '__proto__', 'constructor', 'ELU(', 'Custom', '%3Cscript%3E'];
+  // The depth lab's fields: lab.network()'s limits, element-wise activations, torch.nn.init's names.
+  Object.assign(BAD, {
+    nact: ['Softmax', 'GLU', 'SwiGLU', 'PReLU', 'Softmax2d', 'Nope', '', 'tanh', '__proto__', 'ReLU;Tanh', 'ELU(', 'Custom', '%3Cscript%3E', 'Tanh%00'],
+    ndepth: ['0', '101', '1.5', '-1', 'abc', '', '1e1', '%EF%BC%92', '20,30'],
+    nwidth: ['0', '1025', '-5', '12.5', '', 'NaN', '0x10'],
+    nwidths: ['', '0', '128,,64', '128,0', '1025', 'a,b', Array(101).fill(8).join(','), '128,64,', '1.5', 'None', '(128,64)'],
+    nbatch: ['0', '4097', '', '256.0'],
+    nin: ['0', '1025', ''],
+    nout: ['0', '1025', 'ten'],
+    nx: ['normal', 'Randn', '', 'randn_'],
+    nstd: ['-1', '1001', 'abc', '', 'Infinity', '1e999', '-0.1'],
+    ninit: ['orthogonal_', 'xavier_uniform', '', 'Xavier_uniform_', 'default;zeros_', 'kaiming_normal_(', '__proto__', 'constant_', 'kaiming_normal_(a=1))'],
+    nbias: ['ones_', 'constant', '', 'xavier_uniform_', 'zeros_;default', 'constant_(val=1'],
+    nloss: ['hinge', 'MSE', '', 'cross-entropy', 'sum '],
+    nseed: ['-1', '1.5', '9007199254740992', 'abc', '', '1e3'],
+  });
 
   test('every fixed field', () => {
     let n = 0;
@@ -457,6 +504,78 @@ describe('invalid values are rejected one by one; the rest of the link applies',
     const r = codec.decode(Array.from({ length: 30 }, (_, i) => `k${i}=1`).join('&'));
     assert.equal(r.notices.length, MAX_NOTICES);
     assert.equal(r.notices.at(-1), `…and ${30 - MAX_NOTICES + 1} more ignored`);
+  });
+});
+
+describe('the depth lab in the link', () => {
+  const net = (patch = {}) => ({ ...structuredClone(D.net), ...patch });
+
+  test('a readable link: short keys, defaults left out, inits as torch.nn.init calls', () => {
+    const s = withDefaults({
+      view: 'network',
+      net: net({ act: { fn: 'SELU', params: {} }, depth: 50, init: { fn: 'lecun_normal_', params: {} } }),
+      netCmp: [net({ act: { fn: 'SELU', params: {} }, depth: 50 })],
+    });
+    const h = codec.encode(s);
+    assert.equal(h, 'view=network&nact=SELU&ndepth=50&ninit=lecun_normal_&ncmp=(act=SELU,depth=50)');
+    assert.deepEqual(codec.decode(h), { state: s, notices: [] });
+    const k = withDefaults({ net: net({
+      act: { fn: 'LeakyReLU', params: { negative_slope: 0.2 } }, widths: [128, 64, 32], batch: 64, dist: 'rand', std: 3,
+      init: { fn: 'kaiming_normal_', params: { a: 0.2, mode: 'fan_out' } }, bias: { fn: 'constant_', params: { val: -3 } }, loss: 'cross_entropy', seed: 7,
+    }) });
+    assert.equal(codec.encode(k), 'nact=LeakyReLU(negative_slope=0.2)&nwidths=128,64,32&nbatch=64&nx=rand&nstd=3'
+      + '&ninit=kaiming_normal_(a=0.2,mode=fan_out)&nbias=constant_(val=-3)&nloss=cross_entropy&nseed=7');
+    assert.deepEqual(codec.decode(codec.encode(k)), { state: k, notices: [] });
+  });
+
+  test('pinned configs: every key, a widths list and nested parameters inside one item', () => {
+    const a = net({ act: { fn: 'ELU', params: { alpha: 0.5 } }, widths: [5, 6, 7], init: { fn: 'normal_', params: { mean: 0.1, std: 0.01 } } });
+    const b = net({ act: { fn: 'Sigmoid', params: {} }, depth: 3, width: 7, batch: 1, inputs: 2, outputs: 3, dist: 'rand', std: 0.5,
+      bias: { fn: 'zeros_', params: {} }, loss: 'mse', seed: 12 });
+    const s = withDefaults({ netCmp: [a, b, net()] });
+    const h = codec.encode(s);
+    assert.equal(h, 'ncmp=(act=ELU(alpha=0.5),widths=5%2C6%2C7,init=normal_(mean=0.1,std=0.01));'
+      + '(act=Sigmoid,depth=3,width=7,batch=1,in=2,out=3,x=rand,std=0.5,bias=zeros_,loss=mse,seed=12);()');
+    assert.deepEqual(codec.decode(h), { state: s, notices: [] });
+  });
+
+  test('bad pinned configs: items and pairs dropped one by one, the rest applies', () => {
+    const cases = [
+      ['ncmp=(act=ReLU);(act=Softmax,depth=3);(depth=0)', [net({ act: { fn: 'ReLU', params: {} } }), net({ depth: 3 }), net()], 2],
+      ['ncmp=(depth=2);(depth=3);(depth=4);(depth=5)', [net({ depth: 2 }), net({ depth: 3 }), net({ depth: 4 })], 1],
+      ['ncmp=depth=2;(x)', [net()], 2],
+      ['ncmp=(nope=1,depth=2)', [net({ depth: 2 })], 1],
+      ['ncmp=(depth=2,depth=3)', [net({ depth: 3 })], 1],
+      ['ncmp=(depth=2,depth=bad)', [net()], 2],
+      ['ncmp=((depth=2))', [net()], 1],
+      ['ncmp=(act=ELU(alpha=0.5,beta=1))', [net({ act: { fn: 'ELU', params: { alpha: 0.5 } } })], 1],
+      ['ncmp=(widths=5,6)', [net({ widths: [5, 6] })], 0],  // as in cmp, a piece without = continues the value
+      ['ncmp=(__proto__=1,constructor=2)', [net()], 2],
+      ['ncmp=(act=RReLU(training=true))', [net({ act: { fn: 'RReLU', params: {} } })], 1],  // the lab runs in eval mode
+      ['ncmp=', [], 0],
+      ['ncmp=();;()', [net(), net()], 0],
+    ];
+    for (const [h, netCmp, count] of cases) {
+      const r = codec.decode(h);
+      assert.deepEqual(r.state, withDefaults({ netCmp }), h);
+      assert.equal(r.notices.length, count, `${h}: ${r.notices}`);
+    }
+  });
+
+  test('the activation: element-wise table functions, and the custom one when it is element-wise', () => {
+    for (const f of lab.functions) {
+      const ok = !f.dimwise && !f.halves && f.params.every((p) => p.kind !== 'weight');
+      assert.equal(codec.decode(`nact=${f.name}`).notices.length, ok ? 0 : 1, f.name);
+    }
+    const custom = { name: 'Custom', module: 'custom', family: 'custom', custom: true, dimwise: false, halves: false,
+      params: [{ name: 'alpha', kind: 'number', default: 0.2, lo: 0, hi: 1 }] };
+    const withCustom = createCodec([...lab.functions, custom], { limits: lab.limits });
+    assert.deepEqual(withCustom.decode('nact=Custom(alpha=0.5)').state.net.act, { fn: 'Custom', params: { alpha: 0.5 } });
+    const dimwise = createCodec([...lab.functions, { ...custom, dimwise: true, params: [] }], { limits: lab.limits });
+    assert.match(dimwise.decode('nact=Custom').notices[0], /not element-wise/);
+    // encode() leaves out what decode() would drop
+    assert.deepEqual(codec.encodeReport(withDefaults({ net: net({ act: { fn: 'Softmax', params: {} }, depth: 0 }) })).leftOut.map((o) => o.key), ['nact', 'ndepth']);
+    assert.equal(codec.encode(withDefaults({ netCmp: [{ depth: 3, bogus: 1, act: { fn: 'GLU' } }, 7, null] })), 'ncmp=(depth=3);();()');
   });
 });
 
@@ -637,11 +756,12 @@ describe('hostile links', () => {
 
 describe('the schema', () => {
   test('fields are declarative and inspectable, in URL order', () => {
-    assert.deepEqual(codec.fields.map((f) => f.key), ['view', 'fn', null, 'cmp', 'x', 'y', 'show', 'shade', 'eps', 'steep', 'vec', 'comp', 'lang', 'theme', 'tensor', 'grad', 'expr', 'cls', 'ref']);
+    assert.deepEqual(codec.fields.map((f) => f.key), ['view', 'fn', null, 'cmp', 'x', 'y', 'show', 'shade', 'eps', 'steep', 'vec', 'comp', 'lang', 'theme', 'tensor', 'grad', 'expr', 'cls', 'ref',
+      'nact', 'ndepth', 'nwidth', 'nwidths', 'nbatch', 'nin', 'nout', 'nx', 'nstd', 'ninit', 'nbias', 'nloss', 'nseed', 'ncmp']);
     for (const f of codec.fields) {
       assert.ok(Array.isArray(f.path) && typeof f.type === 'string', f.key);
       if (f.type === 'params') continue;
-      assert.deepEqual(f.default, D[f.path[0]], f.key);
+      assert.deepEqual(f.default, f.path.reduce((o, k) => o[k], D), f.key);
       for (const m of ['parse', 'check', 'format']) assert.equal(typeof f[m], 'function', `${f.key}.${m}`);
     }
     assert.ok(Object.isFrozen(codec.fields) && Object.isFrozen(codec.defaults.x));

@@ -9,13 +9,14 @@ const isNode = typeof process !== 'undefined' && !!process.versions?.node && typ
 
 // Browsers: fetch and compile the SIMD module while the rest of the page's JS is still being
 // evaluated (this module is evaluated first); where SIMD128 is missing, compile fails and is ignored.
-// A page may have started the download already (index.html's window.__actlabWasm).
+// A page may have started the download already (index.html's window.__actlabWasm). Not in a
+// worker: the depth lab's loads the build with the engine, never this one.
 const simdUrl = new URL('./wasm/actlab-simd.wasm', import.meta.url);
 const prefetched = () => {
   const p = !isNode && globalThis.__actlabWasm;
   return p && /\/actlab-simd\.wasm$/.test(simdUrl.pathname) ? p.then((r) => (r.ok ? r : fetch(simdUrl))) : fetch(simdUrl);
 };
-const earlySimd = !isNode && typeof WebAssembly.compileStreaming === 'function' && typeof fetch === 'function'
+const earlySimd = !isNode && typeof document !== 'undefined' && typeof WebAssembly.compileStreaming === 'function' && typeof fetch === 'function'
   ? WebAssembly.compileStreaming(prefetched()).catch(() => null)
   : null;
 

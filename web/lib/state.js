@@ -74,7 +74,59 @@ const BASE_DEFAULTS = {
   cls: '',
   ref: null,
   query: '',
+  // The depth lab (view=network): nn.Sequential(nn.Linear(inputs, width), act, ..., nn.Linear(width,
+  // outputs)) with `depth` hidden layers (or `widths`, one per layer), torch.nn.init's init, a batch
+  // of torch.randn(batch, inputs) * std (dist 'rand': (torch.rand(...) - 0.5) * (2 * std)), a loss.
+  net: {
+    act: { fn: 'Tanh', params: {} },
+    depth: 20,
+    width: 128,
+    widths: null,
+    batch: 256,
+    inputs: 128,
+    outputs: 10,
+    dist: 'randn',
+    std: 1,
+    init: { fn: 'default', params: {} },
+    bias: { fn: 'default', params: {} },
+    loss: 'sum',
+    seed: 0,
+  },
+  // Pinned network configs, drawn next to the current one (2 to 4 in all).
+  netCmp: [],
 };
+
+// ---- the depth lab's tables: lab.network()'s limits, torch.nn.init's functions and kwargs ----
+export const NET_LIMITS = Object.freeze({ depth: 100, width: 1024, batch: 4096, std: 1000 });
+export const MAX_NET_CMP = 3;
+/** calculate_gain's nonlinearities (torch 1.13). */
+export const NONLINEARITIES = Object.freeze(['linear', 'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d',
+  'conv_transpose3d', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'selu']);
+const initNum = (name, def, lo, hi, min = -1000, max = 1000) => ({ name, kind: 'number', default: def, min, max, lo, hi });
+const GAIN = initNum('gain', 1, 0, 4, 0);
+const KAIMING = [initNum('a', 0, 0, 1),
+  { name: 'mode', kind: 'choice', default: 'fan_in', choices: ['fan_in', 'fan_out'] },
+  { name: 'nonlinearity', kind: 'choice', default: 'leaky_relu', choices: NONLINEARITIES }];
+/** Weight inits: torch.nn.init's names and keyword arguments with torch's defaults ('default': nn.Linear's own). */
+export const NET_INITS = deepFreeze([
+  { name: 'default', params: [] },
+  { name: 'xavier_uniform_', params: [GAIN] },
+  { name: 'xavier_normal_', params: [GAIN] },
+  { name: 'kaiming_uniform_', params: KAIMING },
+  { name: 'kaiming_normal_', params: KAIMING },
+  { name: 'lecun_normal_', params: [] },
+  { name: 'normal_', params: [initNum('mean', 0, -1, 1), initNum('std', 1, 0, 2, 0)] },
+  { name: 'uniform_', params: [initNum('a', 0, -2, 2), initNum('b', 1, -2, 2)] },
+  { name: 'zeros_', params: [] },
+]);
+/** Bias inits. */
+export const NET_BIASES = deepFreeze([
+  { name: 'default', params: [] },
+  { name: 'zeros_', params: [] },
+  { name: 'constant_', params: [initNum('val', 0, -5, 5)] },
+]);
+/** Whether a function can be the depth lab's activation: element-wise, no learnable weight. */
+export const isNetActivation = (spec) => !!spec && !spec.dimwise && !spec.halves && (spec.params ?? []).every((p) => p.kind !== 'weight');
 
 // ---- small helpers ----
 
@@ -310,6 +362,43 @@ const textOrOnesType = {
   format: escText,
 };
 
+// The depth lab's sizes, seed and input scale.
+const intRangeType = (lo, hi) => {
+  const what = `an integer in [${lo}, ${hi}]`;
+  return {
+    type: 'int',
+    parse: (raw) => parseInt_(dec(raw), what),
+    check: (v) => (Number.isSafeInteger(v) && v >= lo && v <= hi ? null : `expected ${what}`),
+    format: String,
+  };
+};
+const numRangeType = (lo, hi) => {
+  const what = `a number in [${lo}, ${hi}]`;
+  return {
+    type: 'number',
+    parse: (raw) => parseNum(dec(raw), what),
+    check: (v) => (isNum(v) && v >= lo && v <= hi ? null : `expected ${what}`),
+    format: fmtNum,
+  };
+};
+// Per-layer widths (`128,64,32`), or null: `depth` layers of `width`.
+const widthsWhy = (v) => (v === null || (Array.isArray(v) && v.length >= 1 && v.length <= NET_LIMITS.depth
+  && v.every((w) => Number.isSafeInteger(w) && w >= 1 && w <= NET_LIMITS.width))
+  ? null : `expected 1 to ${NET_LIMITS.depth} comma-separated integers in [1, ${NET_LIMITS.width}]`);
+const widthsType = {
+  type: 'ints|none',
+  parse: (raw) => {
+    const s = dec(raw);
+    if (s === 'none') return null;
+    const parts = s.split(',');
+    if (parts.length > NET_LIMITS.depth) bad(widthsWhy([]));
+    return parts.map((p) => parseInt_(p, widthsWhy([]).slice(9)));
+  },
+  check: widthsWhy,
+  canon: (v) => (Array.isArray(v) ? v.slice() : v),
+  format: (v) => (v === null ? 'none' : v.join(',')),
+};
+
 // ---- function parameters: one field type per table `kind` ----
 
 const interval = (lo, hi) =>
@@ -397,6 +486,7 @@ export function createCodec(functions, { defaults = {}, limits } = {}) {
 
   const def = clone(BASE_DEFAULTS);
   if (!specs.has(def.fn)) def.fn = functions[0].name;
+  if (!isNetActivation(specs.get(def.net.act.fn))) def.net.act = { fn: functions.find(isNetActivation)?.name ?? def.net.act.fn, params: {} };
   for (const k of Object.keys(defaults ?? {})) {
     if (!own(BASE_DEFAULTS, k) || k === 'params') throw new TypeError(`createCodec: unknown default '${k}'`);
     put(def, k, clone(defaults[k]));
@@ -433,82 +523,219 @@ export function createCodec(functions, { defaults = {}, limits } = {}) {
   // Overlays: `Name` or `Name(k=v,k=v)`, joined by `;`. The raw text is split on the structural
   // characters first and each atom decoded afterwards (atoms escape them, see escAtom). A piece
   // without `=` continues the previous value, which is how PReLU's weight list reads.
-  const overlaysType = {
-    type: 'overlays',
-    parse(raw, ctx, notes) {
-      const items = [];
-      for (const rawItem of raw.split(';')) {
-        if (rawItem === '') continue;  // `cmp=` or a trailing `;`
-        if (items.length === MAX_OVERLAYS) {
-          notes.push(`Ignored cmp items after the first ${MAX_OVERLAYS}`);
-          break;
-        }
-        const m = /^([^()]*)(?:\(([^()]*)\))?$/.exec(rawItem);
-        let name;
-        try {
-          if (!m) bad('expected Name or Name(param=value,...)');
-          name = dec(m[1]);
-          if (!specs.has(name)) bad('unknown function');
-        } catch (e) {
-          if (!(e instanceof Bad)) throw e;
-          notes.push(`Ignored cmp item ${q(name ?? safeDec(rawItem))}: ${e.message}`);
-          continue;
-        }
-        const pfs = paramFieldMap(name);
-        const params = {};
-        const pairs = [];
-        for (const piece of m[2] ? m[2].split(',') : []) {
-          const eq = piece.indexOf('=');
-          if (eq >= 0) pairs.push([piece.slice(0, eq), piece.slice(eq + 1)]);
-          else if (pairs.length) pairs[pairs.length - 1][1] += `,${piece}`;
-          else notes.push(`Ignored ${q(safeDec(piece))} in cmp item ${name}: expected param=value`);
-        }
-        const seen = new Set();
-        for (const [rk, rv] of pairs) {
-          const key = safeDec(rk);
-          const f = pfs.get(key);
+  // The same grammar names the depth lab's activation (nact) and its inits (ninit, nbias), each
+  // over its own table: `label` names the key in notices, `has`/`fieldsOf` the table.
+  function itemsType(label, has, fieldsOf, max, unknown = () => 'unknown function') {
+    const fieldMap = (name) => new Map(fieldsOf(name).map((f) => [f.name, f]));
+    return {
+      type: 'items',
+      parse(raw, ctx, notes) {
+        const items = [];
+        for (const rawItem of raw.split(';')) {
+          if (rawItem === '') continue;  // `cmp=` or a trailing `;`
+          if (items.length === max) {
+            notes.push(`Ignored ${label} items after the first ${max}`);
+            break;
+          }
+          const m = /^([^()]*)(?:\(([^()]*)\))?$/.exec(rawItem);
+          let name;
           try {
-            if (!f) bad(`${name} has no parameter ${q(key)}`);
-            if (seen.has(key)) {
-              // As at the top level, the last one counts even when it is invalid.
-              notes.push(`Parameter ${key} appears more than once in cmp item ${name}: the last one counts`);
-              delete params[key];
-            }
-            seen.add(key);
-            const v = read(f, rv, ctx, notes);
-            if (!deepEqual(v, f.default)) put(params, key, v);  // a default is no override
+            if (!m) bad('expected Name or Name(param=value,...)');
+            name = dec(m[1]);
+            if (!has(name)) bad(unknown(name));
           } catch (e) {
             if (!(e instanceof Bad)) throw e;
-            notes.push(`Ignored ${name}(${key}=${q(safeDec(rv))}) in cmp: ${e.message}`);
+            notes.push(`Ignored ${label} item ${q(name ?? safeDec(rawItem))}: ${e.message}`);
+            continue;
+          }
+          const pfs = fieldMap(name);
+          const params = {};
+          const pairs = [];
+          for (const piece of m[2] ? m[2].split(',') : []) {
+            const eq = piece.indexOf('=');
+            if (eq >= 0) pairs.push([piece.slice(0, eq), piece.slice(eq + 1)]);
+            else if (pairs.length) pairs[pairs.length - 1][1] += `,${piece}`;
+            else notes.push(`Ignored ${q(safeDec(piece))} in ${label} item ${name}: expected param=value`);
+          }
+          const seen = new Set();
+          for (const [rk, rv] of pairs) {
+            const key = safeDec(rk);
+            const f = pfs.get(key);
+            try {
+              if (!f) bad(`${name} has no parameter ${q(key)}`);
+              if (seen.has(key)) {
+                // As at the top level, the last one counts even when it is invalid.
+                notes.push(`Parameter ${key} appears more than once in ${label} item ${name}: the last one counts`);
+                delete params[key];
+              }
+              seen.add(key);
+              const v = read(f, rv, ctx, notes);
+              if (!deepEqual(v, f.default)) put(params, key, v);  // a default is no override
+            } catch (e) {
+              if (!(e instanceof Bad)) throw e;
+              notes.push(`Ignored ${name}(${key}=${q(safeDec(rv))}) in ${label}: ${e.message}`);
+            }
+          }
+          items.push({ fn: name, params });
+        }
+        return items;
+      },
+      check: (v) => (Array.isArray(v) ? null : 'expected a list of functions'),
+      // encode(): keep the valid items (at most `max`) and their valid non-default params.
+      canon(v) {
+        if (!Array.isArray(v)) return v;
+        const items = [];
+        for (const it of v) {
+          if (items.length === max) break;
+          if (!own(it, 'fn') || typeof it.fn !== 'string' || !has(it.fn)) continue;
+          const params = {};
+          const given = own(it, 'params') ? it.params : {};
+          for (const f of fieldsOf(it.fn)) {
+            if (!own(given, f.name)) continue;
+            const pv = f.canon ? f.canon(given[f.name]) : given[f.name];
+            if (!f.check(pv) && !deepEqual(pv, f.default)) put(params, f.name, pv);
+          }
+          items.push({ fn: it.fn, params });
+        }
+        return items;
+      },
+      format: (items) => items.map((it) => {
+        const kv = fieldsOf(it.fn).filter((f) => own(it.params, f.name)).map((f) => `${escAtom(f.name)}=${f.format(it.params[f.name])}`);
+        return escAtom(it.fn) + (kv.length ? `(${kv.join(',')})` : '');
+      }).join(';'),
+    };
+  }
+  const overlaysType = itemsType('cmp', (name) => specs.has(name), paramFields, MAX_OVERLAYS);
+
+  /** One item of an items type (`Name(k=v)`): nact, ninit, nbias; `ok(item)` checks it further. */
+  function oneItemType(label, items, ok) {
+    return {
+      type: 'item',
+      parse(raw, ctx, notes) {
+        const own = [];
+        const list = items.parse(raw, ctx, own);
+        const head = `Ignored ${label} item `;
+        if (list.length !== 1) bad(own.length === 1 && own[0].startsWith(head) ? own[0].replace(/^Ignored \S+ item [^:]*: /, '') : `expected one ${label === 'nact' ? 'function' : 'init'}`);
+        notes.push(...own);
+        return list[0];
+      },
+      check: (v) => (v && typeof v === 'object' && own(v, 'fn') && items.canon([v]).length === 1 ? ok(v) : `expected ${label === 'nact' ? 'an element-wise function' : 'an init'}`),
+      canon: (v) => (v && typeof v === 'object' ? items.canon([v])[0] ?? v : v),
+      format: (v) => items.format([v]),
+    };
+  }
+
+  // ---- the depth lab (view=network): one network config, and the pinned ones to compare ----
+  // Its activation: an element-wise function of the table (or the custom one) with its
+  // constructor's parameters (the lab runs modules in eval mode: RReLU's training/seed are no
+  // constructor keywords); its inits: torch.nn.init's functions and keyword arguments.
+  const netActFields = (name) => paramFields(name).filter((f) => f.param.torch === undefined);
+  const netActItems = itemsType('nact', (name) => specs.has(name) && isNetActivation(specs.get(name)), netActFields, Infinity,
+    (name) => (specs.has(name) ? `${name} is not element-wise (or has a learnable weight): the depth lab's activations are element-wise` : 'unknown function'));
+  const netActType = oneItemType('nact', netActItems, () => null);
+  const initFieldCache = new Map();
+  const initFields = (table) => (name) => {
+    const spec = table.find((i) => i.name === name);
+    if (!spec) return [];
+    const key = `${table === NET_BIASES ? 'b' : 'w'}:${name}`;
+    if (!initFieldCache.has(key)) {
+      initFieldCache.set(key, spec.params.map((p) => Object.freeze({ key: p.name, name: p.name, type: p.kind, default: p.default, param: p, ...paramType(p) })));
+    }
+    return initFieldCache.get(key);
+  };
+  const hasIn = (table) => (name) => table.some((i) => i.name === name);
+  const initType = oneItemType('ninit', itemsType('ninit', hasIn(NET_INITS), initFields(NET_INITS), Infinity,
+    () => `unknown init: one of ${NET_INITS.map((i) => i.name).join(', ')}`), () => null);
+  const biasType = oneItemType('nbias', itemsType('nbias', hasIn(NET_BIASES), initFields(NET_BIASES), Infinity,
+    () => `unknown bias init: one of ${NET_BIASES.map((i) => i.name).join(', ')}`), () => null);
+  // Sub-keys of a network config: the URL key is `n` + the sub-key (nact, ndepth, ...); inside a
+  // pinned config (ncmp) the sub-key itself.
+  const NET_FIELDS = [
+    ['act', 'act', netActType],
+    ['depth', 'depth', intRangeType(1, NET_LIMITS.depth)],
+    ['width', 'width', intRangeType(1, NET_LIMITS.width)],
+    ['widths', 'widths', widthsType],
+    ['batch', 'batch', intRangeType(1, NET_LIMITS.batch)],
+    ['in', 'inputs', intRangeType(1, NET_LIMITS.width)],
+    ['out', 'outputs', intRangeType(1, NET_LIMITS.width)],
+    ['x', 'dist', enumType(['randn', 'rand'])],
+    ['std', 'std', numRangeType(0, NET_LIMITS.std)],
+    ['init', 'init', initType],
+    ['bias', 'bias', biasType],
+    ['loss', 'loss', enumType(['sum', 'mse', 'cross_entropy'])],
+    ['seed', 'seed', intRangeType(0, Number.MAX_SAFE_INTEGER)],
+  ].map(([key, name, t]) => Object.freeze({ key, name, default: def.net[name], ...t }));
+
+  // Pinned configs: `(k=v,k=v);(k=v)` with the sub-keys, defaults left out. Pairs split at commas
+  // outside parentheses; a value's own top-level commas (a widths list) are written %2C.
+  const splitTop = (s, sep) => {
+    const out = [];
+    let depth = 0, start = 0;
+    for (let i = 0; i < s.length; i++) {
+      if (s[i] === '(') depth++;
+      else if (s[i] === ')') depth--;
+      else if (s[i] === sep && depth === 0) { out.push(s.slice(start, i)); start = i + 1; }
+    }
+    out.push(s.slice(start));
+    return out;
+  };
+  const escTop = (s) => splitTop(s, ',').join('%2C');
+  const netConfigCanon = (v) => {
+    const c = clone(def.net);
+    if (!v || typeof v !== 'object') return c;
+    for (const f of NET_FIELDS) {
+      if (!own(v, f.name)) continue;
+      const x = f.canon ? f.canon(v[f.name]) : v[f.name];
+      if (!f.check(x)) put(c, f.name, clone(x));
+    }
+    return c;
+  };
+  const netCmpType = {
+    type: 'configs',
+    parse(raw, ctx, notes) {
+      const items = [];
+      for (const rawItem of splitTop(raw, ';')) {
+        if (rawItem === '') continue;
+        if (items.length === MAX_NET_CMP) {
+          notes.push(`Ignored ncmp items after the first ${MAX_NET_CMP}`);
+          break;
+        }
+        if (!/^\(.*\)$/s.test(rawItem) || splitTop(rawItem.slice(1, -1), ';').length !== 1) {
+          notes.push(`Ignored ncmp item ${q(safeDec(rawItem))}: expected (key=value,...)`);
+          continue;
+        }
+        const c = clone(def.net);
+        const seen = new Set();
+        // As in cmp, a piece without `=` continues the previous value (a widths list typed raw).
+        const pairs = [];
+        for (const piece of splitTop(rawItem.slice(1, -1), ',')) {
+          if (piece === '') continue;
+          if (piece.includes('=') || !pairs.length) pairs.push(piece);
+          else pairs[pairs.length - 1] += `,${piece}`;
+        }
+        for (const pair of pairs) {
+          const eq = pair.indexOf('=');
+          const key = safeDec(eq < 0 ? pair : pair.slice(0, eq));
+          const f = NET_FIELDS.find((g) => g.key === key);
+          try {
+            if (eq < 0) bad('expected key=value');
+            if (!f) bad(`a network config has no key ${q(key)}`);
+            if (seen.has(key)) notes.push(`Key ${key} appears more than once in an ncmp item: the last one counts`);
+            seen.add(key);
+            put(c, f.name, read(f, pair.slice(eq + 1), ctx, notes));
+          } catch (e) {
+            if (!(e instanceof Bad)) throw e;
+            if (f) put(c, f.name, clone(def.net[f.name]));
+            notes.push(`Ignored ${q(safeDec(pair))} in ncmp: ${e.message}`);
           }
         }
-        items.push({ fn: name, params });
+        items.push(c);
       }
       return items;
     },
-    check: (v) => (Array.isArray(v) ? null : 'expected a list of functions'),
-    // encode(): keep the valid items (at most MAX_OVERLAYS) and their valid non-default params.
-    canon(v) {
-      if (!Array.isArray(v)) return v;
-      const items = [];
-      for (const it of v) {
-        if (items.length === MAX_OVERLAYS) break;
-        if (!own(it, 'fn') || !specs.has(it.fn)) continue;
-        const params = {};
-        const given = own(it, 'params') ? it.params : {};
-        for (const f of paramFields(it.fn)) {
-          if (!own(given, f.name)) continue;
-          const pv = f.canon ? f.canon(given[f.name]) : given[f.name];
-          if (!f.check(pv) && !deepEqual(pv, f.default)) put(params, f.name, pv);
-        }
-        items.push({ fn: it.fn, params });
-      }
-      return items;
-    },
-    format: (items) => items.map((it) => {
-      const kv = paramFields(it.fn).filter((f) => own(it.params, f.name)).map((f) => `${escAtom(f.name)}=${f.format(it.params[f.name])}`);
-      return escAtom(it.fn) + (kv.length ? `(${kv.join(',')})` : '');
-    }).join(';'),
+    check: (v) => (Array.isArray(v) ? null : 'expected a list of network configs'),
+    canon: (v) => (Array.isArray(v) ? v.slice(0, MAX_NET_CMP).map(netConfigCanon) : v),
+    format: (items) => items.map((c) => `(${NET_FIELDS.filter((f) => !deepEqual(c[f.name], f.default)).map((f) => `${f.key}=${escTop(f.format(c[f.name]))}`).join(',')})`).join(';'),
   };
 
   // Compare with PyTorch: one built-in, with its parameters, that a custom function is measured
@@ -531,7 +758,7 @@ export function createCodec(functions, { defaults = {}, limits } = {}) {
 
   // The schema, in URL order. The `params` entry stands for the current fn's parameter fields.
   const schema = [
-    ['view', ['view'], enumType(['plot', 'gallery', 'console'])],
+    ['view', ['view'], enumType(['plot', 'gallery', 'console', 'network'])],
     ['fn', ['fn'], fnType],
     [null, ['params'], { type: 'params', expand: paramFields }],
     ['cmp', ['overlays'], overlaysType],
@@ -553,9 +780,12 @@ export function createCodec(functions, { defaults = {}, limits } = {}) {
     // Which class of a pasted source is plotted ('' : the first with a forward).
     ['cls', ['cls'], classType],
     ['ref', ['ref'], refType],
+    // The depth lab: the network config (nact, ndepth, ...) and the pinned configs (ncmp).
+    ...NET_FIELDS.map((f) => [`n${f.key}`, ['net', f.name], f]),
+    ['ncmp', ['netCmp'], netCmpType],
   ];
   const FIXED_KEYS = new Set(schema.map(([key]) => key).filter(Boolean));  // read by paramFields()
-  const fields = Object.freeze(schema.map(([key, path, t]) => Object.freeze({ key, path, default: getPath(def, path), ...t })));
+  const fields = Object.freeze(schema.map(([key, path, t]) => Object.freeze({ ...t, key, path, default: getPath(def, path) })));
 
   // Defaults are trusted page input, but a bad one would make every link decode oddly: refuse it.
   for (const f of fields) {

@@ -35,9 +35,9 @@ export function createCatalog(lab, defaults) {
       else cat.specs.delete(CUSTOM);
       cat.codec = createCodec(cat.functions(), { defaults, limits: cat.lab.limits });
     },
-    /** Swap in the build with the expression engine (same table: specs and state stay valid). */
+    /** Swap in the build with the expression engine (same table: specs and state stay valid); a no-op where it runs already. */
     upgrade() {
-      upgrading ??= loadActlab({ expr: true }).then((full) => {
+      upgrading ??= cat.lab.hasExpr ? Promise.resolve() : loadActlab({ expr: true }).then((full) => {
         cat.lab = full;
         cat.sampler = new Sampler(full, SAMPLES);
         cat.generation++;

@@ -13,6 +13,7 @@ const strings = {
     viewPlot: 'Plot',
     viewGallery: 'Gallery',
     viewConsole: 'Console',
+    viewNetwork: 'Network',
     language: 'Language',
     parameters: 'Parameters',
     noParams: 'No parameters.',
@@ -133,6 +134,7 @@ const strings = {
     viewPlot: '曲线',
     viewGallery: '总览',
     viewConsole: '控制台',
+    viewNetwork: '网络',
     language: '语言',
     parameters: '参数',
     noParams: '无参数。',
@@ -252,6 +254,19 @@ const strings = {
 
 /** The string tables, for the test that every language has every key. */
 export const catalog = strings;
+
+/**
+ * Add the strings of a part loaded later (the depth lab's panel brings its own, off the first
+ * view): { en: {...}, zh: {...} }, every key new.
+ */
+export function extendStrings(tables) {
+  for (const [lang, table] of Object.entries(tables)) {
+    for (const [k, v] of Object.entries(table)) {
+      if (Object.hasOwn(strings[lang], k) && strings[lang][k] !== v) throw new Error(`i18n: '${k}' is defined twice`);
+      strings[lang][k] = v;
+    }
+  }
+}
 
 /** A UI string; a key no table has is a bug, not a label to show. */
 export function t(lang, key, ...args) {

@@ -314,7 +314,7 @@ const MARKERS = [
 export const MARKER_SPACING = 48;
 export const markerOf = (k) => ({ ...MARKERS[(k - 1) % MARKERS.length], offset: (k * 11) % MARKER_SPACING });
 
-function drawShape(ctx, m, x, y, r) {
+export function drawShape(ctx, m, x, y, r) {
   ctx.beginPath();
   if (m.circle) ctx.arc(x, y, r, 0, 2 * Math.PI);
   for (const [kind, lines] of [['closed', m.closed ?? []], ['open', m.open ?? []]]) {

@@ -211,7 +211,7 @@ export default {
     });
   },
   render(s, changed, ctx) {
-    if (s.view === 'gallery') return undefined;
+    if (s.view === 'gallery' || s.view === 'network') return undefined;
     // One update per burst of changes, after the frame that redraws the curve.
     queued ??= new Promise((resolve) => setTimeout(resolve)).then(() => { queued = null; return update(ctx); });
     return queued;

@@ -123,7 +123,8 @@ export default {
       () => showNotices([`${t(store.get().lang, 'copyManually')} ${location.href}`])));
     $('copy-embed').addEventListener('click', () => {
       const src = new URL(`embed.html#${cat.codec.encode(store.get())}`, location.href).href;
-      const title = `actlab: ${ctx.plot.uplot.series.filter((x, i) => i % 2 === 1).map((x) => x.label).join(', ')}`;
+      const s = store.get();
+      const title = s.view === 'network' ? `actlab: ${t(s.lang, 'viewNetwork')}` : `actlab: ${ctx.plot.uplot.series.filter((x, i) => i % 2 === 1).map((x) => x.label).join(', ')}`;
       const code = `<iframe src="${attr(src)}" title="${attr(title)}" sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" loading="lazy" style="width:100%;height:440px;border:0"></iframe>\n` +
         "<script>addEventListener('message',e=>{if(e.data&&e.data.type==='actlab:height')for(const f of document.querySelectorAll('iframe'))if(f.contentWindow===e.source)f.style.height=e.data.height+'px'})</script>";
       $('embed-code').value = code;

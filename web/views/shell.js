@@ -1,4 +1,4 @@
-// The page shell: language, theme and the view tabs (plot, console, gallery).
+// The page shell: language, theme and the view tabs (plot, console, gallery, network).
 import { t, applyI18n } from '../ui/i18n.js';
 import { LANGUAGES } from '../lib/languages.js';
 import { effectiveTheme } from '../ui/plot.js';
@@ -13,7 +13,8 @@ export default {
     $('lang').addEventListener('input', () => store.set({ lang: $('lang').value }));
     $('theme').addEventListener('input', () => store.set({ theme: $('theme').value }));
     // A tab brings its view into sight and puts the focus where that view's work starts.
-    const target = { plot: () => $('fn-title'), console: () => $('tensor-input'), gallery: () => $('gallery').querySelector('.card') ?? $('view-gallery') };
+    const target = { plot: () => $('fn-title'), console: () => $('tensor-input'), gallery: () => $('gallery').querySelector('.card') ?? $('view-gallery'),
+      network: () => $('net-title') ?? $('view-network') };
     for (const b of document.querySelectorAll('.tab')) {
       b.addEventListener('click', () => {
         store.set({ view: b.dataset.view }, { now: true });
@@ -36,10 +37,13 @@ export default {
       $('theme').value = s.theme;
     }
     if (any('view')) {
-      // The console view is the plot view with the console first under the plot.
-      $('view-plot').hidden = s.view === 'gallery';
+      // The console view is the plot view with the console first under the plot; the network
+      // view takes the whole width (no function list).
+      $('view-plot').hidden = s.view === 'gallery' || s.view === 'network';
       document.body.classList.toggle('view-console', s.view === 'console');
+      document.body.classList.toggle('view-network', s.view === 'network');
       $('view-gallery').hidden = s.view !== 'gallery';
+      $('view-network').hidden = s.view !== 'network';
       for (const b of document.querySelectorAll('.tab')) b.setAttribute('aria-pressed', String(b.dataset.view === s.view));
     }
   },

@@ -1,0 +1,127 @@
+// The depth lab's through-depth chart (uPlot, as the main plot): one quantity per layer on a log
+// y axis, one series per compared config in the theme's palette with the main plot's marker
+// shapes (the current config has none, pinned config k has markerOf(k)). Zeros and NaN cannot sit
+// on a log axis: they are gaps, and the chart says how many.
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { css, num, markerOf, drawShape } from './plot.js';
+
+/** Decade ticks as 1e-5 … 1e3 (1, 10, 100 plainly). */
+const logTick = (v) => (v == null ? '' : v >= 1 && v <= 1000 ? String(v) : v.toExponential(0).replace('e+', 'e'));
+
+export class DepthPlot {
+  #el;
+  #u = null;
+  #sig = '';
+  #series = [];
+  #height;
+
+  /** `el`: the chart's box; `height`: px. */
+  constructor(el, { height = 200 } = {}) {
+    this.#el = el;
+    this.#height = height;
+    new ResizeObserver(() => this.#u?.setSize(this.#size())).observe(el);
+  }
+
+  get uplot() { return this.#u; }
+
+  #size() {
+    return { width: Math.max(240, Math.floor(this.#el.clientWidth)), height: this.#height };
+  }
+
+  /**
+   * series: [{ label, color, y: number[] (layer 1..n) }]; `xLabel`: the axis name. Returns the
+   * number of values left out (zero, negative, NaN or infinite).
+   */
+  update(series, { xLabel, theme }) {
+    this.#series = series;
+    const n = Math.max(1, ...series.map((s) => s.y.length));
+    const x = Float64Array.from({ length: n }, (_, i) => i + 1);
+    let gaps = 0;
+    const ys = series.map((s) => Array.from({ length: n }, (_, i) => {
+      const v = s.y[i];
+      if (i >= s.y.length) return null;
+      if (!(v > 0) || !Number.isFinite(v)) { gaps++; return null; }
+      return v;
+    }));
+    const data = [x, ...ys];
+    const sig = JSON.stringify([series.map((s) => [s.label, s.color]), xLabel, theme]);
+    if (sig !== this.#sig || !this.#u) {
+      this.#sig = sig;
+      this.#u?.destroy();
+      this.#u = new uPlot(this.#options(series, xLabel), data, this.#el);
+    } else {
+      this.#u.setData(data);
+    }
+    this.gaps = gaps;
+    return gaps;
+  }
+
+  #options(series, xLabel) {
+    const fg = css('--fg', this.#el), grid = css('--grid', this.#el);
+    const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+    return {
+      ...this.#size(),
+      scales: {
+        x: { time: false, range: (u, lo, hi) => [Math.min(lo, 1) - 0.5, hi + 0.5] },
+        y: { distr: 3, log: 10, range: (u, lo, hi) => (lo == null || hi == null || !(lo > 0) ? [0.1, 10] : uPlot.rangeLog(lo, hi, 10, true)) },
+      },
+      axes: [
+        { ...axis, label: xLabel, size: 30, labelSize: 14, labelGap: 0, font: '11px system-ui, sans-serif', labelFont: '11px system-ui, sans-serif',
+          incrs: [1, 2, 5, 10, 20, 25, 50], values: (u, vals) => vals.map((v) => (Number.isInteger(v) ? String(v) : '')) },
+        // Whole decades only, a step of several decades when the range spans many (vanishing
+        // gradients span 40): a label and a grid line at least ~28 px apart.
+        { ...axis, size: 52, font: '11px system-ui, sans-serif', values: (u, vals) => vals.map(logTick), filter: (u, splits) => splits, splits: (u, i, min, max) => {
+          const lo = Math.ceil(Math.log10(min) - 1e-9), hi = Math.floor(Math.log10(max) + 1e-9);
+          const room = Math.max(2, Math.floor((this.#height - 50) / 28));
+          const step = Math.max(1, Math.ceil((hi - lo + 1) / room));
+          const out = [];
+          for (let k = Math.ceil(lo / step) * step; k <= hi; k += step) out.push(Number(`1e${k}`));
+          return out;
+        } },
+      ],
+      series: [
+        { label: xLabel, value: (u, v) => (v == null ? '—' : String(v)) },
+        ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, value: (u, v) => num(v), points: { show: false }, spanGaps: false })),
+      ],
+      legend: { show: false },
+      cursor: { drag: { x: false, y: false }, points: { size: 6 } },
+      hooks: {
+        draw: [(u) => this.#markers(u)],
+        setCursor: [(u) => this.onHover?.(u.cursor.idx ?? null)],
+      },
+    };
+  }
+
+  // The main plot's second channel besides colour: pinned config k carries markerOf(k) at every
+  // layer (every few layers when they are dense); the current config is the plain line.
+  #markers(u) {
+    const dpr = devicePixelRatio || 1;
+    const { ctx, bbox } = u;
+    const xs = u.data[0];
+    const step = Math.max(1, Math.ceil((xs.length * 10 * dpr) / Math.max(1, bbox.width)));
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(bbox.left, bbox.top, bbox.width, bbox.height);
+    ctx.clip();
+    for (let k = 0; k < this.#series.length; k++) {
+      const ys = u.data[k + 1];
+      ctx.strokeStyle = ctx.fillStyle = this.#series[k].color;
+      ctx.lineWidth = 1.5 * dpr;
+      for (let i = k % step; i < xs.length; i += step) {
+        if (ys[i] == null) continue;
+        const px = u.valToPos(xs[i], 'x', true), py = u.valToPos(ys[i], 'y', true);
+        if (k === 0) {
+          ctx.beginPath();
+          ctx.arc(px, py, 2.2 * dpr, 0, 2 * Math.PI);
+          ctx.fill();
+        } else {
+          drawShape(ctx, markerOf(k), px, py, 3.5 * dpr);
+        }
+      }
+    }
+    ctx.restore();
+  }
+
+  destroy() { this.#u?.destroy(); this.#u = null; }
+}

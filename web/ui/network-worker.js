@@ -1,0 +1,153 @@
+// The depth lab's worker: its own instance of the build with the expression engine runs
+// lab.network() — build, input, forward, loss, backward, statistics — and bins the histograms, so
+// the page never blocks. Results are cached per config (a pinned config is not recomputed when
+// another changes); the networks of recent results stay alive while they are small, so a new
+// saturation threshold only reruns stats(). The page cancels a run by terminating this worker.
+//
+// in:  { type: 'run', id, eps, custom: { source, cls } | null, configs: [{ key, api, run }] }
+//      { type: 'validate', id, custom, api, run }   (a config the link schema refused: the API's own message)
+// out: { type: 'progress', id, done, total, phase, index }
+//      { type: 'result', id, results: [{ key, error } | { key, stats, hists, loss, ms }] }
+//      { type: 'validated', id, error }
+//      { type: 'ready' } once the build is loaded; { type: 'fatal', error } if it cannot load
+import { loadActlab } from '../lib/actlab.js';
+import { histogram } from './network.js';
+
+const BINS = 32;
+const KEEP_FLOATS = 2 ** 24;  // networks kept alive for re-thresholding: 64 MB of weights and tensors in all
+const CACHE = 8;               // results kept
+
+let lab = null;
+const labReady = loadActlab({ expr: true }).then((l) => { lab = l; self.postMessage({ type: 'ready' }); }, (e) => {
+  self.postMessage({ type: 'fatal', error: String(e?.message ?? e) });
+  throw e;
+});
+let customSource = null, customCls = null, customError = null;
+const cache = new Map();  // key -> { result, eps, net, floats }
+
+function useCustom(custom) {
+  const source = custom?.source ?? '', cls = custom?.cls ?? '';
+  if (source === customSource && cls === customCls) return;
+  customSource = source;
+  customCls = cls;
+  customError = null;
+  // Cached results of the old custom function are keyed by its source: they simply stop matching.
+  lab.release('Custom');
+  if (!source.trim()) return;
+  try {
+    lab.compile(source, { name: 'Custom', cls });
+  } catch (e) {
+    customError = e.message;
+  }
+}
+
+function remember(key, entry) {
+  cache.delete(key);
+  cache.set(key, entry);
+  // Oldest first: drop results beyond CACHE, and free networks beyond the memory kept.
+  let kept = 0;
+  for (const [k, e] of [...cache].reverse()) {
+    if (e.net) {
+      if (kept + e.floats > KEEP_FLOATS) { e.net.free(); e.net = null; } else kept += e.floats;
+    }
+    void k;
+  }
+  while (cache.size > CACHE) {
+    const [k, e] = cache.entries().next().value;
+    e.net?.free();
+    cache.delete(k);
+  }
+}
+
+const layerHists = (fwd, bwd) => fwd.layers.map((l, i) => ({ pre: histogram(l.pre, BINS), post: histogram(l.post, BINS), grad: histogram(bwd.layers[i].gradPost, BINS) }));
+
+// One config through the whole pipeline; `step(phase, fraction)` reports progress.
+function compute({ api, run }, eps, step) {
+  if (api.activation.name === 'Custom' && customError) throw new Error(customError);
+  const t0 = performance.now();
+  const dims = [api.inputs, ...api.hidden, api.outputs];
+  let P = 0, H = 0;
+  for (let i = 0; i + 1 < dims.length; i++) P += dims[i] * dims[i + 1];
+  for (const w of api.hidden) H += w;
+  // Rough shares of the work, for the progress bar: init draws, forward, backward, stats and histograms.
+  const w = { build: 8 * P, forward: 2 * run.batch * P, backward: 4 * run.batch * P, stats: 40 * run.batch * H };
+  const total = w.build + w.forward + w.backward + w.stats;
+  let done = 0;
+  const phase = (name) => { step(name, done / total); done += w[name]; };
+  phase('build');
+  const net = lab.network(api);
+  try {
+    const x = net.input(run.batch, { dist: run.dist, std: run.std });
+    phase('forward');
+    const fwd = net.forward(x, { shape: [run.batch, api.inputs] });
+    const loss = net.loss(run.loss);
+    phase('backward');
+    const bwd = net.backward(loss.gradOutput);
+    phase('stats');
+    const stats = net.stats({ eps });
+    const hists = layerHists(fwd, bwd);
+    const floats = 2 * P + 4 * run.batch * H;
+    return { result: { stats, hists, loss: loss.value, ms: performance.now() - t0 }, net, floats };
+  } catch (e) {
+    net.free();
+    throw e;
+  }
+}
+
+async function runRequest({ id, eps, custom, configs }) {
+  await labReady;
+  useCustom(custom);
+  const results = [];
+  for (const [index, c] of configs.entries()) {
+    const step = (phase, frac) => self.postMessage({ type: 'progress', id, index, total: configs.length, phase, done: (index + frac) / configs.length });
+    try {
+      const hit = cache.get(c.key);
+      if (hit && hit.eps === eps) {
+        remember(c.key, hit);
+        results.push({ key: c.key, ...hit.result });
+        continue;
+      }
+      if (hit && hit.net) {
+        // Only the threshold changed: the saturated fractions are recounted, the rest is kept.
+        step('stats', 0);
+        hit.result = { ...hit.result, stats: hit.net.stats({ eps }) };
+        hit.eps = eps;
+        remember(c.key, hit);
+        results.push({ key: c.key, ...hit.result });
+        continue;
+      }
+      hit?.net?.free();
+      const r = compute(c, eps, step);
+      remember(c.key, { ...r, eps });
+      results.push({ key: c.key, ...r.result });
+    } catch (e) {
+      results.push({ key: c.key, error: e.message });
+    }
+  }
+  self.postMessage({ type: 'result', id, results });
+}
+
+// The API's message for a config the page's schema refused: sizes are checked on a network of
+// width 1 (so a batch of 5000 is refused without allocating the real network's weights).
+async function validate({ id, custom, api, run }) {
+  await labReady;
+  useCustom(custom);
+  let error = null;
+  const tiny = (hidden) => ({ ...api, inputs: 1, outputs: 1, hidden, init: 'default', bias: 'default' });
+  const cut = (h) => (Array.isArray(h) && h.length > 101 ? h.slice(0, 101) : h);
+  for (const cfg of [tiny(cut(api.hidden).map((w) => (Number.isInteger(w) && w >= 1 && w <= 1024 ? 1 : w))), { ...tiny([1]), inputs: api.inputs, outputs: api.outputs }, { ...api, inputs: 1, outputs: 1, hidden: [1] }]) {
+    try {
+      const net = lab.network(cfg);
+      try { net.input(run.batch, { dist: run.dist, std: run.std }); } finally { net.free(); }
+    } catch (e) {
+      error = e.message;
+      break;
+    }
+  }
+  self.postMessage({ type: 'validated', id, error });
+}
+
+self.onmessage = ({ data }) => {
+  if (data.type === 'run') runRequest(data);
+  else if (data.type === 'validate') validate(data);
+};
