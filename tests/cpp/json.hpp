@@ -142,3 +142,13 @@ inline bool read_json_file(const std::string& path, Json& doc) {
   JsonParser p{text};
   return p.parse(doc);
 }
+
+// A fixture's float32, written by the generators as its shortest round-trip decimal ("0.1",
+// "-0.0", "1e-45", "inf", "nan"): strtof gives back the exact bits.
+inline float json_f32(const Json& j) { return std::strtof(j.str.c_str(), nullptr); }
+inline std::vector<float> json_floats(const Json& a) {
+  std::vector<float> v;
+  v.reserve(a.arr.size());
+  for (const Json& e : a.arr) v.push_back(json_f32(e));
+  return v;
+}

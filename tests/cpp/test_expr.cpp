@@ -20,12 +20,6 @@ using namespace actlab;
 
 namespace {
 
-std::vector<float> floats(const Json& a) {
-  std::vector<float> v;
-  for (const Json& e : a.arr) v.push_back(std::strtof(e.str.c_str(), nullptr));
-  return v;
-}
-
 struct ExprCase {
   std::string text;
   std::vector<std::pair<std::string, double>> params;
@@ -37,15 +31,15 @@ std::vector<float> g_grad_output;  // the fixtures' grad_output pattern for dx
 bool load_expr_fixtures(std::vector<float>& x, std::vector<ExprCase>& cases) {
   Json doc;
   if (!read_json_file(g_fixture_dir + "/expr.json", doc)) return false;
-  x = floats(*doc.get("x"));
-  g_grad_output = floats(*doc.get("g"));
+  x = json_floats(*doc.get("x"));
+  g_grad_output = json_floats(*doc.get("g"));
   for (const Json& c : doc.get("cases")->arr) {
     ExprCase ec;
     ec.text = c.get("text")->str;
     for (const auto& kv : c.get("params")->obj) ec.params.emplace_back(kv.first, kv.second.num);
-    ec.y = floats(*c.get("y"));
-    ec.dy = floats(*c.get("dy"));
-    ec.dx = floats(*c.get("dx"));
+    ec.y = json_floats(*c.get("y"));
+    ec.dy = json_floats(*c.get("dy"));
+    ec.dx = json_floats(*c.get("dx"));
     cases.push_back(std::move(ec));
   }
   return true;

@@ -29,7 +29,6 @@ const Json& load_doc() {
   return doc;
 }
 
-float f32(const Json& j) { return std::strtof(j.str.c_str(), nullptr); }
 double f64(const Json& j) { return std::strtod(j.str.c_str(), nullptr); }
 
 init::PyArg py_arg(const Json* j) {
@@ -82,7 +81,7 @@ void check_floats(Tally& t, const std::string& what, const std::string& op, cons
   if (!fnv || std::string(key) != "values") {
     REQUIRE(got.size() == want.arr.size());
     int64_t before = t.differ;
-    for (size_t i = 0; i < got.size(); ++i) t.add(op, got[i], f32(want.arr[i]));
+    for (size_t i = 0; i < got.size(); ++i) t.add(op, got[i], json_f32(want.arr[i]));
     INFO(what);
     CHECK(t.differ == before);
     return;
@@ -93,7 +92,7 @@ void check_floats(Tally& t, const std::string& what, const std::string& op, cons
   for (size_t i = got.size() - 16; i < got.size(); ++i) idx.push_back(i);
   REQUIRE(idx.size() == want.arr.size());
   int64_t before = t.differ;
-  for (size_t k = 0; k < idx.size(); ++k) t.add(op, got[idx[k]], f32(want.arr[k]));
+  for (size_t k = 0; k < idx.size(); ++k) t.add(op, got[idx[k]], json_f32(want.arr[k]));
   char hex[20];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a(got)));
   t.hashed += int64_t(got.size());

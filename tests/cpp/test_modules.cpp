@@ -19,12 +19,6 @@ using namespace actlab;
 
 namespace {
 
-std::vector<float> floats(const Json& a) {
-  std::vector<float> v;
-  for (const Json& e : a.arr) v.push_back(std::strtof(e.str.c_str(), nullptr));
-  return v;
-}
-
 struct ModuleError {
   std::string type, message;
   int line = 0;  // 1-based; 0 when Python gives none
@@ -54,8 +48,8 @@ struct ModuleFixtures {
 bool load_module_fixtures(ModuleFixtures& fx) {
   Json doc;
   if (!read_json_file(g_fixture_dir + "/modules.json", doc)) return false;
-  fx.x = floats(*doc.get("x"));
-  fx.g = floats(*doc.get("g"));
+  fx.x = json_floats(*doc.get("x"));
+  fx.g = json_floats(*doc.get("g"));
   for (const Json& c : doc.get("cases")->arr) {
     ModuleCase mc;
     mc.name = c.get("name")->str;
@@ -68,9 +62,9 @@ bool load_module_fixtures(ModuleFixtures& fx) {
       mc.error.message = e->get("message")->str;
       if (e->get("line")->kind == Json::Num) mc.error.line = int(e->get("line")->num);
     } else {
-      mc.y = floats(*c.get("y"));
-      mc.dy = floats(*c.get("dy"));
-      mc.dx = floats(*c.get("dx"));
+      mc.y = json_floats(*c.get("y"));
+      mc.dy = json_floats(*c.get("dy"));
+      mc.dx = json_floats(*c.get("dx"));
     }
     fx.cases.push_back(std::move(mc));
   }
@@ -81,10 +75,10 @@ bool load_module_fixtures(ModuleFixtures& fx) {
     dc.cls = c.get("class")->str;
     for (const Json& d : c.get("shape")->arr) dc.shape.push_back(int64_t(d.num));
     dc.dim = int64_t(c.get("dim")->num);
-    dc.x = floats(*c.get("x"));
-    dc.g = floats(*c.get("g"));
-    dc.y = floats(*c.get("y"));
-    dc.dx = floats(*c.get("dx"));
+    dc.x = json_floats(*c.get("x"));
+    dc.g = json_floats(*c.get("g"));
+    dc.y = json_floats(*c.get("y"));
+    dc.dx = json_floats(*c.get("dx"));
     fx.dimwise.push_back(std::move(dc));
   }
   return true;

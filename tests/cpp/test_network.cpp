@@ -17,8 +17,6 @@ using namespace actlab;
 
 namespace {
 
-float f32_of(const Json& j) { return std::strtof(j.str.c_str(), nullptr); }
-
 uint32_t bits(float f) {
   uint32_t u;
   std::memcpy(&u, &f, 4);
@@ -106,8 +104,8 @@ TEST_CASE("networks equal torch's: weights bit for bit, statistics within 1e-4",
       CHECK(p.name == ps[k].get("name")->str);
       const auto& head = ps[k].get("head")->arr;
       const auto& tail = ps[k].get("tail")->arr;
-      for (size_t i = 0; i < head.size(); ++i) CHECK(bits(p.data[i]) == bits(f32_of(head[i])));
-      for (size_t i = 0; i < tail.size(); ++i) CHECK(bits(p.data[p.data.size() - tail.size() + i]) == bits(f32_of(tail[i])));
+      for (size_t i = 0; i < head.size(); ++i) CHECK(bits(p.data[i]) == bits(json_f32(head[i])));
+      for (size_t i = 0; i < tail.size(); ++i) CHECK(bits(p.data[p.data.size() - tail.size() + i]) == bits(json_f32(tail[i])));
       double sum = 0;
       for (float v : p.data) sum += v;
       CHECK(sum == Approx(ps[k].get("sum")->num).margin(1e-9));
@@ -118,11 +116,11 @@ TEST_CASE("networks equal torch's: weights bit for bit, statistics within 1e-4",
     std::vector<float> x;
     REQUIRE(net->draw_input(int(c.get("batch")->num), inp.get("dist")->str == "randn", inp.get("std")->num, x).empty());
     const auto& xh = c.get("x_head")->arr;
-    for (size_t i = 0; i < xh.size() && i < x.size(); ++i) CHECK(bits(x[i]) == bits(f32_of(xh[i])));
+    for (size_t i = 0; i < xh.size() && i < x.size(); ++i) CHECK(bits(x[i]) == bits(json_f32(xh[i])));
     REQUIRE(net->forward(x.data(), int(c.get("batch")->num)).empty());
     const auto& oh = c.get("out_head")->arr;
     for (size_t i = 0; i < oh.size() && i < net->output().size(); ++i)
-      CHECK(close_f32(net->output()[i], f32_of(oh[i]), 1e-4, 1e-6));
+      CHECK(close_f32(net->output()[i], json_f32(oh[i]), 1e-4, 1e-6));
     double loss = 0;
     std::vector<float> g;
     REQUIRE(net->loss(c.get("loss")->str, loss, g).empty());
