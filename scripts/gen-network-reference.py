@@ -37,10 +37,10 @@ FORMAT (JSON)
               "layers": [{"pre_mean", ..., "dead"}], "linear": [{"w_norm", "w_grad_norm", "ratio"}]}]}
   f32 values are shortest round-trip strings (strtof gives the exact bits); statistics are numbers.
 """
+import importlib.util
 import json
 import math
 import os
-import struct
 
 from torch_pinned import cpu_capability  # noqa: E402  (first: pins torch's CPU dispatch)
 
@@ -78,24 +78,21 @@ def bias_fn(spec):
     return lambda b: nn.init.constant_(b, spec["val"])
 
 
-def _s32(v):
-    """The shortest decimal that gives back the float32's bits."""
-    f = struct.unpack("f", struct.pack("f", v))[0]
-    if math.isnan(f):
-        return "nan"
-    if math.isinf(f):
-        return "inf" if f > 0 else "-inf"
-    for digits in range(1, 10):
-        s = "%.*g" % (digits, f)
-        if struct.unpack("f", struct.pack("f", float(s)))[0] == f:
-            return s
-    return "%.9g" % f
+def load_init_reference():
+    """scripts/gen-init-reference.py as a module (its name has dashes): its s32 writes the floats."""
+    spec = importlib.util.spec_from_file_location("gen_init_reference", os.path.join(ROOT, "scripts", "gen-init-reference.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+s32 = load_init_reference().s32
 
 
 def strs(t, n=8, tail=False):
     flat = t.detach().reshape(-1)
     part = flat[-n:] if tail else flat[:n]
-    return [_s32(v) for v in part.tolist()]
+    return [s32(v) for v in part.tolist()]
 
 
 def run(cfg):
