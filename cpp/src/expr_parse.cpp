@@ -591,8 +591,6 @@ class Parser {
     }
     // NAME = value: tried; what fails to evaluate here (torch.linspace, plotting) is not run
     const ExprError saved = err_;
-    const size_t nodes = b_.g.nodes.size();
-    (void)nodes;
     if (exec_simple(s)) return true;
     err_ = saved;
     note(s, "module-level code");
@@ -759,12 +757,12 @@ class Parser {
         return fail("class " + k.name + " has no forward(self, x) method: nothing to plot", k.pos);
       const int inst = instantiate(c, {}, true, k.pos);
       if (inst < 0) return false;
-      out = call_user(fw->second, {{"", input}}, inst, true, defs_[size_t(fw->second)].st->line, k.pos);
+      out = call_user(fw->second, {{"", input}}, inst, true, k.pos);
     } else {
       int d = -1;
       for (size_t k = 0; k < defs_.size(); ++k)
         if (defs_[k].cls < 0) d = int(k);
-      out = call_user(d, {{"", input}}, -1, true, 0, defs_[size_t(d)].arg_pos.empty() ? 0 : defs_[size_t(d)].arg_pos[0]);
+      out = call_user(d, {{"", input}}, -1, true, defs_[size_t(d)].arg_pos.empty() ? 0 : defs_[size_t(d)].arg_pos[0]);
     }
     if (failed(out)) return false;
     if (out.kind == PV::None)
@@ -788,13 +786,13 @@ class Parser {
       if (!args.empty()) return bad("TypeError: " + k.name + "() takes no arguments", pos);
       return id;
     }
-    PV r = call_user(init->second, args, id, target, 0, pos);
+    PV r = call_user(init->second, args, id, target, pos);
     if (failed(r)) return -1;
     return id;
   }
 
   // Runs a def in a new frame with args bound as Python binds them (self first for a method).
-  PV call_user(int d, const std::vector<std::pair<std::string, PV>>& args, int inst, bool target, int, int pos) {
+  PV call_user(int d, const std::vector<std::pair<std::string, PV>>& args, int inst, bool target, int pos) {
     if (d < 0) { fail("no function to plot", pos); return err_pv(); }
     if (int(frames_.size()) >= kMaxCallDepth) { fail("RecursionError: maximum recursion depth exceeded", pos); return err_pv(); }
     const DefInfo def = defs_[size_t(d)];
@@ -1508,7 +1506,7 @@ bool Parser::object_attr(PV& v, const Token& name) {
     const InstanceInfo& in = insts_[size_t(v.ref)];
     const ClassInfo& k = classes_[size_t(in.cls)];
     auto a = in.attrs.find(name.text);
-    if (a != in.attrs.end()) { const int inst = v.ref; (void)inst; v = a->second; v.pos = name.pos; return true; }
+    if (a != in.attrs.end()) { v = a->second; v.pos = name.pos; return true; }
     auto m = k.methods.find(name.text);
     if (m != k.methods.end()) {
       const int inst = v.ref;
@@ -1743,8 +1741,8 @@ PV Parser::call(const PV& callee) {
   none.kind = PV::None;
   none.pos = callee.pos;
   switch (callee.kind) {
-    case PV::UserFunc: return call_user(callee.ref, pargs, -1, false, 0, callee.pos);
-    case PV::Method: return call_user(callee.ref, pargs, callee.inst, false, 0, callee.pos);
+    case PV::UserFunc: return call_user(callee.ref, pargs, -1, false, callee.pos);
+    case PV::Method: return call_user(callee.ref, pargs, callee.inst, false, callee.pos);
     case PV::Class: {
       const int inst = instantiate(callee.ref, pargs, false, callee.pos);
       if (inst < 0) return err_pv();
@@ -1758,7 +1756,7 @@ PV Parser::call(const PV& callee) {
       const ClassInfo& k = classes_[size_t(insts_[size_t(callee.ref)].cls)];
       auto fw = k.methods.find("forward");
       if (fw == k.methods.end()) { fail("NotImplementedError: " + k.name + " has no forward()", callee.pos); return err_pv(); }
-      return call_user(fw->second, pargs, callee.ref, false, 0, callee.pos);
+      return call_user(fw->second, pargs, callee.ref, false, callee.pos);
     }
     case PV::Noop: return none;
     case PV::Print: {

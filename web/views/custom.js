@@ -22,7 +22,7 @@ function mark(s) {
 
 // A pasted program: which class is plotted, and what its print() calls wrote (with notes on
 // module-level code that was not run).
-function renderProgram(s, spec, store) {
+function renderProgram(spec) {
   const classes = spec?.classes ?? [];
   $('expr-class-wrap').hidden = classes.length < 2;
   if (classes.length >= 2) {
@@ -35,7 +35,6 @@ function renderProgram(s, spec, store) {
   const out = spec?.prints ?? [];
   $('expr-output').hidden = !out.length;
   $('expr-output').textContent = out.map((p) => (p.note ? `# ${p.text}` : p.text)).join('\n');
-  void store;
 }
 
 // Compare with PyTorch: the built-ins of the same kind (element-wise or dim-wise), and the
@@ -151,7 +150,7 @@ export default {
     // A broken edit leaves the last good function on the plot: say so there.
     const shown = s.fn === CUSTOM || s.overlays.some((o) => o.fn === CUSTOM);
     $('plot-stale').hidden = !(error && cat.custom && shown);
-    renderProgram(s, cat.custom, store);
+    renderProgram(cat.custom);
     renderRef(s, cat, store);
     return undefined;
   },
