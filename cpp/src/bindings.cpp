@@ -230,6 +230,9 @@ std::string json_num(double v) {
   return o;
 }
 
+// Statistics may be ±inf (JSON.parse reads 1e999 as Infinity) or NaN (null; the API reads it back as NaN).
+std::string json_stat(double v) { return std::isnan(v) ? "null" : std::isinf(v) ? (v > 0 ? "1e999" : "-1e999") : json_num(v); }
+
 std::string expr_compile_js(const std::string& text, const std::string& cls) {
   ExprError err;
   ExprOptions opt;
@@ -375,7 +378,7 @@ std::string network_loss_js(int id, std::string kind) {
   double v = 0;
   const std::string err = n->loss(kind, v, g_nets[size_t(id)].grad_out);
   if (!err.empty()) return "{\"error\":" + json_str(err) + "}";
-  return "{\"value\":" + json_num(v) + ",\"grad\":" + ptr_json(g_nets[size_t(id)].grad_out) + "}";
+  return "{\"value\":" + json_stat(v) + ",\"grad\":" + ptr_json(g_nets[size_t(id)].grad_out) + "}";
 }
 
 std::string network_backward_js(int id, uintptr_t g) {
@@ -395,27 +398,77 @@ std::string network_buffers_js(int id) {
   return o + "]}";
 }
 
-std::string network_stats_js(int id, double eps) {
+
+std::string hist_json(const Histogram& h) {
+  std::string o = "{\"lo\":" + json_stat(h.lo) + ",\"hi\":" + json_stat(h.hi) + ",\"zeros\":" + std::to_string(h.zeros) +
+                  ",\"nonFinite\":" + std::to_string(h.non_finite) + ",\"n\":" + std::to_string(h.n) + ",\"counts\":[";
+  for (size_t k = 0; k < h.counts.size(); ++k) o += (k ? "," : "") + std::to_string(h.counts[k]);
+  return o + "]}";
+}
+
+std::string layer_json(const LayerStats& s, bool hists) {
+  std::string o = "{\"preMean\":" + json_stat(s.pre_mean) + ",\"preStd\":" + json_stat(s.pre_std) +
+                  ",\"postMean\":" + json_stat(s.post_mean) + ",\"postStd\":" + json_stat(s.post_std) +
+                  ",\"gradMean\":" + json_stat(s.grad_mean) + ",\"gradStd\":" + json_stat(s.grad_std) +
+                  ",\"gradNorm\":" + json_stat(s.grad_norm) + ",\"saturated\":" + json_stat(s.saturated) +
+                  ",\"dead\":" + json_stat(s.dead);
+  if (hists)
+    o += ",\"hist\":{\"pre\":" + hist_json(s.pre_hist) + ",\"post\":" + hist_json(s.post_hist) + ",\"grad\":" + hist_json(s.grad_hist) + "}";
+  return o + "}";
+}
+
+std::string linear_json(const std::vector<LinearStats>& lin) {
+  std::string o = "[";
+  for (size_t l = 0; l < lin.size(); ++l)
+    o += std::string(l ? "," : "") + "{\"wNorm\":" + json_stat(lin[l].w_norm) + ",\"wGradNorm\":" + json_stat(lin[l].w_grad_norm) +
+         ",\"ratio\":" + json_stat(lin[l].ratio) + "}";
+  return o + "]";
+}
+
+std::string network_stats_js(int id, double eps, int bins) {
   Network* n = net_of(id);
   if (!n) return "{\"error\":\"network was freed\"}";
+  if (bins < 0 || bins > 1024) return "{\"error\":\"bins: between 0 and 1024\"}";
   std::vector<LayerStats> ls;
   std::vector<LinearStats> lin;
-  const std::string err = n->stats(eps, ls, lin);
+  const std::string err = n->stats(eps, bins, ls, lin);
   if (!err.empty()) return "{\"error\":" + json_str(err) + "}";
   std::string o = "{\"layers\":[";
-  for (size_t l = 0; l < ls.size(); ++l) {
-    const LayerStats& s = ls[l];
-    o += std::string(l ? "," : "") + "{\"preMean\":" + json_num(s.pre_mean) + ",\"preStd\":" + json_num(s.pre_std) +
-         ",\"postMean\":" + json_num(s.post_mean) + ",\"postStd\":" + json_num(s.post_std) +
-         ",\"gradMean\":" + json_num(s.grad_mean) + ",\"gradStd\":" + json_num(s.grad_std) +
-         ",\"gradNorm\":" + json_num(s.grad_norm) + ",\"saturated\":" + json_num(s.saturated) +
-         ",\"dead\":" + json_num(s.dead) + "}";
-  }
-  o += "],\"linear\":[";
-  for (size_t l = 0; l < lin.size(); ++l)
-    o += std::string(l ? "," : "") + "{\"wNorm\":" + json_num(lin[l].w_norm) + ",\"wGradNorm\":" + json_num(lin[l].w_grad_norm) +
-         ",\"ratio\":" + json_num(lin[l].ratio) + "}";
-  return o + "]}";
+  for (size_t l = 0; l < ls.size(); ++l) o += (l ? "," : "") + layer_json(ls[l], bins > 0);
+  return o + "],\"linear\":" + linear_json(lin) + "}";
+}
+
+// The same pipeline a layer at a time, for a caller that reports progress between layers.
+std::string network_forward_begin_js(int id, uintptr_t x, int batch) {
+  Network* n = net_of(id);
+  return n ? n->forward_begin(ptr<const float>(x), batch) : "network was freed";
+}
+std::string network_forward_layer_js(int id, int l) {
+  Network* n = net_of(id);
+  return n ? n->forward_layer(l) : "network was freed";
+}
+std::string network_backward_begin_js(int id, uintptr_t g) {
+  Network* n = net_of(id);
+  return n ? n->backward_begin(ptr<const float>(g)) : "network was freed";
+}
+std::string network_backward_layer_js(int id, int l) {
+  Network* n = net_of(id);
+  return n ? n->backward_layer(l) : "network was freed";
+}
+std::string network_layer_stats_js(int id, int l, double eps, int bins) {
+  Network* n = net_of(id);
+  if (!n) return "{\"error\":\"network was freed\"}";
+  if (bins < 0 || bins > 1024) return "{\"error\":\"bins: between 0 and 1024\"}";
+  LayerStats st;
+  const std::string err = n->layer_stats(l, eps, bins, st);
+  return err.empty() ? layer_json(st, bins > 0) : "{\"error\":" + json_str(err) + "}";
+}
+std::string network_linear_stats_js(int id) {
+  Network* n = net_of(id);
+  if (!n) return "{\"error\":\"network was freed\"}";
+  std::vector<LinearStats> lin;
+  const std::string err = n->linear_stats(lin);
+  return err.empty() ? "{\"linear\":" + linear_json(lin) + "}" : "{\"error\":" + json_str(err) + "}";
 }
 
 void network_free_js(int id) {
@@ -440,6 +493,12 @@ EMSCRIPTEN_BINDINGS(actlab) {
   emscripten::function("networkBackward", &network_backward_js);
   emscripten::function("networkBuffers", &network_buffers_js);
   emscripten::function("networkStats", &network_stats_js);
+  emscripten::function("networkForwardBegin", &network_forward_begin_js);
+  emscripten::function("networkForwardLayer", &network_forward_layer_js);
+  emscripten::function("networkBackwardBegin", &network_backward_begin_js);
+  emscripten::function("networkBackwardLayer", &network_backward_layer_js);
+  emscripten::function("networkLayerStats", &network_layer_stats_js);
+  emscripten::function("networkLinearStats", &network_linear_stats_js);
   emscripten::function("networkFree", &network_free_js);
 #endif
   emscripten::function("functionsJson", &functions_json);

@@ -41,23 +41,6 @@ namespace {
 
 constexpr int kMaxLayers = 100, kMaxWidth = 1024, kMaxBatch = 4096;
 
-// Mean and unbiased std (torch.std) in double, two passes.
-struct Moments {
-  double mean = NAN, std = NAN;
-};
-Moments moments(const std::vector<float>& v) {
-  Moments m;
-  if (v.empty()) return m;
-  double sum = 0;
-  for (float x : v) sum += x;
-  m.mean = sum / double(v.size());
-  if (v.size() < 2) return m;
-  double dev = 0;
-  for (float x : v) dev += (double(x) - m.mean) * (double(x) - m.mean);
-  m.std = std::sqrt(dev / double(v.size() - 1));
-  return m;
-}
-
 double norm_of(const std::vector<float>& v) {
   double s = 0;
   for (float x : v) s += double(x) * double(x);
@@ -65,6 +48,52 @@ double norm_of(const std::vector<float>& v) {
 }
 
 }  // namespace
+
+Summary summarize(const float* v, int64_t n, int bins) {
+  Summary m;
+  Histogram& h = m.hist;
+  h.n = n;
+  if (bins > 0) h.counts.assign(size_t(bins), 0);
+  if (n <= 0) return m;
+  double sum = 0, sumsq = 0;
+  float lo = INFINITY, hi = -INFINITY;
+  for (int64_t i = 0; i < n; ++i) {
+    const float x = v[i];
+    sum += x;
+    sumsq += double(x) * double(x);
+    h.zeros += x == 0.0f;
+    if (!std::isfinite(x)) {
+      ++h.non_finite;
+      continue;
+    }
+    lo = std::min(lo, x);
+    hi = std::max(hi, x);
+  }
+  m.mean = sum / double(n);
+  m.sumsq = sumsq;
+  const bool binned = bins > 0 && lo <= hi;
+  double a = lo, b = hi;
+  if (binned && b - a <= std::fabs(a) * 1e-12) {  // a constant tensor: one spike in the middle
+    a -= 0.5;
+    b += 0.5;
+  }
+  if (binned) {
+    h.lo = a;
+    h.hi = b;
+  }
+  const double scale = binned ? bins / (b - a) : 0;
+  double dev = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const double x = v[i];
+    dev += (x - m.mean) * (x - m.mean);
+    if (binned && std::isfinite(x)) {
+      const double k = std::floor((x - a) * scale);
+      h.counts[size_t(k < 0 ? 0 : k >= bins ? bins - 1 : int(k))]++;
+    }
+  }
+  if (n >= 2) m.std = std::sqrt(dev / double(n - 1));
+  return m;
+}
 
 int Network::width(int layer) const {
   if (layer <= 0) return spec_.inputs;
@@ -161,34 +190,45 @@ std::string Network::draw_input(int batch, bool normal, double std, std::vector<
 }
 
 std::string Network::forward(const float* x, int batch) {
+  std::string e = forward_begin(x, batch);
+  for (int l = 0; e.empty() && l <= layers(); ++l) e = forward_layer(l);
+  return e;
+}
+
+std::string Network::forward_begin(const float* x, int batch) {
   if (batch < 1 || batch > kMaxBatch)
     return "batch: between 1 and " + std::to_string(kMaxBatch) + ", got " + std::to_string(batch);
   const int L = layers();
   batch_ = batch;
-  backward_done_ = false;
-  acts_.assign(size_t(L) + 2, {});
-  pres_.assign(size_t(L), {});
+  forward_done_ = backward_done_ = false;
+  backward_next_ = -1;
+  acts_.resize(size_t(L) + 2);
+  pres_.resize(size_t(L));
   acts_[0].assign(x, x + size_t(batch) * size_t(spec_.inputs));
-  for (int l = 0; l <= L; ++l) {
-    const int in = width(l), out = width(l + 1);
-    std::vector<float> y(size_t(batch) * size_t(out));
-    linear_forward(batch, out, in, acts_[size_t(l)].data(), params_[size_t(2 * l)].data.data(),
-                   params_[size_t(2 * l + 1)].data.data(), y.data());
-    if (l == L) {
-      acts_[size_t(l) + 1] = std::move(y);
-      break;
-    }
-    std::vector<float> post(y.size());
-    const std::string e = spec_.act.forward(y.data(), int64_t(y.size()), post.data());
-    if (!e.empty()) return e;
-    pres_[size_t(l)] = std::move(y);
-    acts_[size_t(l) + 1] = std::move(post);
-  }
+  forward_next_ = 0;
   return "";
 }
 
+std::string Network::forward_layer(int l) {
+  if (l != forward_next_) return "forward_layer out of order";
+  const int L = layers(), B = batch_;
+  const int in = width(l), out = width(l + 1);
+  std::vector<float>& y = l == L ? acts_[size_t(l) + 1] : pres_[size_t(l)];
+  y.resize(size_t(B) * size_t(out));
+  linear_forward(B, out, in, acts_[size_t(l)].data(), params_[size_t(2 * l)].data.data(), params_[size_t(2 * l + 1)].data.data(),
+                 y.data());
+  forward_next_ = l == L ? -1 : l + 1;
+  forward_done_ = l == L;
+  if (l == L) return "";
+  std::vector<float>& post = acts_[size_t(l) + 1];
+  post.resize(y.size());
+  const std::string e = spec_.act.forward(y.data(), int64_t(y.size()), post.data());
+  if (!e.empty()) forward_next_ = -1;
+  return e;
+}
+
 std::string Network::loss(const std::string& kind, double& value, std::vector<float>& grad_out) {
-  if (acts_.empty()) return "loss before forward";
+  if (!forward_done_) return "loss before forward";
   const std::vector<float>& out = acts_.back();
   const int64_t n = int64_t(out.size());
   const int C = spec_.outputs, B = batch_;
@@ -236,67 +276,96 @@ std::string Network::loss(const std::string& kind, double& value, std::vector<fl
 }
 
 std::string Network::backward(const float* grad_out) {
-  if (acts_.empty()) return "backward before forward";
-  const int L = layers(), B = batch_;
-  gpost_.assign(size_t(L), {});
-  gpre_.assign(size_t(L), {});
-  std::vector<float> g(grad_out, grad_out + acts_.back().size());
-  for (int l = L; l >= 0; --l) {
-    const int in = width(l), out = width(l + 1);
-    Param& w = params_[size_t(2 * l)];
-    Param& b = params_[size_t(2 * l + 1)];
-    linear_grad_weight(B, out, in, g.data(), acts_[size_t(l)].data(), w.grad.data(), false);
-    linear_grad_bias(B, out, g.data(), b.grad.data(), false);
-    std::vector<float> gin(size_t(B) * size_t(in));
-    linear_grad_input(B, out, in, g.data(), w.data.data(), gin.data());
-    if (l == 0) {
-      ginput_ = std::move(gin);
-      break;
-    }
-    std::vector<float> gp(gin.size());
-    const std::string e = spec_.act.backward(pres_[size_t(l - 1)].data(), gin.data(), int64_t(gin.size()), gp.data());
-    if (!e.empty()) return e;
-    gpost_[size_t(l - 1)] = std::move(gin);
-    gpre_[size_t(l - 1)] = gp;
-    g = std::move(gp);
-  }
-  backward_done_ = true;
+  std::string e = backward_begin(grad_out);
+  for (int l = layers(); e.empty() && l >= 0; --l) e = backward_layer(l);
+  return e;
+}
+
+std::string Network::backward_begin(const float* grad_out) {
+  if (!forward_done_) return "backward before forward";
+  const int L = layers();
+  backward_done_ = false;
+  gpost_.resize(size_t(L));
+  gpre_.resize(size_t(L));
+  g_.assign(grad_out, grad_out + acts_.back().size());
+  backward_next_ = L;
   return "";
 }
 
-std::string Network::stats(double eps, std::vector<LayerStats>& layers_out, std::vector<LinearStats>& linear) {
-  if (!backward_done_) return "stats need a forward and a backward first";
-  const int L = layers(), B = batch_;
-  layers_out.assign(size_t(L), {});
-  std::vector<float> ones, d;
-  for (int l = 0; l < L; ++l) {
-    LayerStats& st = layers_out[size_t(l)];
-    const Moments pre = moments(pres_[size_t(l)]), post = moments(acts_[size_t(l) + 1]), g = moments(gpost_[size_t(l)]);
-    st.pre_mean = pre.mean;
-    st.pre_std = pre.std;
-    st.post_mean = post.mean;
-    st.post_std = post.std;
-    st.grad_mean = g.mean;
-    st.grad_std = g.std;
-    st.grad_norm = norm_of(gpost_[size_t(l)]);
-    const std::vector<float>& x = pres_[size_t(l)];
-    ones.assign(x.size(), 1.0f);
-    d.resize(x.size());
-    const std::string e = spec_.act.backward(x.data(), ones.data(), int64_t(x.size()), d.data());
-    if (!e.empty()) return e;
-    int64_t sat = 0;
-    for (float v : d) sat += std::fabs(v) < eps;
-    st.saturated = double(sat) / double(x.size());
-    const int W = width(l + 1);
-    const std::vector<float>& p = acts_[size_t(l) + 1];
-    int dead = 0;
-    for (int j = 0; j < W; ++j) {
-      bool all = true;
-      for (int b = 0; b < B && all; ++b) all = p[size_t(b) * size_t(W) + size_t(j)] == 0.0f;
-      dead += all;
-    }
-    st.dead = double(dead) / double(W);
+std::string Network::backward_layer(int l) {
+  if (l != backward_next_) return "backward_layer out of order";
+  const int B = batch_, in = width(l), out = width(l + 1);
+  Param& w = params_[size_t(2 * l)];
+  Param& b = params_[size_t(2 * l + 1)];
+  // The gradient flowing into Linear l: the loss's for the last, else the activation's after it.
+  const float* g = l == layers() ? g_.data() : gpre_[size_t(l)].data();
+  linear_grad_weight(B, out, in, g, acts_[size_t(l)].data(), w.grad.data(), false);
+  linear_grad_bias(B, out, g, b.grad.data(), false);
+  std::vector<float>& gin = l == 0 ? ginput_ : gpost_[size_t(l - 1)];
+  gin.resize(size_t(B) * size_t(in));
+  linear_grad_input(B, out, in, g, w.data.data(), gin.data());
+  backward_next_ = l - 1;
+  if (l == 0) {
+    backward_done_ = true;
+    return "";
   }
+  std::vector<float>& gp = gpre_[size_t(l - 1)];
+  gp.resize(gin.size());
+  const std::string e = spec_.act.backward(pres_[size_t(l - 1)].data(), gin.data(), int64_t(gin.size()), gp.data());
+  if (!e.empty()) backward_next_ = -1;
+  return e;
+}
+
+std::string Network::stats(double eps, int bins, std::vector<LayerStats>& layers_out, std::vector<LinearStats>& linear) {
+  if (!backward_done_) return "stats need a forward and a backward first";
+  layers_out.assign(size_t(layers()), {});
+  for (int l = 0; l < layers(); ++l) {
+    const std::string e = layer_stats(l, eps, bins, layers_out[size_t(l)]);
+    if (!e.empty()) return e;
+  }
+  return linear_stats(linear);
+}
+
+std::string Network::layer_stats(int l, double eps, int bins, LayerStats& st) {
+  if (!backward_done_) return "stats need a forward and a backward first";
+  if (l < 0 || l >= layers()) return "no hidden layer " + std::to_string(l);
+  const int B = batch_, W = width(l + 1);
+  const std::vector<float>& x = pres_[size_t(l)];
+  const std::vector<float>& p = acts_[size_t(l) + 1];
+  const std::vector<float>& gp = gpost_[size_t(l)];
+  Summary pre = summarize(x.data(), int64_t(x.size()), bins), post = summarize(p.data(), int64_t(p.size()), bins),
+          g = summarize(gp.data(), int64_t(gp.size()), bins);
+  st.pre_hist = std::move(pre.hist);
+  st.post_hist = std::move(post.hist);
+  st.grad_hist = std::move(g.hist);
+  st.pre_mean = pre.mean;
+  st.pre_std = pre.std;
+  st.post_mean = post.mean;
+  st.post_std = post.std;
+  st.grad_mean = g.mean;
+  st.grad_std = g.std;
+  st.grad_norm = std::sqrt(g.sumsq);
+  // f'(pre): the activation's backward with a gradient of ones.
+  ones_.assign(x.size(), 1.0f);
+  scratch_.resize(x.size());
+  const std::string e = spec_.act.backward(x.data(), ones_.data(), int64_t(x.size()), scratch_.data());
+  if (!e.empty()) return e;
+  int64_t sat = 0;
+  for (float v : scratch_) sat += std::fabs(v) < eps;
+  st.saturated = double(sat) / double(x.size());
+  int dead = 0;
+  for (int j = 0; j < W; ++j) {
+    bool all = true;
+    for (int b = 0; b < B && all; ++b) all = p[size_t(b) * size_t(W) + size_t(j)] == 0.0f;
+    dead += all;
+  }
+  st.dead = double(dead) / double(W);
+  return "";
+}
+
+std::string Network::linear_stats(std::vector<LinearStats>& linear) {
+  if (!backward_done_) return "stats need a forward and a backward first";
+  const int L = layers();
   linear.assign(size_t(L) + 1, {});
   for (int l = 0; l <= L; ++l) {
     LinearStats& st = linear[size_t(l)];

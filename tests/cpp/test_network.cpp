@@ -128,7 +128,7 @@ TEST_CASE("networks equal torch's: weights bit for bit, statistics within 1e-4",
     REQUIRE(net->backward(g.data()).empty());
     std::vector<LayerStats> ls;
     std::vector<LinearStats> lin;
-    REQUIRE(net->stats(eps, ls, lin).empty());
+    REQUIRE(net->stats(eps, 32, ls, lin).empty());
     const auto& el = c.get("layers")->arr;
     REQUIRE(ls.size() == el.size());
     for (size_t l = 0; l < el.size(); ++l) {
@@ -145,6 +145,11 @@ TEST_CASE("networks equal torch's: weights bit for bit, statistics within 1e-4",
           {"saturated", ls[l].saturated, 0},
           {"dead", ls[l].dead, 0},
       };
+      for (const Histogram* hg : {&ls[l].pre_hist, &ls[l].post_hist, &ls[l].grad_hist}) {
+        int64_t total = 0;
+        for (uint32_t k : hg->counts) total += k;
+        CHECK(total + hg->non_finite == hg->n);
+      }
       for (const auto& f : fields) {
         const double want = num_or_nan(e.get(f.key));
         INFO(f.key << ": " << f.got << " vs torch " << want);
@@ -201,4 +206,84 @@ TEST_CASE("bad network configurations are refused with a message", "[network]") 
   CHECK(table_activation("Softmax", {}, sm) == "Softmax mixes elements along a dim: the depth lab's activations are element-wise");
   CHECK(table_activation("PReLU", {}, sm).find("learnable weight") != std::string::npos);
   CHECK(table_activation("Nope", {}, sm) == "unknown activation 'Nope'");
+}
+
+TEST_CASE("summaries: mean, std and equal bins over the finite range, non-finite values and zeros apart", "[network]") {
+  auto counts = [](const Summary& s) { return std::vector<uint32_t>(s.hist.counts.begin(), s.hist.counts.end()); };
+  const std::vector<float> r10 = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+  const Summary h = summarize(r10.data(), 10, 5);
+  CHECK(h.hist.lo == 0);
+  CHECK(h.hist.hi == 9);
+  CHECK(counts(h) == std::vector<uint32_t>{2, 2, 2, 2, 2});  // the maximum goes in the last bin
+  CHECK(h.hist.zeros == 1);
+  CHECK(h.mean == 4.5);
+  CHECK(h.std == Approx(std::sqrt(82.5 / 9)));
+  CHECK(h.sumsq == 285);
+  const std::vector<float> nf = {NAN, INFINITY, -INFINITY, 1, 3};
+  const Summary f = summarize(nf.data(), 5, 2);
+  CHECK(f.hist.lo == 1);
+  CHECK(f.hist.hi == 3);
+  CHECK(f.hist.non_finite == 3);
+  CHECK(counts(f) == std::vector<uint32_t>{1, 1});
+  CHECK(std::isnan(f.mean));
+  const std::vector<float> inf = {INFINITY, 1};
+  CHECK(summarize(inf.data(), 2, 0).mean == INFINITY);  // torch: mean inf, std nan
+  CHECK(std::isnan(summarize(inf.data(), 2, 0).std));
+  // every unit dead: one spike in the middle bin of [-0.5, 0.5]
+  const std::vector<float> dead(100, 0.0f);
+  const Summary d = summarize(dead.data(), 100, 4);
+  CHECK(d.hist.lo == -0.5);
+  CHECK(d.hist.hi == 0.5);
+  CHECK(d.hist.zeros == 100);
+  CHECK(counts(d) == std::vector<uint32_t>{0, 0, 100, 0});
+  const std::vector<float> c = {2.5f, 2.5f};
+  CHECK(counts(summarize(c.data(), 2, 3)) == std::vector<uint32_t>{0, 2, 0});
+  // nothing finite, nothing at all, one value (torch.std of one element is nan)
+  const float one_nan = NAN;
+  CHECK(counts(summarize(&one_nan, 1, 3)) == std::vector<uint32_t>{0, 0, 0});
+  CHECK(summarize(nullptr, 0, 3).hist.n == 0);
+  const float one = 2;
+  CHECK(std::isnan(summarize(&one, 1, 3).std));
+  // tiny values keep their own range; counts add up to the finite values
+  std::vector<float> tiny(1000);
+  for (int i = 0; i < 1000; ++i) tiny[size_t(i)] = float(std::sin(i) * 1e-7);
+  const Summary t = summarize(tiny.data(), 1000, 32);
+  int64_t total = 0;
+  for (uint32_t k : t.hist.counts) total += k;
+  CHECK(total == 1000);
+  CHECK(t.hist.lo >= -1e-7);
+  CHECK(t.hist.hi <= 1e-7);
+}
+
+TEST_CASE("a stepped forward and backward equal the whole passes, and refuse to run out of order", "[network]") {
+  NetworkSpec s;
+  s.inputs = 5;
+  s.outputs = 3;
+  s.hidden = {7, 6, 9};
+  REQUIRE(table_activation("Tanh", {}, s.act).empty());
+  std::string err;
+  auto a = Network::build(s, err), b = Network::build(s, err);
+  REQUIRE(a);
+  REQUIRE(b);
+  std::vector<float> x;
+  REQUIRE(a->draw_input(4, true, 1.0, x).empty());
+  REQUIRE(a->forward(x.data(), 4).empty());
+  REQUIRE(b->forward_begin(x.data(), 4).empty());
+  CHECK(b->forward_layer(1) == "forward_layer out of order");
+  for (int l = 0; l <= 3; ++l) REQUIRE(b->forward_layer(l).empty());
+  CHECK(a->output() == b->output());
+  std::vector<float> g(12, 1.0f);
+  REQUIRE(a->backward(g.data()).empty());
+  REQUIRE(b->backward_begin(g.data()).empty());
+  std::vector<LayerStats> ls;
+  std::vector<LinearStats> lin;
+  CHECK(b->stats(1e-3, 0, ls, lin) == "stats need a forward and a backward first");
+  for (int l = 3; l >= 0; --l) REQUIRE(b->backward_layer(l).empty());
+  for (size_t k = 0; k < a->params().size(); ++k) CHECK(a->params()[k].grad == b->params()[k].grad);
+  CHECK(a->grad_input() == b->grad_input());
+  // a new forward started: no backward until it ends
+  REQUIRE(b->forward_begin(x.data(), 4).empty());
+  CHECK(b->backward_begin(g.data()) == "backward before forward");
+  double v = 0;
+  CHECK(b->loss("sum", v, g) == "loss before forward");
 }

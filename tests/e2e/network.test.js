@@ -4,6 +4,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { useBrowser, newPage, ready, idle } from './browser.js';
+import { fmt } from '../../web/ui/network.js';
 
 const env = useBrowser();
 
@@ -14,8 +15,6 @@ async function open(hash, opts) {
   await idle(page);
   return { page, errors };
 }
-// The panel's number format (web/ui/network-panel.js fmt).
-const fmt = (v) => (v == null || Number.isNaN(v) ? '—' : !Number.isFinite(v) ? String(v) : Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(2) : String(+v.toPrecision(3)));
 const pct = (v) => `${(100 * v).toFixed(1)}%`;
 
 /** lab.network() run in the page's own instance (the build with the engine), apart from the panel and its worker. */
@@ -237,11 +236,12 @@ describe('the depth lab', () => {
     assert.match(await page.textContent('#net-init-error'), /uniform_ expects/);
     // a network over the memory budget is refused by the page before it runs
     await page.selectOption('#net-init', 'default');
-    await page.fill('#net-width', '1024');
     await page.fill('#net-depth', '100');
+    await page.fill('#net-batch', '4096');
+    await page.fill('#net-width', '1024');
     await idle(page);
-    assert.match(await page.textContent('#net-error'), /needs about [\d,]+ MB .* up to 512 MB/);
-    assert.equal(await page.evaluate(() => window.actlab.store.get().net.depth), 100);
+    assert.match(await page.textContent('#net-error'), /needs about [\d,]+ MB .* up to 1536 MB/);
+    assert.deepEqual(await page.evaluate(() => { const n = window.actlab.store.get().net; return [n.depth, n.width, n.batch]; }), [100, 1024, 4096]);
     // nothing typed became markup
     await page.fill('#net-widths', '<img src=x onerror=window.pwned=1>');
     await idle(page);
@@ -260,12 +260,13 @@ describe('the depth lab', () => {
     await page.selectOption('#net-loss', 'cross_entropy');
     await idle(page);
     const code = await page.textContent('#net-code');
-    const order = ['torch.manual_seed(3)', 'nn.Linear(dims[i], dims[i + 1])', 'layers.append(nn.ReLU())', 'with torch.no_grad():',
-      "nn.init.kaiming_normal_(m.weight, nonlinearity='relu')", 'nn.init.constant_(m.bias, -0.5)', 'x = torch.randn(256, 128) * 1.0',
-      'loss = F.cross_entropy(out, torch.randint(10, (256,)))', 'loss.backward()'];
+    const order = ['torch.manual_seed(seed)', 'nn.Linear(dims[i], dims[i + 1])', 'layers.append(act())', 'with torch.no_grad():',
+      'init(m.weight)', 'bias(m.bias)', 'x = x()', 'loss = loss(out)', 'loss.backward()',
+      'seed=3,', 'act=lambda: nn.ReLU(),', 'x=lambda: torch.randn(256, 128) * 1.0', 'loss=lambda out: F.cross_entropy(out, torch.randint(10, (256,)))',
+      "init=lambda w: nn.init.kaiming_normal_(w, nonlinearity='relu')", 'bias=lambda b: nn.init.constant_(b, -0.5)'];
     let at = -1;
     for (const s of order) {
-      const i = code.indexOf(s);
+      const i = code.indexOf(s, at + 1);
       assert.ok(i > at, `${s}\n${code}`);
       at = i;
     }
@@ -282,6 +283,12 @@ describe('the depth lab', () => {
     await ready(page);
     await page.waitForSelector('#net-status:not([hidden])');
     assert.match(await page.textContent('#net-status'), /Computing|Loading/);
+    // progress moves layer by layer, not a phase at a time
+    await page.waitForFunction(() => {
+      const seen = (window.seenProgress ??= new Set());
+      seen.add(document.querySelector('#net-status progress')?.value);
+      return seen.size > 6 && /layer \d+ of 4[01]/.test(document.querySelector('#net-status').textContent);
+    }, null, { polling: 'raf' });
     // the main thread is free while the worker runs: frames keep coming
     const frames = await page.evaluate(() => new Promise((r) => { let n = 0; const t0 = performance.now(); const f = () => (++n, performance.now() - t0 < 300 ? requestAnimationFrame(f) : r(n)); requestAnimationFrame(f); }));
     assert.ok(frames > 5, `${frames} frames in 300 ms`);
@@ -296,6 +303,22 @@ describe('the depth lab', () => {
     const view = await shown(page);
     assert.equal(view.charts.postStd.x.length, 40);
     assert.equal(view.slots[0].length, 40);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('an overflowing network shows nan and inf as torch prints them, equal to lab.network()', async () => {
+    const link = '#view=network&nact=ReLU&ndepth=20&nwidth=64&nin=16&nout=4&nbatch=8&ninit=normal_(std=1000.0)';
+    const { page, errors } = await open(link);
+    const view = await shown(page);
+    const texts = view.slots[0].flatMap((r) => [...r.text.pre, ...r.text.post, ...r.text.grad]);
+    assert.ok(texts.some((x) => /\bnan$/.test(x)), texts.join(' '));
+    assert.ok(!texts.some((x) => x.includes('—')), 'a number that overflowed is not shown as missing');
+    assert.match(await page.textContent('#net-configs li[data-slot="0"] .net-loss'), /\bnan\b/);
+    const stats = await independent(page, { ...DEFAULT, api: { ...DEFAULT.api, inputs: 16, outputs: 4, hidden: Array(20).fill(64), activation: { name: 'ReLU', params: {} }, init: { name: 'normal_', mean: 0, std: 1000 } }, run: { ...DEFAULT.run, batch: 8 } });
+    sameAsEngine(view, stats);
+    // the log charts leave the non-finite layers out and say so
+    assert.ok(await page.isVisible('.net-chart[data-chart="postStd"] .net-gaps'));
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -329,9 +352,9 @@ describe('the depth lab', () => {
     const stats = await independent(page, { ...DEFAULT, api: { ...DEFAULT.api, hidden: Array(6).fill(128), activation: { name: 'Custom', params: { alpha: 0.3 } } } });
     sameAsEngine(view, stats);
     const code = await page.textContent('#net-code');
-    assert.ok(code.indexOf('class Custom(nn.Module)') < code.indexOf('torch.manual_seed(0)'));
-    assert.match(code, /def __init__\(self, alpha=0\.3\)/);
-    assert.match(code, /layers\.append\(Custom\(\)\)/);
+    assert.ok(code.indexOf('class Custom(nn.Module)') < code.indexOf('def run('));
+    assert.match(code, /def __init__\(self, alpha=0\.2\)/);
+    assert.match(code, /act=lambda: Custom\(alpha=0\.3\)/);
     // an edit of the expression recomputes the network with the new function
     await page.evaluate(() => window.actlab.store.set({ expr: 'alpha = 0.2\nx * torch.tanh(x) * alpha' }));
     await idle(page);
@@ -387,28 +410,41 @@ describe('the PyTorch script, run by torch 1.13', { skip: !hasTorch && 'no torch
       '#view=network&nact=Softplus(beta=2)&ndepth=3&nwidth=10&nbatch=7&nin=3&nout=2&ninit=uniform_(a=-0.3,b=0.3)&nseed=11',
       '#view=network&nact=RReLU&ndepth=3&nwidth=9&nbatch=5&nin=3&nout=2&ninit=xavier_normal_(gain=1.5)',
       `#view=network&nact=Custom(alpha=0.3)&ndepth=3&nwidth=11&nbatch=6&nin=4&nout=3&expr=${encodeURIComponent('alpha = 0.2\nF.leaky_relu(x, negative_slope=alpha) * torch.sigmoid(x)')}`,
+      // pinned configs: one run() each, the custom one with its own parameter value
+      `#view=network&nact=Tanh&ndepth=3&nwidth=10&nbatch=6&nin=4&nout=3&ncmp=(act=ReLU,depth=3,width=10,batch=6,in=4,out=3,init=kaiming_normal_(nonlinearity=relu),seed=4);(act=Custom(alpha=0.7),depth=2,width=8,batch=5,in=4,out=3)&expr=${encodeURIComponent('alpha = 0.2\nF.leaky_relu(x, negative_slope=alpha) * torch.sigmoid(x)')}`,
     ];
     const pages = [];
     for (const link of links) {
       const { page, errors } = await open(link);
       const data = await page.evaluate(() => ({
         code: document.getElementById('net-code').textContent,
-        rows: [...document.querySelectorAll('#net-strips .net-col[data-slot="0"] .net-row[data-layer]')].map((r) => Object.fromEntries(Object.entries(r.dataset).map(([k, v]) => [k, Number(v)]))),
-        linear: Object.fromEntries(window.actlab.network.charts().filter((c) => c.id === 'wGradNorm' || c.id === 'ratio').map(({ id, uplot }) => [id, Array.from(uplot.data[1])])),
-        loss: Number(document.querySelector('#net-configs li[data-slot="0"]').dataset.loss),
+        slots: [...document.querySelectorAll('#net-configs li[data-slot]')].map((li, k) => ({
+          rows: [...document.querySelectorAll(`#net-strips .net-col[data-slot="${k}"] .net-row[data-layer]`)].map((r) => Object.fromEntries(Object.entries(r.dataset).map(([key, v]) => [key, Number(v)]))),
+          linear: Object.fromEntries(window.actlab.network.charts().filter((c) => c.id === 'wGradNorm' || c.id === 'ratio').map(({ id, uplot }) => [id, Array.from(uplot.data[k + 1]).slice(0, uplot.data[0].length)])),
+          loss: Number(li.dataset.loss),
+        })),
       }));
       assert.deepEqual(errors, [], link);
-      pages.push({ link, ...data });
+      for (const [k, slot] of data.slots.entries()) {
+        // the charts' x axis spans the deepest config: this one's Linears are its layers + 1
+        const linear = Object.fromEntries(Object.entries(slot.linear).map(([id, ys]) => [id, ys.slice(0, slot.rows.length + 1)]));
+        pages.push({ link: `${link} [config ${k + 1}]`, code: data.code, block: k, ...slot, linear });
+      }
       await page.close();
     }
     // One interpreter runs every script, each in a fresh namespace, its print()s captured.
     const driver = 'import sys, json, io, contextlib\nout = []\nfor code in json.load(sys.stdin):\n    buf = io.StringIO()\n    with contextlib.redirect_stdout(buf):\n        exec(code, {"__name__": "__main__"})\n    out.append(buf.getvalue())\nprint(json.dumps(out))\n';
-    const r = spawnSync('/usr/bin/python3', ['-c', driver], { input: JSON.stringify(pages.map((p) => p.code)), encoding: 'utf8', maxBuffer: 1 << 24 });
+    const codes = [...new Set(pages.map((p) => p.code))];
+    const r = spawnSync('/usr/bin/python3', ['-c', driver], { input: JSON.stringify(codes), encoding: 'utf8', maxBuffer: 1 << 24 });
     assert.equal(r.status, 0, r.stderr);
     const outs = JSON.parse(r.stdout);
     const close = (a, b, scale, what) => assert.ok(Math.abs(a - b) <= 2e-3 * Math.max(Math.abs(b), scale) + 1e-12 || (Number.isNaN(a) && Number.isNaN(b)), `${what}: torch ${a}, page ${b}`);
-    pages.forEach((p, i) => {
-      const lines = outs[i].trim().split('\n');
+    assert.equal(pages.filter((p) => p.block > 0).length, 2, 'the pinned configs are checked too');
+    pages.forEach((p) => {
+      // the script prints one block per config on screen, each headed '== label'
+      const blocks = outs[codes.indexOf(p.code)].split(/^== .*$/m).slice(1);
+      assert.equal(blocks.length, pages.filter((q) => q.code === p.code).length, p.link);
+      const lines = blocks[p.block].trim().split('\n');
       close(Number(/^loss (\S+)$/.exec(lines[0])[1]), p.loss, 0, `${p.link} loss`);
       const layers = lines.filter((l) => l.startsWith('layer ')).map((l) => l.match(/-?[\d.]+(?:e[-+]?\d+)?|nan/g).map(Number));
       assert.equal(layers.length, p.rows.length, p.link);

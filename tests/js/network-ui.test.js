@@ -9,7 +9,7 @@ import { loadActlab } from '../../web/lib/actlab.js';
 import { createCodec } from '../../web/lib/state.js';
 import { LANGUAGES } from '../../web/lib/languages.js';
 import {
-  apiOf, hiddenOf, configKey, costOf, tooBig, MAX_FLOATS, histogram, calculateGain, nonlinearityOf, initDraw, configLabels,
+  apiOf, hiddenOf, configKey, costOf, tooBig, MAX_FLOATS, calculateGain, nonlinearityOf, initDraw, configLabels,
   PRESETS, presetState, presetOf, netConfig, pythonCode, initCall, biasCall, pyFloat,
 } from '../../web/ui/network.js';
 import STRINGS from '../../web/ui/network-strings.js';
@@ -53,37 +53,15 @@ test('cost: parameters, floats held, and the memory budget', () => {
   const c = costOf(D.net);
   assert.equal(c.params, 128 * 128 * 20 + 128 * 20 + 128 * 10 + 10);
   assert.equal(c.units, 20 * 128);
-  assert.equal(c.floats, 3 * c.params + 8 * 256 * 20 * 128);
+  assert.equal(c.floats, 2 * c.params + 4 * 256 * 20 * 128 + 2 * 256 * (128 + 10));
   assert.equal(tooBig(D.net), null);
   const huge = netConfig({ depth: 100, width: 1024, batch: 4096 });
   assert.ok(costOf(huge).floats > MAX_FLOATS);
   assert.deepEqual(Object.keys(tooBig(huge)), ['mb', 'maxMb']);
-  assert.equal(tooBig(huge).maxMb, 512);
-});
-
-test('histogram: equal bins over the finite range, non-finite values and zeros counted apart', () => {
-  const h = histogram(Float32Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]), 5);
-  assert.deepEqual([h.lo, h.hi], [0, 9]);
-  assert.deepEqual(Array.from(h.counts), [2, 2, 2, 2, 2]);  // the maximum goes in the last bin
-  assert.equal(h.zeros, 1);
-  assert.equal(h.n, 10);
-  const nf = histogram([NaN, Infinity, -Infinity, 1, 3], 2);
-  assert.deepEqual([nf.lo, nf.hi, nf.nonFinite], [1, 3, 3]);
-  assert.deepEqual(Array.from(nf.counts), [1, 1]);
-  // constant data (every unit dead): one spike in the middle bin
-  const dead = histogram(new Float32Array(100), 4);
-  assert.deepEqual([dead.lo, dead.hi, dead.zeros], [-0.5, 0.5, 100]);
-  assert.deepEqual(Array.from(dead.counts), [0, 0, 100, 0]);
-  const c = histogram([2.5, 2.5], 3);
-  assert.deepEqual(Array.from(c.counts), [0, 2, 0]);
-  // nothing finite, nothing at all
-  assert.deepEqual(Array.from(histogram([NaN], 3).counts), [0, 0, 0]);
-  assert.equal(histogram([], 3).n, 0);
-  // counts always add up to the finite values
-  const r = Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i) * 1e-7);
-  const hr = histogram(r, 32);
-  assert.equal(hr.counts.reduce((a, b) => a + b, 0), 1000);
-  assert.ok(hr.lo >= -1e-7 && hr.hi <= 1e-7);
+  assert.equal(tooBig(huge).maxMb, 1536);
+  // the deepest, widest network runs at batch 256 (weights, grads and tensors: about 1.2 GB)
+  assert.equal(tooBig(netConfig({ depth: 100, width: 1024, batch: 256 })), null);
+  assert.ok(tooBig(netConfig({ depth: 100, width: 1024, batch: 1024 })));
 });
 
 test('calculate_gain and the init draws, as torch.nn.init computes them', () => {
@@ -180,30 +158,38 @@ test('the network strings: every language has every key, of the same kind, and n
 test('the PyTorch script follows gen-network-reference.py: seed, layers, inits in layer order, input, targets, backward', () => {
   const net = netConfig({ act: { fn: 'ReLU', params: {} }, init: { fn: 'kaiming_normal_', params: { nonlinearity: 'relu' } },
     bias: { fn: 'constant_', params: { val: -0.5 } }, loss: 'cross_entropy', seed: 7 });
-  const code = pythonCode(net, { act: { ctor: 'nn.ReLU()' }, eps: 1e-3 });
-  const order = ['torch.manual_seed(7)', 'dims = [128] + [128] * 20 + [10]', 'nn.Linear(dims[i], dims[i + 1])', 'layers.append(nn.ReLU())',
-    'nn.Sequential(*layers).eval()', 'with torch.no_grad():', "nn.init.kaiming_normal_(m.weight, nonlinearity='relu')",
-    'nn.init.constant_(m.bias, -0.5)', 'x = torch.randn(256, 128) * 1.0', 'h.retain_grad()', 'loss = F.cross_entropy(out, torch.randint(10, (256,)))',
-    'loss.backward()', 'eps = 0.001', 'torch.autograd.grad(act(xp).sum(), xp)', '(post == 0).all(dim=0)', 'm.weight.grad.norm()'];
+  const code = pythonCode([net], { acts: [{ ctor: 'nn.ReLU()' }], eps: 1e-3, labels: ['ReLU'] });
+  // run(): the steps in the reference's order, then the call with this config's seed, sizes,
+  // activation, input, loss, init and bias
+  const order = ['EPS = 0.001', 'def run(', 'torch.manual_seed(seed)', 'nn.Linear(dims[i], dims[i + 1])', 'layers.append(act())',
+    'nn.Sequential(*layers).eval()', 'with torch.no_grad():', 'init(m.weight)', 'bias(m.bias)', 'x = x()', 'h.retain_grad()',
+    'loss = loss(out)', 'loss.backward()', 'torch.autograd.grad(f(xp).sum(), xp)', '(post == 0).all(dim=0)', 'm.weight.grad.norm()',
+    'run("ReLU",', 'seed=7,', 'dims=[128] + [128] * 20 + [10],', 'act=lambda: nn.ReLU(),', 'x=lambda: torch.randn(256, 128) * 1.0,',
+    'loss=lambda out: F.cross_entropy(out, torch.randint(10, (256,))),', "init=lambda w: nn.init.kaiming_normal_(w, nonlinearity='relu'),",
+    'bias=lambda b: nn.init.constant_(b, -0.5))'];
   let at = -1;
   for (const s of order) {
-    const i = code.indexOf(s);
+    const i = code.indexOf(s, at + 1);
     assert.ok(i > at, `${s} (at ${i}, after ${at})\n${code}`);
     at = i;
   }
-  // the weight init comes before the bias init inside the one loop over the layers
-  assert.ok(code.indexOf('kaiming_normal_') < code.indexOf('constant_'));
-  // default init: no init loop at all (nn.Linear's own draws are the init)
-  const plain = pythonCode(netConfig(), { act: { ctor: 'nn.Tanh()' }, eps: 0.01 });
-  assert.ok(!plain.includes('no_grad') && !plain.includes('nn.init.'));
-  assert.ok(plain.includes('loss = out.sum()') && plain.includes('eps = 0.01'));
-  assert.ok(pythonCode(netConfig({ loss: 'mse' }), { act: { ctor: 'nn.Tanh()' }, eps: 1e-3 }).includes('loss = F.mse_loss(out, torch.randn_like(out))'));
-  assert.ok(pythonCode(netConfig({ dist: 'rand', std: 3 }), { act: { ctor: 'nn.Tanh()' }, eps: 1e-3 }).includes('x = (torch.rand(256, 128) - 0.5) * (2 * 3.0)'));
-  assert.ok(pythonCode(netConfig({ widths: [31, 17, 9] }), { act: { ctor: 'nn.Tanh()' }, eps: 1e-3 }).includes('dims = [128] + [31, 17, 9] + [10]'));
-  // a custom activation: its class first, then used as the layers' activation
-  const custom = pythonCode(netConfig(), { act: { ctor: 'Custom()', def: 'class Custom(nn.Module):\n    def forward(self, x):\n        return x * torch.sigmoid(x)' }, eps: 1e-3 });
-  assert.ok(custom.indexOf('class Custom(nn.Module)') < custom.indexOf('torch.manual_seed'));
-  assert.ok(custom.includes('layers.append(Custom())'));
+  // default init: no init or bias argument (nn.Linear's own draws are the init)
+  const plain = pythonCode([netConfig()], { acts: [{ ctor: 'nn.Tanh()' }], eps: 0.01 });
+  assert.ok(!/init=|bias=/.test(plain.slice(plain.indexOf('\nrun('))));
+  assert.ok(plain.includes('loss=lambda out: out.sum()') && plain.includes('EPS = 0.01'));
+  const one = (patch) => pythonCode([netConfig(patch)], { acts: [{ ctor: 'nn.Tanh()' }], eps: 1e-3 });
+  assert.ok(one({ loss: 'mse' }).includes('loss=lambda out: F.mse_loss(out, torch.randn_like(out))'));
+  assert.ok(one({ dist: 'rand', std: 3 }).includes('x=lambda: (torch.rand(256, 128) - 0.5) * (2 * 3.0)'));
+  assert.ok(one({ widths: [31, 17, 9] }).includes('dims=[128] + [31, 17, 9] + [10]'));
+  assert.ok(one({ init: { fn: 'lecun_normal_', params: {} } }).includes('init=lambda w: nn.init.normal_(w, 0.0, 1.0 / math.sqrt(w.shape[1]))'));
+  // a custom activation: its class first (once for every config that uses it), then the layers' activation
+  const def = 'class Custom(nn.Module):\n    def forward(self, x):\n        return x * torch.sigmoid(x)';
+  const custom = pythonCode([netConfig(), netConfig({ seed: 3 })], { acts: [{ ctor: 'Custom()', def }, { ctor: 'Custom()', def }], eps: 1e-3 });
+  assert.ok(custom.indexOf('class Custom(nn.Module)') < custom.indexOf('def run('));
+  assert.equal(custom.split('class Custom(nn.Module)').length, 2);
+  // every config on screen: one run() call each, in order
+  const two = pythonCode([netConfig(), netConfig({ act: { fn: 'ReLU', params: {} }, seed: 2 })], { acts: [{ ctor: 'nn.Tanh()' }, { ctor: 'nn.ReLU()' }], eps: 1e-3, labels: ['a', 'b'] });
+  assert.ok(two.indexOf('run("a",') < two.indexOf('run("b",') && two.includes('seed=2,') && two.includes('act=lambda: nn.ReLU(),'));
   // every init, as torch.nn.init spells it (LeCun normal is normal_ with std 1/sqrt(fan_in))
   assert.equal(initCall({ fn: 'xavier_uniform_', params: { gain: 5 / 3 } }), 'nn.init.xavier_uniform_(m.weight, gain=1.6666666666666667)');
   assert.equal(initCall({ fn: 'xavier_normal_', params: {} }), 'nn.init.xavier_normal_(m.weight)');
@@ -220,9 +206,9 @@ test('the PyTorch script follows gen-network-reference.py: seed, layers, inits i
 
 test('the script matches the fixture networks\' construction (scripts/gen-network-reference.py)', () => {
   const ref = readFileSync(new URL('../../scripts/gen-network-reference.py', import.meta.url), 'utf8');
-  // the reference's steps, in the reference's order, appear in the page's script in the same order
-  const steps = ['torch.manual_seed(', 'nn.Linear(dims[i], dims[i + 1])', 'isinstance(m, nn.Linear)', 'torch.randn(', 'h.retain_grad()', 'torch.randn_like(out)', '.backward()'];
-  const code = pythonCode(netConfig({ loss: 'mse', init: { fn: 'xavier_normal_', params: {} } }), { act: { ctor: 'nn.Tanh()' }, eps: 1e-3 });
+  // the reference's steps, in the reference's order, appear in the page's run() in the same order
+  const steps = ['torch.manual_seed(', 'nn.Linear(dims[i], dims[i + 1])', 'isinstance(m, nn.Linear)', 'h.retain_grad()', '.backward()'];
+  const code = pythonCode([netConfig({ loss: 'mse', init: { fn: 'xavier_normal_', params: {} } })], { acts: [{ ctor: 'nn.Tanh()' }], eps: 1e-3 });
   let a = -1, b = -1;
   for (const s of steps) {
     const i = ref.indexOf(s, a + 1), j = code.indexOf(s, b + 1);

@@ -513,6 +513,13 @@ function splittable(spec, weight, shape, xs, gs, out) {
  * A network built by lab.network(): parameters on the wasm heap, forward and backward on a batch,
  * per-layer statistics. Arrays it returns are copies; free() releases it.
  */
+// The C++ side writes NaN as null (JSON has no NaN) and ±inf as ±1e999 (which JSON.parse reads as ±Infinity).
+function statsOf(json) {
+  const r = JSON.parse(json, (k, v) => (v === null ? NaN : v));
+  if (r.error !== undefined) throw new Error(r.error);
+  return r;
+}
+
 class Network {
   #M;
   #id;
@@ -570,8 +577,7 @@ class Network {
   /** The page's loss on the last forward ('sum', 'mse', 'cross_entropy'), targets drawn as torch does: { value, gradOutput }. */
   loss(kind = 'sum') {
     this.#live();
-    const r = JSON.parse(this.#M.networkLoss(this.#id, String(kind)));
-    if (r.error !== undefined) throw new Error(r.error);
+    const r = statsOf(this.#M.networkLoss(this.#id, String(kind)));
     return { value: r.value, gradOutput: this.#copy(r.grad) };
   }
 
@@ -599,12 +605,47 @@ class Network {
     };
   }
 
-  /** Per hidden layer { preMean, preStd, postMean, postStd, gradMean, gradStd, gradNorm, saturated, dead }; per Linear { wNorm, wGradNorm, ratio }. */
-  stats({ eps = 1e-3 } = {}) {
+  /**
+   * Per hidden layer { preMean, preStd, postMean, postStd, gradMean, gradStd, gradNorm, saturated, dead } (with
+   * `bins`, also hist: { pre, post, grad }, each { lo, hi, counts, zeros, nonFinite, n }); per Linear
+   * { wNorm, wGradNorm, ratio }. A statistic torch would print as nan or inf is NaN or ±Infinity.
+   */
+  stats({ eps = 1e-3, bins = 0 } = {}) {
     this.#live();
-    const r = JSON.parse(this.#M.networkStats(this.#id, eps));
-    if (r.error !== undefined) throw new Error(r.error);
-    return r;
+    return statsOf(this.#M.networkStats(this.#id, eps, bins));
+  }
+
+  /**
+   * The depth lab's whole run with nothing copied out: input(batch, { dist, std }), forward, loss(loss),
+   * backward, stats({ eps, bins }); onProgress({ phase, index, count }) is called after each layer of
+   * each pass ('forward', 'backward', 'stats'). Returns { loss, stats }.
+   */
+  run({ batch, dist = 'randn', std = 1, loss = 'sum', eps = 1e-3, bins = 0, onProgress = null } = {}) {
+    this.#live();
+    const M = this.#M, id = this.#id;
+    const check = (err) => { if (err) throw new Error(err); };
+    const x = JSON.parse(M.networkInput(id, batch, dist === 'randn', std));
+    if (x.error !== undefined) throw new Error(x.error);
+    const L = this.#meta.layers;
+    check(M.networkForwardBegin(id, x.ptr, batch));
+    this.#batch = batch;
+    for (let l = 0; l <= L; l++) {
+      check(M.networkForwardLayer(id, l));
+      onProgress?.({ phase: 'forward', index: l, count: L + 1 });
+    }
+    const r = statsOf(M.networkLoss(id, String(loss)));
+    check(M.networkBackwardBegin(id, r.grad.ptr));
+    for (let l = L; l >= 0; l--) {
+      check(M.networkBackwardLayer(id, l));
+      onProgress?.({ phase: 'backward', index: L - l, count: L + 1 });
+    }
+    const layers = [];
+    for (let l = 0; l < L; l++) {
+      const st = statsOf(M.networkLayerStats(id, l, eps, bins));
+      layers.push(st);
+      onProgress?.({ phase: 'stats', index: l, count: L });
+    }
+    return { loss: r.value, stats: { layers, linear: statsOf(M.networkLinearStats(id)).linear } };
   }
 
   free() {

@@ -84,6 +84,12 @@ export function customModule(spec, params) {
   ].join('\n');
 }
 
+/** The argument names of a pasted class's __init__ (self included), [] without one. */
+export function initArgNames(spec) {
+  const init = new RegExp(`class\\s+${spec.cls}\\b[\\s\\S]*?def\\s+__init__\\s*\\(([^)]*)\\)`).exec(spec.source);
+  return init ? init[1].split(',').map((a) => a.split(/[:=]/)[0].trim()).filter(Boolean) : [];
+}
+
 /** Whether a custom function's source is a program (a class or def) rather than an expression. */
 export const isProgram = (spec) => /^\s*(class|def)\s/m.test(spec.source);
 
@@ -97,8 +103,7 @@ export function programCode(spec, params, { x: [lo, hi], n, fmt }) {
   const dim = spec.params.some((p) => p.kind === 'dim');
   let make, call;
   if (spec.cls) {
-    const init = new RegExp(`class\\s+${spec.cls}\\b[\\s\\S]*?def\\s+__init__\\s*\\(([^)]*)\\)`).exec(spec.source);
-    const args = init ? init[1].split(',').map((a) => a.split(/[:=]/)[0].trim()).filter(Boolean) : [];
+    const args = initArgNames(spec);
     const kw = own.filter((p) => args.includes(p.name)).map((p) => `${p.name}=${value(p)}`);
     if (dim && args.includes('dim')) kw.push('dim=-1');
     make = [`f = ${spec.cls}(${kw.join(', ')})`, ...own.filter((p) => !args.includes(p.name)).map((p) => `f.${p.name} = ${value(p)}`)];

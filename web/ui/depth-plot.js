@@ -45,12 +45,14 @@ export class DepthPlot {
       return v;
     }));
     const data = [x, ...ys];
-    const sig = JSON.stringify([series.map((s) => [s.label, s.color]), xLabel, theme]);
+    // A new label alone (a parameter step renames the config) keeps the chart: only its data moves.
+    const sig = JSON.stringify([series.map((s) => s.color), xLabel, theme]);
     if (sig !== this.#sig || !this.#u) {
       this.#sig = sig;
       this.#u?.destroy();
       this.#u = new uPlot(this.#options(series, xLabel), data, this.#el);
     } else {
+      series.forEach((s, k) => { this.#u.series[k + 1].label = s.label; });
       this.#u.setData(data);
     }
     this.gaps = gaps;

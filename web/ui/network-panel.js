@@ -13,12 +13,12 @@ import { DepthPlot } from './depth-plot.js';
 import { palette, markerOf, drawShape, css } from './plot.js';
 import { buildControls, syncControls, py } from './controls.js';
 import { torchCtor, kwargs, ctorKeyword } from './learn.js';
-import { customModule, isProgram } from './custom.js';
+import { customModule, isProgram, initArgNames } from './custom.js';
 import { copyWithFeedback } from './clipboard.js';
 import { NET_INITS, NET_BIASES, NET_LIMITS, MAX_NET_CMP, EPS_RANGE, isNetActivation } from '../lib/state.js';
 import {
   apiOf, configKey, tooBig, calculateGain, nonlinearityOf, initDraw, configLabels, PRESETS, presetState, presetOf,
-  pythonCode, hiddenOf, actLabel,
+  pythonCode, hiddenOf, actLabel, fmt, costOf, RECYCLE_FLOATS,
 } from './network.js';
 
 extendStrings(STRINGS);
@@ -37,8 +37,6 @@ function h(tag, props = {}, ...kids) {
   e.append(...kids.filter((c) => c != null));
   return e;
 }
-/** Numbers in strips and readouts: 3 significant digits, exponent outside [1e-3, 1e4). */
-export const fmt = (v) => (v == null || Number.isNaN(v) ? '—' : !Number.isFinite(v) ? String(v) : Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(2) : String(+v.toPrecision(3)));
 const pctOf = (v) => `${(100 * v).toFixed(1)}%`;
 
 // ---- the worker client: one run at a time, the newest request queued, cancel = terminate ----
@@ -58,6 +56,8 @@ class Runner {
       else if (data.type === 'result' && this.#inFlight?.id === data.id) {
         const { req } = this.#inFlight;
         this.#inFlight = null;
+        // A wasm heap never shrinks: after a very large run a fresh worker gives the memory back.
+        if (req.recycle) this.#restart();
         this.#on.result(req, data.results);
         this.#next();
       } else if (data.type === 'validated') {
@@ -452,7 +452,8 @@ export function mountNetwork(root, ctx, { embed = false } = {}) {
       return;
     }
     bar.value = progress.done;
-    text.textContent = `${t(lang, 'netComputing', t(lang, `phase_${progress.phase}`), `${Math.round(100 * progress.done)}%`)}${progress.total > 1 ? ` ${t(lang, 'netOf', progress.index + 1, progress.total)}` : ''} · ${((performance.now() - runStart) / 1000).toFixed(1)} s`;
+    const layer = progress.layer ? ` · ${t(lang, 'netLayerOf', progress.layer, progress.layers)}` : '';
+    text.textContent = `${t(lang, 'netComputing', t(lang, `phase_${progress.phase}`), `${Math.round(100 * progress.done)}%`)}${layer}${progress.total > 1 ? ` ${t(lang, 'netOf', progress.index + 1, progress.total)}` : ''} · ${((performance.now() - runStart) / 1000).toFixed(1)} s`;
   }
   function hideProgress() {
     clearTimeout(progressTimer);
@@ -477,11 +478,13 @@ export function mountNetwork(root, ctx, { embed = false } = {}) {
       return null;
     });
     const msg = { eps: s.eps, custom: c, configs: configs.map((n, i) => (local[i] ? null : { key: keys[i], ...apiOf(n) })).filter(Boolean) };
-    runner.run({ msg, configs: configs.map((n, i) => ({ net: n, key: keys[i] })), local });
+    const recycle = configs.some((n, i) => !local[i] && costOf(n).floats > RECYCLE_FLOATS);
+    runner.run({ msg, configs: configs.map((n, i) => ({ net: n, key: keys[i] })), local, recycle });
   }
 
   // ---- results -> screen ----
   function display(req, results) {
+    performance.mark('actlab:net-result');
     const s = S;
     const labels = configLabels(req.configs.map((c) => c.net));
     const slots = results.map((r, i) => {
@@ -533,6 +536,7 @@ export function mountNetwork(root, ctx, { embed = false } = {}) {
       c.box.dataset.points = String(series[0] ? series[0].r.stats[c.of].length : 0);
       hover(c, c.readout, null);
     }
+    performance.mark('actlab:net-charts');
     renderConfigs(s, colors);
     if (!embed) renderStrips(s, colors);
   }
@@ -633,7 +637,7 @@ export function mountNetwork(root, ctx, { embed = false } = {}) {
       const rows = [];
       results.forEach((r, k) => {
         for (let l = from; l < Math.min(to, r?.stats.layers.length ?? 0); l++) {
-          const row = rowOf(r.stats.layers[l], r.hists[l], l);
+          const row = rowOf(r.stats.layers[l], r.stats.layers[l].hist, l);
           cols[k].append(row);
           rows.push(row);
         }
@@ -645,6 +649,7 @@ export function mountNetwork(root, ctx, { embed = false } = {}) {
       for (const row of rows) (stripObserver ? stripObserver.observe(row) : draw(row));
       stripsPending = to < depth;
       if (stripsPending) setTimeout(() => batch(to));
+      else performance.mark('actlab:net-strips');
     };
     batch(0);
   }
@@ -742,24 +747,30 @@ export function mountNetwork(root, ctx, { embed = false } = {}) {
     } else if (spec) syncControls(root, spec, item.params);
   }
 
+  // The activation as the script builds it: a constructor call carrying this config's parameter
+  // values, and the code it needs (the same for every config of one custom function).
   function actCode(act) {
     const spec = cat.specs.get(act.fn);
     if (!spec) return { ctor: `nn.${act.fn}()` };
     if (!spec.custom) return { ctor: torchCtor(spec, act.params, kwargs(spec, act.params, { only: ctorKeyword(spec) }), py) };
+    const own = spec.params.filter((p) => p.kind !== 'dim');
     const val = (p) => py(act.params[p.name] ?? p.default);
-    if (!isProgram(spec)) return { ctor: 'Custom()', def: customModule(spec, act.params) };
+    const kw = (ps) => ps.map((p) => `${p.name}=${val(p)}`).join(', ');
+    if (!isProgram(spec)) return { ctor: `Custom(${kw(own)})`, def: customModule(spec, {}) };
     if (spec.cls) {
-      const init = new RegExp(`class\\s+${spec.cls}\\b[\\s\\S]*?def\\s+__init__\\s*\\(([^)]*)\\)`).exec(spec.source);
-      const args = init ? init[1].split(',').map((a) => a.split(/[:=]/)[0].trim()).filter(Boolean) : [];
-      const kw = spec.params.filter((p) => args.includes(p.name)).map((p) => `${p.name}=${val(p)}`);
-      const attrs = spec.params.filter((p) => !args.includes(p.name)).map((p) => `    f.${p.name} = ${val(p)}`);
-      if (!attrs.length) return { ctor: `${spec.cls}(${kw.join(', ')})`, def: spec.source.trimEnd() };
-      return { ctor: 'make_activation()', def: [spec.source.trimEnd(), '', 'def make_activation():', `    f = ${spec.cls}(${kw.join(', ')})`, ...attrs, '    return f'].join('\n') };
+      const args = initArgNames(spec);
+      const attrs = own.filter((p) => !args.includes(p.name));
+      if (!attrs.length) return { ctor: `${spec.cls}(${kw(own)})`, def: spec.source.trimEnd() };
+      const defaults = own.map((p) => `${p.name}=${py(p.default)}`).join(', ');
+      return { ctor: `make_activation(${kw(own)})`, def: [spec.source.trimEnd(), '', `def make_activation(${defaults}):`,
+        `    f = ${spec.cls}(${own.filter((p) => args.includes(p.name)).map((p) => `${p.name}=${p.name}`).join(', ')})`,
+        ...attrs.map((p) => `    f.${p.name} = ${p.name}`), '    return f'].join('\n') };
     }
     const defs = [...spec.source.matchAll(/^def\s+(\w+)\s*\(/gm)];
     const fname = defs.length ? defs[defs.length - 1][1] : 'f';
-    return { ctor: 'Activation()', def: [spec.source.trimEnd(), '', 'class Activation(nn.Module):', '    def forward(self, x):',
-      `        return ${fname}(x${spec.params.map((p) => `, ${p.name}=${val(p)}`).join('')})`].join('\n') };
+    return { ctor: `Activation(${kw(own)})`, def: [spec.source.trimEnd(), '', 'class Activation(nn.Module):',
+      '    def __init__(self, **params):', '        super().__init__()', '        self.params = params', '',
+      '    def forward(self, x):', `        return ${fname}(x, **self.params)`].join('\n') };
   }
 
   // What was last drawn, by signature: a render redraws only what its inputs changed.
@@ -772,10 +783,11 @@ export function mountNetwork(root, ctx, { embed = false } = {}) {
       if (!fatal) request(s);
       const drawSig = JSON.stringify([shown?.sig, s.lang, document.documentElement.dataset.theme]);
       if (shown && drawSig !== sigs.draw) { sigs.draw = drawSig; drawAll(s); } else if (shown) renderConfigs(s, palette());
-      const codeSig = JSON.stringify([s.net, s.eps, s.lang, s.expr, s.cls, cat.generation]);
+      const codeSig = JSON.stringify([s.net, s.netCmp, s.eps, s.lang, s.expr, s.cls, cat.generation]);
       if (!embed && codeSig !== sigs.code) {
         sigs.code = codeSig;
-        el.code.textContent = pythonCode(s.net, { act: actCode(s.net.act), eps: s.eps, label: configLabels([s.net])[0] });
+        const nets = [s.net, ...s.netCmp];
+        el.code.textContent = pythonCode(nets, { acts: nets.map((n) => actCode(n.act)), eps: s.eps, labels: configLabels(nets) });
       }
     },
     pending: () => runner.busy || validating > 0 || stripsPending,

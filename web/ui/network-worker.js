@@ -6,12 +6,12 @@
 //
 // in:  { type: 'run', id, eps, custom: { source, cls } | null, configs: [{ key, api, run }] }
 //      { type: 'validate', id, custom, api, run }   (a config the link schema refused: the API's own message)
-// out: { type: 'progress', id, done, total, phase, index }
-//      { type: 'result', id, results: [{ key, error } | { key, stats, hists, loss, ms }] }
+// out: { type: 'progress', id, done, total, phase, index, layer?, layers? }
+//      { type: 'result', id, results: [{ key, error } | { key, stats (with histograms), loss, ms }] }
 //      { type: 'validated', id, error }
 //      { type: 'ready' } once the build is loaded; { type: 'fatal', error } if it cannot load
 import { loadActlab } from '../lib/actlab.js';
-import { histogram } from './network.js';
+import { costOf } from './network.js';
 
 const BINS = 32;
 const KEEP_FLOATS = 2 ** 24;  // networks kept alive for re-thresholding: 64 MB of weights and tensors in all
@@ -59,35 +59,38 @@ function remember(key, entry) {
   }
 }
 
-const layerHists = (fwd, bwd) => fwd.layers.map((l, i) => ({ pre: histogram(l.pre, BINS), post: histogram(l.post, BINS), grad: histogram(bwd.layers[i].gradPost, BINS) }));
-
-// One config through the whole pipeline; `step(phase, fraction)` reports progress.
+// One config through the whole pipeline; `step(phase, fraction)` reports progress, layer by layer
+// (at most every 30 ms: a hundred layers would otherwise flood the page with messages).
 function compute({ api, run }, eps, step) {
   if (api.activation.name === 'Custom' && customError) throw new Error(customError);
   const t0 = performance.now();
   const dims = [api.inputs, ...api.hidden, api.outputs];
-  let P = 0, H = 0;
-  for (let i = 0; i + 1 < dims.length; i++) P += dims[i] * dims[i + 1];
-  for (const w of api.hidden) H += w;
-  // Rough shares of the work, for the progress bar: init draws, forward, backward, stats and histograms.
-  const w = { build: 8 * P, forward: 2 * run.batch * P, backward: 4 * run.batch * P, stats: 40 * run.batch * H };
-  const total = w.build + w.forward + w.backward + w.stats;
-  let done = 0;
-  const phase = (name) => { step(name, done / total); done += w[name]; };
-  phase('build');
+  const B = run.batch, L = api.hidden.length;
+  // Rough shares of the work: the init draws, then per layer forward, backward and stats.
+  const mac = dims.slice(0, -1).map((d, l) => d * dims[l + 1]);
+  const cost = {
+    build: 8 * mac.reduce((a, b) => a + b, 0),
+    forward: (i) => 2 * B * mac[i],
+    backward: (i) => 4 * B * mac[L - i],
+    stats: (i) => 40 * B * api.hidden[i],
+  };
+  let total = cost.build;
+  for (let l = 0; l <= L; l++) total += cost.forward(l) + cost.backward(l) + (l < L ? cost.stats(l) : 0);
+  let done = 0, posted = 0;
+  step('build', 0);
   const net = lab.network(api);
+  done += cost.build;
   try {
-    const x = net.input(run.batch, { dist: run.dist, std: run.std });
-    phase('forward');
-    const fwd = net.forward(x, { shape: [run.batch, api.inputs] });
-    const loss = net.loss(run.loss);
-    phase('backward');
-    const bwd = net.backward(loss.gradOutput);
-    phase('stats');
-    const stats = net.stats({ eps });
-    const hists = layerHists(fwd, bwd);
-    const floats = 2 * P + 4 * run.batch * H;
-    return { result: { stats, hists, loss: loss.value, ms: performance.now() - t0 }, net, floats };
+    const { loss, stats } = net.run({
+      ...run, eps, bins: BINS,
+      onProgress: ({ phase, index, count }) => {
+        done += cost[phase](index);
+        const now = performance.now();
+        if (now - posted > 30) { posted = now; step(phase, done / total, { layer: index + 1, layers: count }); }
+      },
+    });
+    const { floats } = costOf({ inputs: api.inputs, widths: api.hidden, outputs: api.outputs, batch: B });
+    return { result: { stats, loss, ms: performance.now() - t0 }, net, floats };
   } catch (e) {
     net.free();
     throw e;
@@ -99,7 +102,7 @@ async function runRequest({ id, eps, custom, configs }) {
   useCustom(custom);
   const results = [];
   for (const [index, c] of configs.entries()) {
-    const step = (phase, frac) => self.postMessage({ type: 'progress', id, index, total: configs.length, phase, done: (index + frac) / configs.length });
+    const step = (phase, frac, at = null) => self.postMessage({ type: 'progress', id, index, total: configs.length, phase, ...at, done: (index + frac) / configs.length });
     try {
       const hit = cache.get(c.key);
       if (hit && hit.eps === eps) {
@@ -110,7 +113,7 @@ async function runRequest({ id, eps, custom, configs }) {
       if (hit && hit.net) {
         // Only the threshold changed: the saturated fractions are recounted, the rest is kept.
         step('stats', 0);
-        hit.result = { ...hit.result, stats: hit.net.stats({ eps }) };
+        hit.result = { ...hit.result, stats: hit.net.stats({ eps, bins: BINS }) };
         hit.eps = eps;
         remember(c.key, hit);
         results.push({ key: c.key, ...hit.result });

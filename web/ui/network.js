@@ -1,5 +1,5 @@
 // The depth lab's pure helpers (no DOM): the page state's network config -> lab.network()'s
-// arguments, its cost, histogram binning, calculate_gain and what an init draws, the presets,
+// arguments, its cost, calculate_gain and what an init draws, the presets,
 // config labels, and the PyTorch script that reproduces the view. Shared by the panel
 // (network-panel.js), the worker (network-worker.js), the embed and the tests.
 import { NET_INITS, NET_BIASES, NET_LIMITS } from '../lib/state.js';
@@ -41,9 +41,9 @@ export const configKey = (net, customSource = '') =>
   JSON.stringify([apiOf(net), net.act.fn === 'Custom' ? customSource : '']);
 
 /**
- * What a run costs: parameters P, hidden units H (sum of widths), floats held at once (the wasm
- * heap holds weights and their gradients and four tensors per hidden layer; the worker copies
- * three of those and the weight gradients out), and the multiply-adds of forward and backward.
+ * What a run costs: parameters P, hidden units H (sum of widths), floats the worker's heap holds at
+ * once (weights and their gradients, four tensors per hidden layer, the input, the output and their
+ * gradients), and the multiply-adds of forward and backward.
  */
 export function costOf(net) {
   const dims = [net.inputs, ...hiddenOf(net), net.outputs];
@@ -51,44 +51,16 @@ export function costOf(net) {
   for (let i = 0; i + 1 < dims.length; i++) P += dims[i] * dims[i + 1] + dims[i + 1];
   const H = dims.slice(1, -1).reduce((a, b) => a + b, 0);
   const B = net.batch;
-  return { params: P, units: H, floats: 3 * P + 8 * B * H, flops: 6 * B * P };
+  return { params: P, units: H, floats: 2 * P + 4 * B * H + 2 * B * (net.inputs + net.outputs), flops: 6 * B * P };
 }
-/** The most floats a run may hold (2 GiB is the heap's limit; 512 MB keeps a tab responsive). */
-export const MAX_FLOATS = 2 ** 27;
+/** The most floats a run may hold: 1.5 GiB of the heap's 2 GiB limit, the rest for allocation slack. */
+export const MAX_FLOATS = 3 * 2 ** 27;
+/** Runs above this many floats give their memory back afterwards (the worker is replaced). */
+export const RECYCLE_FLOATS = 2 ** 27;
 /** Over MAX_FLOATS: the message (in MB), else null. */
 export function tooBig(net) {
   const { floats } = costOf(net);
   return floats > MAX_FLOATS ? { mb: Math.ceil((floats * 4) / 2 ** 20), maxMb: (MAX_FLOATS * 4) / 2 ** 20 } : null;
-}
-
-// ---- histograms ----
-
-/**
- * Counts of `data` in `bins` equal bins over [lo, hi] (its finite min and max); NaN and ±inf are
- * counted apart (nonFinite). A constant tensor puts everything in the middle bin of [v - 0.5, v + 0.5];
- * `zeros` counts exact zeros (dead ReLUs show as a spike there).
- */
-export function histogram(data, bins = 32) {
-  let lo = Infinity, hi = -Infinity, nonFinite = 0, zeros = 0;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    if (v === 0) zeros++;
-    if (!Number.isFinite(v)) { nonFinite++; continue; }
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  const counts = new Uint32Array(bins);
-  if (lo > hi) return { lo: 0, hi: 0, counts, nonFinite, zeros, n: data.length };
-  let a = lo, b = hi;
-  if (b - a <= Math.abs(a) * 1e-12) { a -= 0.5; b += 0.5; }
-  const scale = bins / (b - a);
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    if (!Number.isFinite(v)) continue;
-    const k = Math.floor((v - a) * scale);
-    counts[k < 0 ? 0 : k >= bins ? bins - 1 : k]++;
-  }
-  return { lo: a, hi: b, counts, nonFinite, zeros, n: data.length };
 }
 
 // ---- torch.nn.init's arithmetic, shown next to the init controls ----
@@ -139,6 +111,14 @@ export function initDraw(init, fanIn, fanOut) {
 }
 
 // ---- labels ----
+
+/**
+ * Numbers in strips and readouts: 3 significant digits, exponent outside [1e-3, 1e4); NaN and ±inf
+ * as torch prints them (an overflowing network is not a missing value, which is '—').
+ */
+export const fmt = (v) => (v == null ? '—' : Number.isNaN(v) ? 'nan' : !Number.isFinite(v) ? (v > 0 ? 'inf' : '-inf')
+  : Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(2) : String(+v.toPrecision(3)));
+
 
 const shortNum = (v) => String(+(+v).toPrecision(4));
 const itemLabel = (item) => {
@@ -237,80 +217,95 @@ export function biasCall(b, name = 'm.bias') {
   return `nn.init.constant_(${name}, ${pyFloat(b.params.val ?? 0)})`;
 }
 
+/** The weight init as a function of the weight (for run()'s `init=`), or null for nn.Linear's own. */
+const initFn = (init) => (init.fn === 'default' ? null : init.fn === 'lecun_normal_'
+  ? 'lambda w: nn.init.normal_(w, 0.0, 1.0 / math.sqrt(w.shape[1]))'
+  : `lambda w: ${initCall(init, 'w')}`);
+
 /**
- * The script that builds the same network with the same seed and prints the statistics the page
- * shows, in the order of scripts/gen-network-reference.py (which tests/cpp/test_network.cpp holds
- * the C++ to): manual_seed, the layers (nn.Linear's init draws as each is made), the init in layer
- * order (weight, then bias), the input, the loss's targets, backward.
- * `act`: { ctor: 'nn.Tanh()', def?: a class the ctor needs (a custom activation) }; `eps`: the
- * saturation threshold.
+ * The script that builds the same networks with the same seeds and prints the statistics the page
+ * shows, for the current config and each pinned one. run() follows scripts/gen-network-reference.py
+ * (which tests/cpp/test_network.cpp holds the C++ to): manual_seed, the layers (nn.Linear's init
+ * draws as each is made), the init in layer order (weight, then bias), the input, the loss's
+ * targets, backward. `nets`: the configs; `acts`: per config { ctor: 'nn.Tanh()', def?: code the
+ * ctor needs (a custom activation) }; `labels`: per config; `eps`: the saturation threshold.
  */
-export function pythonCode(net, { act, eps, label = '' }) {
-  const hidden = hiddenOf(net);
-  const same = hidden.every((w) => w === hidden[0]);
+export function pythonCode(nets, { acts, eps, labels = [] }) {
   const L = [
-    `# ${label || 'The depth lab'}: the network, statistics and gradients the page shows (torch 1.13, CPU, float32).`,
+    `# The depth lab: ${nets.length > 1 ? `${nets.length} networks` : 'the network'}, statistics and gradients the page shows (torch 1.13, CPU, float32).`,
     'import math',
     'import torch',
     'import torch.nn as nn',
     'import torch.nn.functional as F',
     '',
   ];
-  if (act.def) L.push(act.def, '');
+  for (const def of new Set(acts.map((a) => a.def).filter(Boolean))) L.push(def, '');
   L.push(
-    `torch.manual_seed(${net.seed})`,
-    `dims = [${net.inputs}] + ${same ? `[${hidden[0]}] * ${hidden.length}` : `[${hidden.join(', ')}]`} + [${net.outputs}]   # inputs, hidden widths, outputs`,
-    'layers = []',
-    'for i in range(len(dims) - 1):',
-    '    layers.append(nn.Linear(dims[i], dims[i + 1]))   # nn.Linear draws its default init here',
-    '    if i < len(dims) - 2:',
-    `        layers.append(${act.ctor})`,
-    'net = nn.Sequential(*layers).eval()   # eval(): modules with a training mode (RReLU) use their fixed slope',
-  );
-  const b = biasCall(net.bias);
-  if (net.init.fn !== 'default' || b) {
-    L.push('', '# the init, layer by layer: weight, then bias', 'with torch.no_grad():', '    for m in net:', '        if isinstance(m, nn.Linear):');
-    if (net.init.fn !== 'default') L.push(`            ${initCall(net.init)}`);
-    if (b) L.push(`            ${b}`);
-  }
-  L.push('');
-  L.push(net.dist === 'randn'
-    ? `x = torch.randn(${net.batch}, ${net.inputs}) * ${pyFloat(net.std)}`
-    : `x = (torch.rand(${net.batch}, ${net.inputs}) - 0.5) * (2 * ${pyFloat(net.std)})`);
-  L.push(
+    `EPS = ${pyFloat(eps)}   # |f'(pre)| below it counts as saturated`,
     '',
-    '# forward, keeping every layer\'s pre-activation (Linear output) and post-activation',
-    'pres, posts = [], []',
-    'h = x',
-    'for m in net:',
-    '    h = m(h)',
-    '    (pres if isinstance(m, nn.Linear) else posts).append(h)',
-    '    h.retain_grad()',
-    'out = h',
-  );
-  L.push({
-    sum: 'loss = out.sum()',
-    mse: 'loss = F.mse_loss(out, torch.randn_like(out))',
-    cross_entropy: `loss = F.cross_entropy(out, torch.randint(${net.outputs}, (${net.batch},)))`,
-  }[net.loss]);
-  L.push(
-    'loss.backward()',
-    `print(f'loss {loss.item():.6g}')`,
     '',
-    `eps = ${pyFloat(eps)}   # |f'(pre)| below it counts as saturated`,
-    'act = net[1]',
-    'for l, (pre, post) in enumerate(zip(pres[:-1], posts), 1):',
-    '    xp = pre.detach().clone().requires_grad_()',
-    '    d, = torch.autograd.grad(act(xp).sum(), xp)   # f\'(pre)',
-    '    g = post.grad                                 # d loss / d post',
-    '    sat = (d.abs() < eps).float().mean().item()',
-    '    dead = (post == 0).all(dim=0).float().mean().item()   # units that are 0 for every sample',
-    "    print(f'layer {l}: pre {pre.mean().item():.4g} ± {pre.std().item():.4g}, post {post.mean().item():.4g} ± {post.std().item():.4g}, '",
-    "          f'grad {g.mean().item():.4g} ± {g.std().item():.4g}, |grad| {g.norm().item():.4g}, saturated {sat:.1%}, dead {dead:.1%}')",
-    'for l, m in enumerate((m for m in net if isinstance(m, nn.Linear)), 1):',
-    '    wn, gn = m.weight.norm().item(), m.weight.grad.norm().item()',
-    "    print(f'linear {l}: |W| {wn:.4g}, |dW| {gn:.4g}, |dW|/|W| {gn / wn if wn else float(\"nan\"):.4g}')",
+    'def run(label, seed, dims, act, x, loss, init=None, bias=None):',
+    '    """dims: inputs, hidden widths, outputs; act: makes the activation; init / bias: torch.nn.init on each Linear."""',
+    `    print(f'== {label}')`,
+    '    torch.manual_seed(seed)',
+    '    layers = []',
+    '    for i in range(len(dims) - 1):',
+    '        layers.append(nn.Linear(dims[i], dims[i + 1]))   # nn.Linear draws its default init here',
+    '        if i < len(dims) - 2:',
+    '            layers.append(act())',
+    '    net = nn.Sequential(*layers).eval()   # eval(): modules with a training mode (RReLU) use their fixed slope',
+    '    with torch.no_grad():   # the init, layer by layer: weight, then bias',
+    '        for m in net:',
+    '            if isinstance(m, nn.Linear):',
+    '                if init:',
+    '                    init(m.weight)',
+    '                if bias:',
+    '                    bias(m.bias)',
+    '    x = x()',
+    '    # forward, keeping every layer\'s pre-activation (Linear output) and post-activation',
+    '    pres, posts = [], []',
+    '    h = x',
+    '    for m in net:',
+    '        h = m(h)',
+    '        (pres if isinstance(m, nn.Linear) else posts).append(h)',
+    '        h.retain_grad()',
+    '    out = h',
+    '    loss = loss(out)   # its targets are drawn here, after the input',
+    '    loss.backward()',
+    `    print(f'loss {loss.item():.6g}')`,
+    '    f = net[1]',
+    '    for l, (pre, post) in enumerate(zip(pres[:-1], posts), 1):',
+    '        xp = pre.detach().clone().requires_grad_()',
+    '        d, = torch.autograd.grad(f(xp).sum(), xp)   # f\'(pre)',
+    '        g = post.grad                               # d loss / d post',
+    '        sat = (d.abs() < EPS).float().mean().item()',
+    '        dead = (post == 0).all(dim=0).float().mean().item()   # units that are 0 for every sample',
+    "        print(f'layer {l}: pre {pre.mean().item():.4g} ± {pre.std().item():.4g}, post {post.mean().item():.4g} ± {post.std().item():.4g}, '",
+    "              f'grad {g.mean().item():.4g} ± {g.std().item():.4g}, |grad| {g.norm().item():.4g}, saturated {sat:.1%}, dead {dead:.1%}')",
+    '    for l, m in enumerate((m for m in net if isinstance(m, nn.Linear)), 1):',
+    '        wn, gn = m.weight.norm().item(), m.weight.grad.norm().item()',
+    "        print(f'linear {l}: |W| {wn:.4g}, |dW| {gn:.4g}, |dW|/|W| {gn / wn if wn else float(\"nan\"):.4g}')",
+    '',
   );
+  nets.forEach((net, k) => {
+    const hidden = hiddenOf(net);
+    const same = hidden.every((w) => w === hidden[0]);
+    const args = [
+      `seed=${net.seed}`,
+      `dims=[${net.inputs}] + ${same ? `[${hidden[0]}] * ${hidden.length}` : `[${hidden.join(', ')}]`} + [${net.outputs}]`,
+      `act=lambda: ${acts[k].ctor}`,
+      `x=lambda: ${net.dist === 'randn' ? `torch.randn(${net.batch}, ${net.inputs}) * ${pyFloat(net.std)}` : `(torch.rand(${net.batch}, ${net.inputs}) - 0.5) * (2 * ${pyFloat(net.std)})`}`,
+      `loss=lambda out: ${{
+        sum: 'out.sum()',
+        mse: 'F.mse_loss(out, torch.randn_like(out))',
+        cross_entropy: `F.cross_entropy(out, torch.randint(${net.outputs}, (${net.batch},)))`,
+      }[net.loss]}`,
+    ];
+    const init = initFn(net.init), b = biasCall(net.bias, 'b');
+    if (init) args.push(`init=${init}`);
+    if (b) args.push(`bias=lambda b: ${b}`);
+    L.push('', `run(${JSON.stringify(labels[k] ?? `network ${k + 1}`)},`, ...args.map((a, i) => `    ${a}${i < args.length - 1 ? ',' : ')'}`));
+  });
   return L.join('\n');
 }
 

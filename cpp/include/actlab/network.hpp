@@ -7,6 +7,7 @@
 // Errors never cross the API as exceptions: build() fills `err` (torch's wording where it has
 // one), the other calls return "" or a message.
 #pragma once
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -42,10 +43,25 @@ struct NetworkSpec {
   uint64_t seed = 0;
 };
 
+// Counts in `counts.size()` equal bins over [lo, hi], the tensor's finite min and max (a constant
+// tensor: [v - 0.5, v + 0.5]); NaN and ±inf are counted apart, exact zeros too (dead ReLUs).
+struct Histogram {
+  double lo = 0, hi = 0;
+  std::vector<uint32_t> counts;
+  int64_t zeros = 0, non_finite = 0, n = 0;
+};
+// Mean, unbiased std (torch.std), sum of squares (in double) and the histogram of n floats.
+struct Summary {
+  double mean = NAN, std = NAN, sumsq = 0;
+  Histogram hist;
+};
+Summary summarize(const float* v, int64_t n, int bins);
+
 struct LayerStats {  // a hidden layer: pre = its Linear's output, post = act(pre), grad = dloss/dpost
   double pre_mean = 0, pre_std = 0, post_mean = 0, post_std = 0, grad_mean = 0, grad_std = 0, grad_norm = 0;
   double saturated = 0;  // fraction of pre where |f'(pre)| < eps
   double dead = 0;       // fraction of units whose post is exactly 0 for every sample
+  Histogram pre_hist, post_hist, grad_hist;  // with bins > 0
 };
 struct LinearStats {  // every Linear, the output one last
   double w_norm = 0, w_grad_norm = 0, ratio = 0;
@@ -70,7 +86,11 @@ class Network {
   // (torch.rand(batch, d0) - 0.5) * (2 * std).
   std::string draw_input(int batch, bool normal, double std, std::vector<float>& x);
   // Forward on x [batch × inputs]: keeps every layer's pre and post for backward and stats.
+  // forward() is forward_begin() then forward_layer(0..layers()), for callers that report
+  // progress between layers (the same for backward, from layers() down to 0).
   std::string forward(const float* x, int batch);
+  std::string forward_begin(const float* x, int batch);
+  std::string forward_layer(int l);  // Linear l, then its activation (none after the last)
   const std::vector<float>& output() const { return acts_.back(); }
   const std::vector<float>& pre(int layer) const { return pres_[size_t(layer)]; }
   const std::vector<float>& post(int layer) const { return acts_[size_t(layer) + 1]; }
@@ -81,12 +101,17 @@ class Network {
   // Backward from d loss / d output after forward(): parameter grads (overwritten), and per
   // layer the gradient w.r.t. post and pre.
   std::string backward(const float* grad_out);
+  std::string backward_begin(const float* grad_out);
+  std::string backward_layer(int l);  // Linear l's grads, then the activation before it
   const std::vector<float>& grad_post(int layer) const { return gpost_[size_t(layer)]; }
   const std::vector<float>& grad_pre(int layer) const { return gpre_[size_t(layer)]; }
   const std::vector<float>& grad_input() const { return ginput_; }
 
-  // The per-layer figures of the last forward + backward (eps: the saturation threshold).
-  std::string stats(double eps, std::vector<LayerStats>& layers, std::vector<LinearStats>& linear);
+  // The per-layer figures of the last forward + backward (eps: the saturation threshold; bins:
+  // histogram bins, 0 for none).
+  std::string stats(double eps, int bins, std::vector<LayerStats>& layers, std::vector<LinearStats>& linear);
+  std::string layer_stats(int l, double eps, int bins, LayerStats& out);
+  std::string linear_stats(std::vector<LinearStats>& linear);
 
  private:
   explicit Network(NetworkSpec spec) : spec_(std::move(spec)), gen_(spec_.seed) {}
@@ -97,8 +122,9 @@ class Network {
   std::vector<std::vector<float>> acts_;   // [0] input, [l + 1] post of hidden layer l, back: output
   std::vector<std::vector<float>> pres_;   // per hidden layer
   std::vector<std::vector<float>> gpost_, gpre_;
-  std::vector<float> ginput_;
-  bool backward_done_ = false;
+  std::vector<float> ginput_, g_, ones_, scratch_;
+  int forward_next_ = -1, backward_next_ = -1;  // the layer a stepped pass runs next
+  bool forward_done_ = false, backward_done_ = false;
 };
 
 }  // namespace actlab
