@@ -4,7 +4,8 @@ import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadActlab } from '../../web/lib/actlab.js';
 import { fuzzN, mulberry32 } from './fuzz.js';
-import { createCodec, HASH_CAP, TEXT_CAP, MAX_OVERLAYS, MAX_VEC, MAX_WEIGHTS, MAX_NOTICES, MAX_NET_CMP, NET_INITS, NET_BIASES, isNetActivation } from '../../web/lib/state.js';
+import { createCodec, HASH_CAP, TEXT_CAP, MAX_OVERLAYS, MAX_VEC, MAX_WEIGHTS, MAX_NOTICES, MAX_NET_CMP, NET_INITS, NET_BIASES, isNetActivation,
+  TRAIN_DATASETS, TRAIN_FEATURES, TRAIN_LOSSES, TRAIN_OPTIMIZERS, TRAIN_LIMITS, MAX_TRAIN_CMP } from '../../web/lib/state.js';
 
 let lab, codec, D;
 before(async () => {
@@ -133,12 +134,40 @@ function randNet(r, functions) {
   return c;
 }
 
+/** A random valid training-lab config (each field at its default a third of the time). */
+function randTrain(r, functions) {
+  const c = structuredClone(D.train);
+  const maybe = (k, f) => { if (r.int(3) !== 0) c[k] = f(); };
+  const item = (table) => { const spec = r.pick(table); return { fn: spec.name, params: randParams(r, spec) }; };
+  const acts = functions.filter(isNetActivation).map((f) => ({ ...f, params: f.params.filter((p) => p.torch === undefined) }));
+  maybe('data', () => r.pick(TRAIN_DATASETS));
+  maybe('classes', () => 2 + r.int(3));
+  maybe('n', () => 10 + r.int(TRAIN_LIMITS.n - 9));
+  maybe('noise', () => r.num(0, 1));
+  maybe('ratio', () => r.num(0.1, 0.9));
+  maybe('dseed', () => r.int(1000));
+  maybe('feats', () => { const f = TRAIN_FEATURES.filter(() => r.bool()); return f.length ? f : ['x2']; });
+  maybe('widths', () => Array.from({ length: 1 + r.int(TRAIN_LIMITS.layers) }, () => 1 + r.int(TRAIN_LIMITS.width)));
+  maybe('act', () => item(acts));
+  if (r.int(3) === 0) c.acts = c.widths.map(() => item(acts));
+  maybe('init', () => item(NET_INITS));
+  maybe('bias', () => item(NET_BIASES));
+  maybe('loss', () => r.pick(TRAIN_LOSSES));
+  maybe('opt', () => item(TRAIN_OPTIMIZERS));
+  maybe('batch', () => r.int(TRAIN_LIMITS.upload + 1));
+  maybe('l1', () => r.num(0, 1));
+  maybe('seed', () => r.int(2 ** 31));
+  maybe('cmp', () => Array.from({ length: r.int(MAX_TRAIN_CMP + 1) }, () => item(acts)));
+  maybe('play', () => r.bool());
+  return c;
+}
+
 function randState(r, functions) {
   const spec = r.int(4) === 0 ? functions.find((f) => f.name === D.fn) : r.pick(functions);
   const own = randParams(r, spec);
   const vec = Array.from({ length: 1 + r.int(MAX_VEC) }, () => (r.bool() ? r.num(-10, 10) : r.num()));
   return {
-    view: r.pick(['plot', 'gallery', 'console', 'network']),
+    view: r.pick(['plot', 'gallery', 'console', 'network', 'train']),
     fn: spec.name,
     params: Object.keys(own).length ? { [spec.name]: own } : {},
     overlays: Array.from({ length: r.int(3) === 0 ? r.int(MAX_OVERLAYS + 1) : r.int(3) }, () => {
@@ -163,6 +192,7 @@ function randState(r, functions) {
     query: '',
     net: r.int(4) === 0 ? structuredClone(D.net) : randNet(r, functions),
     netCmp: Array.from({ length: r.int(MAX_NET_CMP + 1) }, () => randNet(r, functions)),
+    train: r.int(4) === 0 ? structuredClone(D.train) : randTrain(r, functions),
   };
 }
 
@@ -287,6 +317,15 @@ describe('round trips', () => {
       bias: { fn: 'constant_', params: { val: -999.9999999999999 } }, loss: 'cross_entropy', seed: Number.MAX_SAFE_INTEGER,
     };
     Object.assign(s, { view: 'network', net, netCmp: [net, net, net].map((c) => structuredClone(c)) });
+    // the training lab at its longest: every layer its own activation, every key off its default
+    const act = { fn: 'Softplus', params: { beta: big, threshold: big } };
+    s.train = {
+      data: 'upload', classes: 4, n: TRAIN_LIMITS.n, noise: 0.9999999999999999, ratio: 0.8999999999999999, dseed: Number.MAX_SAFE_INTEGER,
+      feats: [...TRAIN_FEATURES], widths: Array(TRAIN_LIMITS.layers).fill(TRAIN_LIMITS.width), act, acts: Array(TRAIN_LIMITS.layers).fill(act),
+      init: net.init, bias: net.bias, loss: 'BCEWithLogitsLoss',
+      opt: { fn: 'RMSprop', params: { lr: 0.9999999999999999, alpha: 0.9999999999999999, eps: 9.999999999999999e-5, weight_decay: 999999.9999999999, momentum: 999999.9999999999, centered: true } },
+      batch: TRAIN_LIMITS.upload, l1: 0.9999999999999999, seed: Number.MAX_SAFE_INTEGER, cmp: Array(MAX_TRAIN_CMP).fill(act), play: true,
+    };
     const h = codec.encode(s);
     assert.ok(h.length <= HASH_CAP, `${h.length}`);
     assert.deepEqual(codec.decode(h), { state: s, notices: [] });
@@ -757,7 +796,9 @@ describe('hostile links', () => {
 describe('the schema', () => {
   test('fields are declarative and inspectable, in URL order', () => {
     assert.deepEqual(codec.fields.map((f) => f.key), ['view', 'fn', null, 'cmp', 'x', 'y', 'show', 'shade', 'eps', 'steep', 'vec', 'comp', 'lang', 'theme', 'tensor', 'grad', 'expr', 'cls', 'ref',
-      'nact', 'ndepth', 'nwidth', 'nwidths', 'nbatch', 'nin', 'nout', 'nx', 'nstd', 'ninit', 'nbias', 'nloss', 'nseed', 'ncmp']);
+      'nact', 'ndepth', 'nwidth', 'nwidths', 'nbatch', 'nin', 'nout', 'nx', 'nstd', 'ninit', 'nbias', 'nloss', 'nseed', 'ncmp',
+      'tdata', 'tclasses', 'tn', 'tnoise', 'tratio', 'tdseed', 'tfeat', 'twidths', 'tact', 'tacts', 'tinit', 'tbias', 'tloss', 'topt',
+      'tbatch', 'tl1', 'tseed', 'tcmp', 'tplay']);
     for (const f of codec.fields) {
       assert.ok(Array.isArray(f.path) && typeof f.type === 'string', f.key);
       if (f.type === 'params') continue;

@@ -94,6 +94,31 @@ const BASE_DEFAULTS = {
   },
   // Pinned network configs, drawn next to the current one (2 to 4 in all).
   netCmp: [],
+  // The training lab (view=train): a 2-D dataset (web/lib/train/datasets.py) or an upload, the
+  // input features, an MLP of `widths` with `act` (or `acts`, one per hidden layer), an optimizer of
+  // torch.optim with its keyword arguments, full batch (batch 0) or mini-batches; `cmp`: more
+  // activations trained side by side on the same data, seed and optimizer.
+  train: {
+    data: 'circle',
+    classes: 2,
+    n: 500,
+    noise: 0,
+    ratio: 0.5,
+    dseed: 0,
+    feats: ['x1', 'x2'],
+    widths: [8, 8],
+    act: { fn: 'Tanh', params: {} },
+    acts: null,
+    init: { fn: 'default', params: {} },
+    bias: { fn: 'default', params: {} },
+    loss: 'auto',
+    opt: { fn: 'SGD', params: {} },
+    batch: 0,
+    l1: 0,
+    seed: 0,
+    cmp: [],
+    play: false,
+  },
 };
 
 // ---- the depth lab's tables: lab.network()'s limits, torch.nn.init's functions and kwargs ----
@@ -125,6 +150,30 @@ export const NET_BIASES = deepFreeze([
   { name: 'zeros_', params: [] },
   { name: 'constant_', params: [initNum('val', 0, -5, 5)] },
 ]);
+// ---- the training lab's tables ----
+export const TRAIN_LIMITS = Object.freeze({ layers: 8, width: 256, n: 10000, upload: 100000 });
+export const MAX_TRAIN_CMP = 3;
+/** web/lib/train/datasets.py's datasets ('upload': a CSV the user gave, never in a link's data). */
+export const TRAIN_DATASETS = Object.freeze(['circle', 'xor', 'gauss', 'spiral', 'moons', 'plane', 'upload']);
+/** datasets.py's FEATURES, in its order. */
+export const TRAIN_FEATURES = Object.freeze(['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sinx1', 'sinx2']);
+export const TRAIN_LOSSES = Object.freeze(['auto', 'CrossEntropyLoss', 'BCEWithLogitsLoss', 'MSELoss']);
+const optNum = (name, def, lo, hi, min = 0, max = 1e6) => ({ name, kind: 'number', default: def, min, max, lo, hi });
+const optBool = (name) => ({ name, kind: 'bool', default: false });
+const BETAS = [optNum('beta1', 0.9, 0, 1, 0, 0.999999), optNum('beta2', 0.999, 0, 1, 0, 0.999999)];
+/**
+ * torch.optim's optimizers and keyword arguments with torch 1.13's defaults (SGD's lr has none in
+ * torch: the lab starts at 0.1); Adam's betas as beta1, beta2.
+ */
+export const TRAIN_OPTIMIZERS = deepFreeze([
+  { name: 'SGD', params: [optNum('lr', 0.1, 0, 1), optNum('momentum', 0, 0, 1), optNum('dampening', 0, 0, 1),
+    optNum('weight_decay', 0, 0, 0.1), optBool('nesterov')] },
+  { name: 'Adam', params: [optNum('lr', 0.001, 0, 0.1), ...BETAS, optNum('eps', 1e-8, 0, 1e-4), optNum('weight_decay', 0, 0, 0.1), optBool('amsgrad')] },
+  { name: 'AdamW', params: [optNum('lr', 0.001, 0, 0.1), ...BETAS, optNum('eps', 1e-8, 0, 1e-4), optNum('weight_decay', 0.01, 0, 0.1), optBool('amsgrad')] },
+  { name: 'RMSprop', params: [optNum('lr', 0.01, 0, 0.1), optNum('alpha', 0.99, 0, 1, 0, 1), optNum('eps', 1e-8, 0, 1e-4),
+    optNum('weight_decay', 0, 0, 0.1), optNum('momentum', 0, 0, 1), optBool('centered')] },
+]);
+
 /** Whether a function can be the depth lab's activation: element-wise, no learnable weight. */
 export const isNetActivation = (spec) => !!spec && !spec.dimwise && !spec.halves && (spec.params ?? []).every((p) => p.kind !== 'weight');
 
@@ -487,6 +536,7 @@ export function createCodec(functions, { defaults = {}, limits } = {}) {
   const def = clone(BASE_DEFAULTS);
   if (!specs.has(def.fn)) def.fn = functions[0].name;
   if (!isNetActivation(specs.get(def.net.act.fn))) def.net.act = { fn: functions.find(isNetActivation)?.name ?? def.net.act.fn, params: {} };
+  if (!isNetActivation(specs.get(def.train.act.fn))) def.train.act = { ...def.net.act };
   for (const k of Object.keys(defaults ?? {})) {
     if (!own(BASE_DEFAULTS, k) || k === 'params') throw new TypeError(`createCodec: unknown default '${k}'`);
     put(def, k, clone(defaults[k]));
@@ -637,7 +687,7 @@ export function createCodec(functions, { defaults = {}, limits } = {}) {
   const initFields = (table) => (name) => {
     const spec = table.find((i) => i.name === name);
     if (!spec) return [];
-    const key = `${table === NET_BIASES ? 'b' : 'w'}:${name}`;
+    const key = `${table === NET_BIASES ? 'b' : table === TRAIN_OPTIMIZERS ? 'o' : 'w'}:${name}`;
     if (!initFieldCache.has(key)) {
       initFieldCache.set(key, spec.params.map((p) => Object.freeze({ key: p.name, name: p.name, type: p.kind, default: p.default, param: p, ...paramType(p) })));
     }
@@ -738,6 +788,68 @@ export function createCodec(functions, { defaults = {}, limits } = {}) {
     format: (items) => items.map((c) => `(${NET_FIELDS.filter((f) => !deepEqual(c[f.name], f.default)).map((f) => `${f.key}=${escTop(f.format(c[f.name]))}`).join(',')})`).join(';'),
   };
 
+  // ---- the training lab (view=train): keys `t` + the sub-key ----
+  const trainActItems = itemsType('tact', (name) => specs.has(name) && isNetActivation(specs.get(name)), netActFields, Infinity,
+    (name) => (specs.has(name) ? `${name} is not element-wise (or has a learnable weight): the lab's activations are element-wise` : 'unknown function'));
+  const trainActType = oneItemType('nact', trainActItems, () => null);
+  const actListType = (label, max) => {
+    const items = itemsType(label, (name) => specs.has(name) && isNetActivation(specs.get(name)), netActFields, max,
+      (name) => (specs.has(name) ? `${name} is not element-wise (or has a learnable weight): the lab's activations are element-wise` : 'unknown function'));
+    const perLayer = label === 'tacts';
+    return { ...items, type: 'items|none', parse: (raw, ctx, notes) => (dec(raw) === 'none' ? null : items.parse(raw, ctx, notes)),
+      // tacts: one per hidden layer (twidths comes first in a link and in the state's checks)
+      check: (v, ctx) => (v === null || (Array.isArray(v) && (!perLayer || !Array.isArray(ctx?.train?.widths) || v.length === ctx.train.widths.length))
+        ? null : perLayer ? 'expected one activation per hidden layer' : 'expected a list of functions'),
+      canon: (v) => (v === null ? null : items.canon(v)), format: (v) => (v === null ? 'none' : items.format(v)) };
+  };
+  const trainWidthsWhy = (v) => (Array.isArray(v) && v.length >= 1 && v.length <= TRAIN_LIMITS.layers
+    && v.every((w) => Number.isSafeInteger(w) && w >= 1 && w <= TRAIN_LIMITS.width)
+    ? null : `expected 1 to ${TRAIN_LIMITS.layers} comma-separated integers in [1, ${TRAIN_LIMITS.width}]`);
+  const trainWidthsType = {
+    type: 'ints',
+    parse: (raw) => {
+      const parts = dec(raw).split(',');
+      if (parts.length > TRAIN_LIMITS.layers) bad(trainWidthsWhy([]));
+      return parts.map((p) => parseInt_(p, trainWidthsWhy([]).slice(9)));
+    },
+    check: trainWidthsWhy,
+    canon: (v) => (Array.isArray(v) ? v.slice() : v),
+    format: (v) => v.join(','),
+  };
+  const featsWhy = (v) => (Array.isArray(v) && v.length >= 1 && new Set(v).size === v.length && v.every((f) => TRAIN_FEATURES.includes(f))
+    ? null : `expected distinct features among ${TRAIN_FEATURES.join(', ')}`);
+  const featsType = {
+    type: 'features',
+    parse: (raw) => dec(raw).split(','),
+    check: featsWhy,
+    // datasets.py's order, whatever order they were ticked in
+    canon: (v) => (Array.isArray(v) ? TRAIN_FEATURES.filter((f) => v.includes(f)) : v),
+    format: (v) => v.join(','),
+  };
+  const optType = oneItemType('topt', itemsType('topt', hasIn(TRAIN_OPTIMIZERS), initFields(TRAIN_OPTIMIZERS), Infinity,
+    () => `unknown optimizer: one of ${TRAIN_OPTIMIZERS.map((o) => o.name).join(', ')}`), () => null);
+  const TRAIN_FIELDS = [
+    ['data', 'data', enumType(TRAIN_DATASETS)],
+    ['classes', 'classes', intRangeType(2, 4)],
+    ['n', 'n', intRangeType(10, TRAIN_LIMITS.n)],
+    ['noise', 'noise', numRangeType(0, 1)],
+    ['ratio', 'ratio', numRangeType(0.1, 0.9)],
+    ['dseed', 'dseed', intRangeType(0, Number.MAX_SAFE_INTEGER)],
+    ['feat', 'feats', featsType],
+    ['widths', 'widths', trainWidthsType],
+    ['act', 'act', trainActType],
+    ['acts', 'acts', actListType('tacts', TRAIN_LIMITS.layers)],
+    ['init', 'init', initType],
+    ['bias', 'bias', biasType],
+    ['loss', 'loss', enumType(TRAIN_LOSSES)],
+    ['opt', 'opt', optType],
+    ['batch', 'batch', intRangeType(0, TRAIN_LIMITS.upload)],
+    ['l1', 'l1', numRangeType(0, 1)],
+    ['seed', 'seed', intRangeType(0, Number.MAX_SAFE_INTEGER)],
+    ['cmp', 'cmp', actListType('tcmp', MAX_TRAIN_CMP)],
+    ['play', 'play', boolType],
+  ].map(([key, name, t]) => Object.freeze({ key, name, default: def.train[name], ...t }));
+
   // Compare with PyTorch: one built-in, with its parameters, that a custom function is measured
   // against (the overlay grammar, one item).
   const refType = {
@@ -758,7 +870,7 @@ export function createCodec(functions, { defaults = {}, limits } = {}) {
 
   // The schema, in URL order. The `params` entry stands for the current fn's parameter fields.
   const schema = [
-    ['view', ['view'], enumType(['plot', 'gallery', 'console', 'network'])],
+    ['view', ['view'], enumType(['plot', 'gallery', 'console', 'network', 'train'])],
     ['fn', ['fn'], fnType],
     [null, ['params'], { type: 'params', expand: paramFields }],
     ['cmp', ['overlays'], overlaysType],
@@ -783,6 +895,8 @@ export function createCodec(functions, { defaults = {}, limits } = {}) {
     // The depth lab: the network config (nact, ndepth, ...) and the pinned configs (ncmp).
     ...NET_FIELDS.map((f) => [`n${f.key}`, ['net', f.name], f]),
     ['ncmp', ['netCmp'], netCmpType],
+    // The training lab (tdata, twidths, ...).
+    ...TRAIN_FIELDS.map((f) => [`t${f.key}`, ['train', f.name], f]),
   ];
   const FIXED_KEYS = new Set(schema.map(([key]) => key).filter(Boolean));  // read by paramFields()
   const fields = Object.freeze(schema.map(([key, path, t]) => Object.freeze({ ...t, key, path, default: getPath(def, path) })));
