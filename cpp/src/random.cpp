@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 namespace actlab {
 
@@ -193,6 +194,14 @@ std::string normal_(Generator& g, float* out, int64_t n, double mean, double std
     for (int64_t i = 0; i < n; ++i) out[i] = float(std::fma(g.normal_double(), std, mean));
   }
   return "";
+}
+
+void randperm(Generator& g, int64_t n, int64_t* out) {
+  for (int64_t i = 0; i < n; ++i) out[i] = i;
+  for (int64_t i = 0; i + 1 < n; ++i) {
+    const int64_t z = int64_t(g.random() % uint64_t(n - i));
+    std::swap(out[i], out[i + z]);
+  }
 }
 
 }  // namespace actlab
