@@ -295,7 +295,7 @@ std::string Optimizer::train_steps(const float* x, const float* target, int64_t 
   for (int64_t s = 0; s < steps; ++s) {
     if (pos_ >= n) {
       perm_.resize(size_t(n));
-      randperm(gen, n, perm_.data());
+      randperm(gen, perm_.data(), n);
       pos_ = 0;
     }
     const int64_t b = std::min(batch_size, n - pos_);

@@ -159,7 +159,7 @@ TEST_CASE("optimizers take torch's keywords, defaults and checks", "[train]") {
 TEST_CASE("randperm is torch's; the loader's epoch carries over between calls", "[train]") {
   Generator g(3);
   std::vector<int64_t> p(10);
-  randperm(g, 10, p.data());
+  randperm(g, p.data(), 10);
   // torch.manual_seed(3); torch.randperm(10)
   CHECK(p == std::vector<int64_t>{6, 0, 3, 7, 8, 5, 1, 9, 2, 4});
   NetworkSpec s;
