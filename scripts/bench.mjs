@@ -313,3 +313,33 @@ if (!only.length || only.includes('network')) {
     `${(flop / (ms * 1e6)).toFixed(1)} GFLOP/s in the products`);
   writeFileSync('build/bench-network.json', JSON.stringify({ node: process.version, ms, flop }, null, 2));
 }
+
+// The training lab (`node scripts/bench.mjs train`): 2-8-8-2 (ReLU) on 500 points, full batch, Adam
+// and CrossEntropyLoss, run() 100 steps a call as the page's worker would (epochs/s; target >= 300 in
+// a browser worker); and 784-256-256-10 at batch 64 with SGD (momentum 0.9), ms per step().
+if (!only.length || only.includes('train')) {
+  const lab = await loadActlab({ simd: true, expr: true });
+  const small = lab.network({ inputs: 2, hidden: [8, 8], outputs: 2, seed: 0 });
+  const adam = small.optimizer({ name: 'Adam', lr: 0.01 });
+  const P = 500;
+  const x = Float32Array.from({ length: 2 * P }, () => 2 * rnd() - 1);
+  const y = Float32Array.from({ length: P }, (_, i) => (x[2 * i] * x[2 * i + 1] > 0 ? 1 : 0));
+  const chunk = 100;
+  const msChunk = (timeIt(() => adam.run(x, y, { shape: [P, 2], loss: 'CrossEntropyLoss', steps: chunk })) * N) / 1e6;
+  const epochsPerS = chunk / (msChunk / 1e3);
+  const msStep = (timeIt(() => adam.step(x, y, { shape: [P, 2], loss: 'CrossEntropyLoss' })) * N) / 1e6;
+  small.free();
+  const big = lab.network({ inputs: 784, hidden: [256, 256], outputs: 10, seed: 0 });
+  const sgd = big.optimizer({ name: 'SGD', lr: 0.01, momentum: 0.9 });
+  const B = 64;
+  const bx = Float32Array.from({ length: B * 784 }, () => rnd());
+  const by = Float32Array.from({ length: B }, (_, i) => i % 10);
+  const msBig = (timeIt(() => sgd.step(bx, by, { shape: [B, 784], loss: 'CrossEntropyLoss' })) * N) / 1e6;
+  big.free();
+  const flop = 3 * 2 * B * (784 * 256 + 256 * 256 + 256 * 10);
+  console.log(`\ntraining lab: 2-8-8-2 on ${P} points, full batch, Adam: ${epochsPerS.toFixed(0)} epochs/s through run() ` +
+    `(${chunk} steps a call; ${(1e3 / msStep).toFixed(0)} a second through step()); ` +
+    `784-256-256-10, batch ${B}, SGD: ${msBig.toFixed(2)} ms/step (${(flop / (msBig * 1e6)).toFixed(1)} GFLOP/s in the products)`);
+  writeFileSync('build/bench-train.json', JSON.stringify({ node: process.version, small: { points: P, chunk, epochsPerS, msStep },
+    big: { batch: B, msStep: msBig, flop } }, null, 2));
+}

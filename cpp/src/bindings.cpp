@@ -14,6 +14,7 @@
 #include "actlab/expr.hpp"  // its limits are reported by every build (the link codec needs them)
 #if ACTLAB_WITH_EXPR
 #include "actlab/network.hpp"
+#include "actlab/optim.hpp"
 #endif
 #if ACTLAB_BENCH
 #include "actlab/elementwise.hpp"
@@ -302,6 +303,20 @@ std::string ptr_json(const std::vector<float>& v) {
   return "{\"ptr\":" + std::to_string(v.empty() ? 0 : uintptr_t(v.data())) + ",\"n\":" + std::to_string(v.size()) + "}";
 }
 
+// An activation by name: a compiled custom function (expr_id >= 0) or a table one, with its parameters.
+std::string resolve_act(const std::string& act_name, const double* act_params, int n_act_params, int expr_id, Activation& out) {
+  std::vector<double> p(act_params, act_params + std::max(0, n_act_params));
+  if (expr_id < 0) return table_activation(act_name, p, out);
+  if (expr_id >= int(g_exprs.size()) || !g_exprs[size_t(expr_id)]) return "custom function was freed";
+  if (expr_dimwise(*g_exprs[size_t(expr_id)])) return act_name + " reduces along a dim: the depth lab's activations are element-wise";
+  const Expr* e = g_exprs[size_t(expr_id)].get();
+  out.forward = [e, p](const float* x, int64_t n, float* y) { return expr_eval(*e, x, n, p.empty() ? nullptr : p.data(), y, nullptr); };
+  out.backward = [e, p](const float* x, const float* g, int64_t n, float* dx) {
+    return expr_backward(*e, x, g, n, p.empty() ? nullptr : p.data(), dx);
+  };
+  return "";
+}
+
 // JSON out: {"id", "params": [{"name", "shape", "data": {ptr, n}, "grad": {ptr, n}}]} or {"error"}.
 // nums: gain, a, b, mean, std (the init's keyword arguments).
 std::string network_create_js(int inputs, int outputs, uintptr_t hidden, int nhidden, std::string act_name, uintptr_t act_params,
@@ -312,22 +327,8 @@ std::string network_create_js(int inputs, int outputs, uintptr_t hidden, int nhi
   s.outputs = outputs;
   if (nhidden < 0 || nhidden > 1000) return "{\"error\":\"hidden layers: between 1 and 100\"}";
   for (int k = 0; k < nhidden; ++k) s.hidden.push_back(ptr<const int32_t>(hidden)[k]);
-  std::string err;
-  if (expr_id >= 0) {  // a compiled custom function
-    if (expr_id >= int(g_exprs.size()) || !g_exprs[size_t(expr_id)]) return "{\"error\":\"custom function was freed\"}";
-    if (expr_dimwise(*g_exprs[size_t(expr_id)]))
-      return "{\"error\":" + json_str(act_name + " reduces along a dim: the depth lab's activations are element-wise") + "}";
-    const Expr* e = g_exprs[size_t(expr_id)].get();
-    std::vector<double> p(ptr<const double>(act_params), ptr<const double>(act_params) + std::max(0, n_act_params));
-    s.act.forward = [e, p](const float* x, int64_t n, float* y) { return expr_eval(*e, x, n, p.empty() ? nullptr : p.data(), y, nullptr); };
-    s.act.backward = [e, p](const float* x, const float* g, int64_t n, float* dx) {
-      return expr_backward(*e, x, g, n, p.empty() ? nullptr : p.data(), dx);
-    };
-  } else {
-    std::vector<double> p(ptr<const double>(act_params), ptr<const double>(act_params) + std::max(0, n_act_params));
-    err = table_activation(act_name, p, s.act);
-    if (!err.empty()) return "{\"error\":" + json_str(err) + "}";
-  }
+  std::string err = resolve_act(act_name, ptr<const double>(act_params), n_act_params, expr_id, s.act);
+  if (!err.empty()) return "{\"error\":" + json_str(err) + "}";
   s.init = init;
   const double* k = ptr<const double>(nums);
   s.gain = k[0];
@@ -471,8 +472,112 @@ std::string network_linear_stats_js(int id) {
   return err.empty() ? "{\"linear\":" + linear_json(lin) + "}" : "{\"error\":" + json_str(err) + "}";
 }
 
+// One activation per hidden layer: names joined by '\n', each with `counts[l]` parameters in
+// `params` (one after another) and an expression id (-1 for a table function).
+std::string network_activations_js(int id, std::string names, uintptr_t params, uintptr_t counts, uintptr_t expr_ids, int layers) {
+  Network* n = net_of(id);
+  if (!n) return "network was freed";
+  if (layers != n->layers()) return "activations: one per hidden layer, got " + std::to_string(layers) + " for " + std::to_string(n->layers());
+  std::vector<Activation> acts(static_cast<size_t>(layers));
+  const double* p = ptr<const double>(params);
+  size_t start = 0;
+  for (int l = 0; l < layers; ++l) {
+    const size_t end = names.find('\n', start);
+    const std::string name = names.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    start = end == std::string::npos ? names.size() : end + 1;
+    const int c = ptr<const int32_t>(counts)[l];
+    const std::string err = resolve_act(name, p, c, ptr<const int32_t>(expr_ids)[l], acts[size_t(l)]);
+    if (!err.empty()) return err;
+    p += std::max(0, c);
+  }
+  return n->set_activations(std::move(acts));
+}
+
+// The training lab: torch.optim on a network, steps on batches the caller supplies.
+struct OptSlot {
+  std::unique_ptr<Optimizer> opt;
+  int net = -1;
+  float loss = 0;
+};
+std::vector<OptSlot> g_opts;
+
+void optim_drop_net(int net) {
+  for (OptSlot& o : g_opts)
+    if (o.net == net) o = OptSlot{};
+}
+Optimizer* opt_of(int id) { return id >= 0 && id < int(g_opts.size()) ? g_opts[size_t(id)].opt.get() : nullptr; }
+
+// keys: keyword names joined by ',', `counts[k]` values each (betas: 2) in `values`. JSON out:
+// {"id", "spec": {name, lr, ...}} or {"error"}.
+std::string optim_create_js(int net_id, std::string name, std::string keys, uintptr_t counts, uintptr_t values, int nkw) {
+  Network* n = net_of(net_id);
+  if (!n) return "{\"error\":\"network was freed\"}";
+  std::vector<Kwarg> kw;
+  const double* v = ptr<const double>(values);
+  size_t start = 0;
+  for (int k = 0; k < nkw; ++k) {
+    const size_t end = keys.find(',', start);
+    Kwarg a{keys.substr(start, end == std::string::npos ? std::string::npos : end - start), {}};
+    start = end == std::string::npos ? keys.size() : end + 1;
+    const int c = ptr<const int32_t>(counts)[k];
+    a.v.assign(v, v + std::max(0, c));
+    v += std::max(0, c);
+    kw.push_back(std::move(a));
+  }
+  OptimSpec spec;
+  const std::string err = optim_spec(name, kw, spec);
+  if (!err.empty()) return "{\"error\":" + json_str(err) + "}";
+  size_t id = 0;
+  while (id < g_opts.size() && g_opts[id].opt) ++id;
+  if (id == g_opts.size()) g_opts.emplace_back();
+  g_opts[id].opt.reset(new Optimizer(*n, spec));
+  g_opts[id].net = net_id;
+  const OptimSpec& o = spec;
+  auto b = [](bool x) { return std::string(x ? "true" : "false"); };
+  std::string d = "{\"name\":" + json_str(o.name) + ",\"lr\":" + json_num(o.lr);
+  if (o.name == "SGD")
+    d += ",\"momentum\":" + json_num(o.momentum) + ",\"dampening\":" + json_num(o.dampening) + ",\"weight_decay\":" +
+         json_num(o.weight_decay) + ",\"nesterov\":" + b(o.nesterov);
+  else if (o.name == "RMSprop")
+    d += ",\"alpha\":" + json_num(o.alpha) + ",\"eps\":" + json_num(o.eps) + ",\"weight_decay\":" + json_num(o.weight_decay) +
+         ",\"momentum\":" + json_num(o.momentum) + ",\"centered\":" + b(o.centered);
+  else
+    d += ",\"betas\":[" + json_num(o.beta1) + "," + json_num(o.beta2) + "],\"eps\":" + json_num(o.eps) + ",\"weight_decay\":" +
+         json_num(o.weight_decay) + ",\"amsgrad\":" + b(o.amsgrad);
+  d += ",\"maximize\":" + b(o.maximize) + "}";
+  return "{\"id\":" + std::to_string(id) + ",\"spec\":" + d + "}";
+}
+
+// One zero_grad / forward / loss / backward / step; the loss is read back with optimLoss().
+std::string optim_step_js(int id, uintptr_t x, uintptr_t target, int batch, std::string loss, double l1) {
+  Optimizer* o = opt_of(id);
+  if (!o) return "optimizer was freed";
+  LossKind kind;
+  std::string err = loss_kind(loss, kind);
+  if (!err.empty()) return err;
+  return o->train_step(ptr<const float>(x), ptr<const float>(target), batch, kind, l1, g_opts[size_t(id)].loss);
+}
+double optim_loss_js(int id) { return opt_of(id) ? double(g_opts[size_t(id)].loss) : NAN; }
+
+// `steps` steps over n rows, batch_size at a time (0: all); one float32 loss per step into `losses`.
+std::string optim_run_js(int id, uintptr_t x, uintptr_t target, double n, std::string loss, double l1, double batch_size,
+                         double steps, double seed, uintptr_t losses) {
+  Optimizer* o = opt_of(id);
+  if (!o) return "optimizer was freed";
+  LossKind kind;
+  std::string err = loss_kind(loss, kind);
+  if (!err.empty()) return err;
+  return o->train_steps(ptr<const float>(x), ptr<const float>(target), int64_t(n), kind, l1, int64_t(batch_size), int64_t(steps),
+                        seed, ptr<float>(losses));
+}
+
+void optim_free_js(int id) {
+  if (id >= 0 && id < int(g_opts.size())) g_opts[size_t(id)] = OptSlot{};
+}
+
 void network_free_js(int id) {
   if (id >= 0 && id < int(g_nets.size())) g_nets[size_t(id)] = NetSlot{};
+  optim_drop_net(id);  // an optimizer holds its network by reference
 }
 
 #endif
@@ -500,6 +605,12 @@ EMSCRIPTEN_BINDINGS(actlab) {
   emscripten::function("networkLayerStats", &network_layer_stats_js);
   emscripten::function("networkLinearStats", &network_linear_stats_js);
   emscripten::function("networkFree", &network_free_js);
+  emscripten::function("networkActivations", &network_activations_js);
+  emscripten::function("optimCreate", &optim_create_js);
+  emscripten::function("optimStep", &optim_step_js);
+  emscripten::function("optimLoss", &optim_loss_js);
+  emscripten::function("optimRun", &optim_run_js);
+  emscripten::function("optimFree", &optim_free_js);
 #endif
   emscripten::function("functionsJson", &functions_json);
   emscripten::function("limitsJson", &limits_json);

@@ -7,6 +7,7 @@
 
 #include "actlab/gemm.hpp"
 #include "actlab/init.hpp"
+#include "actlab/loss.hpp"
 #include "actlab/registry.hpp"
 
 namespace actlab {
@@ -101,6 +102,15 @@ int Network::width(int layer) const {
   return spec_.hidden[size_t(layer - 1)];
 }
 
+std::string Network::set_activations(std::vector<Activation> acts) {
+  if (acts.size() != spec_.hidden.size())
+    return "activations: one per hidden layer, got " + std::to_string(acts.size()) + " for " + std::to_string(spec_.hidden.size());
+  for (const Activation& a : acts)
+    if (!a.forward || !a.backward) return "no activation";
+  spec_.acts = std::move(acts);
+  return "";
+}
+
 std::unique_ptr<Network> Network::build(NetworkSpec spec, std::string& err) {
   err.clear();
   if (spec.hidden.empty() || int(spec.hidden.size()) > kMaxLayers) {
@@ -115,10 +125,15 @@ std::unique_ptr<Network> Network::build(NetworkSpec spec, std::string& err) {
   if (!check_width(spec.inputs, "inputs") || !check_width(spec.outputs, "outputs")) return nullptr;
   for (int w : spec.hidden)
     if (!check_width(w, "width")) return nullptr;
-  if (!spec.act.forward || !spec.act.backward) {
-    err = "no activation";
+  if (!spec.acts.empty() && spec.acts.size() != spec.hidden.size()) {
+    err = "activations: one per hidden layer, got " + std::to_string(spec.acts.size()) + " for " + std::to_string(spec.hidden.size());
     return nullptr;
   }
+  for (const Activation& a : spec.acts.empty() ? std::vector<Activation>{spec.act} : spec.acts)
+    if (!a.forward || !a.backward) {
+      err = "no activation";
+      return nullptr;
+    }
   static const char* const kInits[] = {"default", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_",
                                        "kaiming_normal_", "lecun_normal_", "normal_", "uniform_", "zeros_"};
   if (std::none_of(std::begin(kInits), std::end(kInits), [&](const char* k) { return spec.init == k; })) {
@@ -222,7 +237,7 @@ std::string Network::forward_layer(int l) {
   if (l == L) return "";
   std::vector<float>& post = acts_[size_t(l) + 1];
   post.resize(y.size());
-  const std::string e = spec_.act.forward(y.data(), int64_t(y.size()), post.data());
+  const std::string e = act_of(l).forward(y.data(), int64_t(y.size()), post.data());
   if (!e.empty()) forward_next_ = -1;
   return e;
 }
@@ -243,34 +258,13 @@ std::string Network::loss(const std::string& kind, double& value, std::vector<fl
   if (kind == "mse") {  // F.mse_loss(out, torch.randn_like(out)), mean reduction
     std::vector<float> t(out.size());
     randn(gen_, t.data(), n);
-    double s = 0;
-    const float norm = float(2.0 / double(n));
-    for (int64_t i = 0; i < n; ++i) {
-      const float d = out[size_t(i)] - t[size_t(i)];
-      s += double(d) * double(d);
-      grad_out[size_t(i)] = norm * d;
-    }
-    value = s / double(n);
+    mse_loss(out.data(), t.data(), n, value, grad_out.data());
     return "";
   }
   if (kind == "cross_entropy") {  // F.cross_entropy(out, torch.randint(C, (B,))), mean reduction
-    std::vector<int> target(static_cast<size_t>(B));
-    for (int& t : target) t = int(gen_.random() % uint32_t(C));
-    double s = 0;
-    for (int b = 0; b < B; ++b) {
-      const float* row = out.data() + size_t(b) * size_t(C);
-      float* g = grad_out.data() + size_t(b) * size_t(C);
-      double mx = -INFINITY;
-      for (int c = 0; c < C; ++c) mx = std::max(mx, double(row[c]));
-      double z = 0;
-      for (int c = 0; c < C; ++c) z += std::exp(double(row[c]) - mx);
-      const double lse = mx + std::log(z);
-      s += lse - double(row[target[size_t(b)]]);
-      for (int c = 0; c < C; ++c)
-        g[c] = float((std::exp(double(row[c]) - lse) - (c == target[size_t(b)] ? 1.0 : 0.0)) / double(B));
-    }
-    value = s / double(B);
-    return "";
+    std::vector<int32_t> target(static_cast<size_t>(B));
+    for (int32_t& t : target) t = int32_t(gen_.random() % uint32_t(C));
+    return cross_entropy_loss(out.data(), target.data(), B, C, value, grad_out.data());
   }
   return "unknown loss '" + kind + "': one of sum, mse, cross_entropy";
 }
@@ -311,7 +305,7 @@ std::string Network::backward_layer(int l) {
   }
   std::vector<float>& gp = gpre_[size_t(l - 1)];
   gp.resize(gin.size());
-  const std::string e = spec_.act.backward(pres_[size_t(l - 1)].data(), gin.data(), int64_t(gin.size()), gp.data());
+  const std::string e = act_of(l - 1).backward(pres_[size_t(l - 1)].data(), gin.data(), int64_t(gin.size()), gp.data());
   if (!e.empty()) backward_next_ = -1;
   return e;
 }
@@ -348,7 +342,7 @@ std::string Network::layer_stats(int l, double eps, int bins, LayerStats& st) {
   // f'(pre): the activation's backward with a gradient of ones.
   ones_.assign(x.size(), 1.0f);
   scratch_.resize(x.size());
-  const std::string e = spec_.act.backward(x.data(), ones_.data(), int64_t(x.size()), scratch_.data());
+  const std::string e = act_of(l).backward(x.data(), ones_.data(), int64_t(x.size()), scratch_.data());
   if (!e.empty()) return e;
   int64_t sat = 0;
   for (float v : scratch_) sat += std::fabs(v) < eps;

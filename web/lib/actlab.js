@@ -151,9 +151,10 @@ class Actlab {
    * of an element-wise built-in or a compiled custom function; `init`: 'default' or { name, ...kwargs }
    * of torch.nn.init (xavier_uniform_/xavier_normal_ gain; kaiming_uniform_/kaiming_normal_ a, mode,
    * nonlinearity; lecun_normal_; normal_ mean, std; uniform_ a, b; zeros_); `bias`: 'default',
-   * { name: 'zeros_' } or { name: 'constant_', val }. Needs the build with the engine ({ expr: true }).
+   * { name: 'zeros_' } or { name: 'constant_', val }; `activations` (optional): one { name, params } per hidden
+   * layer in place of `activation`. Needs the build with the engine ({ expr: true }).
    */
-  network({ inputs, hidden, outputs, activation = { name: 'ReLU', params: {} }, init = 'default', bias = 'default', seed = 0 } = {}) {
+  network({ inputs, hidden, outputs, activation = { name: 'ReLU', params: {} }, activations = null, init = 'default', bias = 'default', seed = 0 } = {}) {
     if (!this.hasExpr) throw new Error('this build has no depth lab: load it with loadActlab({ expr: true })');
     const M = this.#M;
     const ints = (v, what) => {
@@ -181,7 +182,38 @@ class Actlab {
       String(initSpec.name), base + 8 * values.length, String(initSpec.mode ?? 'fan_in'), String(initSpec.nonlinearity ?? 'leaky_relu'),
       String(biasSpec.name), biasSpec.val ?? 0, seed));
     if (r.error !== undefined) throw new Error(r.error);
-    return new Network(M, r, { inputs, outputs, layers: hidden.length });
+    const net = new Network(M, r, { inputs, outputs, layers: hidden.length });
+    if (activations != null) {
+      try {
+        this.#layerActivations(r.id, activations, hidden.length);
+      } catch (e) {
+        net.free();
+        throw e;
+      }
+    }
+    return net;
+  }
+
+  // One activation per hidden layer, each resolved as `activation` is.
+  #layerActivations(id, activations, layers) {
+    if (!Array.isArray(activations) || activations.length !== layers) {
+      throw new RangeError(`activations: one per hidden layer, got ${Array.isArray(activations) ? activations.length : typeof activations} for ${layers}`);
+    }
+    const M = this.#M;
+    const packed = activations.map((a) => {
+      const custom = this.#custom.get(a?.name);
+      const spec = custom ? custom.spec : this.#lookup(a?.name).spec;
+      return { name: a.name, values: Float64Array.from(packParams(spec, a.params ?? {}).values), expr: custom ? custom.id : -1 };
+    });
+    const nvals = packed.reduce((k, a) => k + a.values.length, 0);
+    const base = this.#reserve(8 * nvals + 8 * layers + 16);
+    let off = base / 8;
+    for (const a of packed) { M.HEAPF64.set(a.values, off); off += a.values.length; }
+    const counts = base + 8 * nvals, ids = counts + 4 * layers;
+    M.HEAP32.set(packed.map((a) => a.values.length), counts / 4);
+    M.HEAP32.set(packed.map((a) => a.expr), ids / 4);
+    const err = M.networkActivations(id, packed.map((a) => a.name).join('\n'), base, counts, ids, layers);
+    if (err) throw new Error(err);
   }
 
   /** Forget a compiled custom function (frees its graph). */
@@ -648,8 +680,136 @@ class Network {
     return { loss: r.value, stats: { layers, linear: statsOf(M.networkLinearStats(id)).linear } };
   }
 
+  /**
+   * torch.optim.<name>(net.parameters(), **kwargs) on this network: { name: 'SGD' | 'Adam' | 'AdamW' |
+   * 'RMSprop', ...its keyword arguments (torch's names, torch's defaults; betas as [b1, b2]) }.
+   */
+  optimizer({ name, ...kwargs } = {}) {
+    this.#live();
+    if (typeof name !== 'string') throw new TypeError('optimizer: { name } is one of SGD, Adam, AdamW, RMSprop');
+    const keys = [], counts = [], values = [];
+    for (const [k, v] of Object.entries(kwargs)) {
+      const vs = Array.isArray(v) ? v : [v];
+      if (!vs.every((x) => typeof x === 'number' || typeof x === 'boolean')) {
+        throw new TypeError(`${name} ${k}: a number${k === 'betas' ? ' pair' : ' or a boolean'}, got ${JSON.stringify(v)}`);
+      }
+      keys.push(k);
+      counts.push(vs.length);
+      values.push(...vs.map(Number));
+    }
+    const M = this.#M;
+    const p = M._malloc(8 * values.length + 4 * counts.length + 8);
+    let r;
+    try {
+      M.HEAPF64.set(values, p / 8);
+      M.HEAP32.set(counts, (p + 8 * values.length) / 4);
+      r = JSON.parse(M.optimCreate(this.#id, name, keys.join(','), p + 8 * values.length, p, keys.length));
+    } finally {
+      M._free(p);
+    }
+    if (r.error !== undefined) throw new Error(r.error);
+    return new Optimizer(M, r, this.#meta, () => this.#id >= 0);
+  }
+
   free() {
-    if (this.#id >= 0) this.#M.networkFree(this.#id);
+    if (this.#id >= 0) this.#M.networkFree(this.#id);  // and its optimizers
+    this.#id = -1;
+  }
+}
+
+const LOSSES = ['CrossEntropyLoss', 'BCEWithLogitsLoss', 'MSELoss'];
+
+/**
+ * An optimizer made by net.optimizer(): its state (momentum buffers, moments, step count) on the
+ * wasm heap; step() and run() train the network in place. free() releases it (net.free() does too).
+ */
+class Optimizer {
+  #M;
+  #id;
+  #meta;
+  #netLive;
+  constructor(M, r, meta, netLive) {
+    this.#M = M;
+    this.#id = r.id;
+    this.#meta = meta;
+    this.#netLive = netLive;
+    /** The keyword arguments in effect, torch's defaults filled in. */
+    this.spec = Object.freeze(r.spec);
+  }
+
+  #live() {
+    if (this.#id < 0 || !this.#netLive()) throw new Error('optimizer was freed');
+  }
+
+  // x [n × inputs] and its targets checked as torch would: the sizes, then the loss's target form.
+  #data(x, target, { shape, loss }) {
+    if (!LOSSES.includes(loss)) throw new Error(`unknown loss '${loss}': one of ${LOSSES.join(', ')}`);
+    const xs = toF32(x, 'x');
+    const { inputs, outputs } = this.#meta;
+    const n = shape ? shape[0] : xs.length / inputs;
+    if (!Number.isInteger(n) || n < 1 || (shape && (shape.length !== 2 || shape[1] !== inputs)) || n * inputs !== xs.length) {
+      throw new Error(`mat1 and mat2 shapes cannot be multiplied (${shape ? shape.join('x') : `${xs.length} elements`} and ${inputs}x...)`);
+    }
+    const ts = toF32(target, 'target');
+    if (loss === 'CrossEntropyLoss') {
+      if (ts.length !== n) throw new Error(`Expected input batch_size (${n}) to match target batch_size (${ts.length}).`);
+    } else if (ts.length !== n * outputs) {
+      throw new Error(`Target size (torch.Size([${ts.length}])) must be the same as input size (torch.Size([${n}, ${outputs}]))`);
+    }
+    return { xs, ts, n };
+  }
+
+  // Copies x and target to the heap (one block), runs fn(xPtr, tPtr, extraPtr), frees the block.
+  #withHeap(xs, ts, extraBytes, fn) {
+    const M = this.#M;
+    const p = M._malloc(4 * (xs.length + ts.length) + extraBytes + 4);
+    try {
+      M.HEAPF32.set(xs, p / 4);
+      M.HEAPF32.set(ts, p / 4 + xs.length);
+      return fn(p, p + 4 * xs.length, p + 4 * (xs.length + ts.length));
+    } finally {
+      M._free(p);
+    }
+  }
+
+  /**
+   * optimizer.zero_grad(); loss = loss_fn(net(x), target) [+ l1 · Σ|W| over the Linear weights];
+   * loss.backward(); optimizer.step(). `target`: class indices (CrossEntropyLoss) or n × outputs
+   * floats (BCEWithLogitsLoss, MSELoss). Returns loss.item().
+   */
+  step(x, target, { shape, loss = 'CrossEntropyLoss', l1 = 0 } = {}) {
+    this.#live();
+    const { xs, ts, n } = this.#data(x, target, { shape, loss });
+    return this.#withHeap(xs, ts, 0, (px, pt) => {
+      const err = this.#M.optimStep(this.#id, px, pt, n, loss, +l1);
+      if (err) throw new Error(err);
+      return this.#M.optimLoss(this.#id);
+    });
+  }
+
+  /**
+   * `steps` steps over the dataset (x, target), `batchSize` rows at a time in torch.randperm's order
+   * (0 or >= n: the whole dataset, no randperm); the epoch goes on across calls. The permutations come
+   * from the network's generator (torch.manual_seed(seed) before it was built), or with `seed` from
+   * a torch.Generator().manual_seed(seed) of the optimizer's own. Returns the losses, one per step.
+   */
+  run(x, target, { shape, loss = 'CrossEntropyLoss', l1 = 0, batchSize = 0, steps = 1, seed = -1 } = {}) {
+    this.#live();
+    if (!Number.isSafeInteger(steps) || steps < 0) throw new RangeError(`steps: a non-negative integer, got ${JSON.stringify(steps)}`);
+    if (!Number.isSafeInteger(batchSize) || batchSize < 0) {
+      throw new RangeError(`batch_size should be a positive integer value, but got batch_size=${JSON.stringify(batchSize)}`);
+    }
+    if (!Number.isSafeInteger(seed) || seed < -1) throw new TypeError(`seed must be a non-negative integer, got ${JSON.stringify(seed)}`);
+    const { xs, ts, n } = this.#data(x, target, { shape, loss });
+    return this.#withHeap(xs, ts, 4 * steps, (px, pt, pl) => {
+      const err = this.#M.optimRun(this.#id, px, pt, n, loss, +l1, batchSize, steps, seed, pl);
+      if (err) throw new Error(err);
+      return this.#M.HEAPF32.slice(pl / 4, pl / 4 + steps);
+    });
+  }
+
+  free() {
+    if (this.#id >= 0 && this.#netLive()) this.#M.optimFree(this.#id);
     this.#id = -1;
   }
 }

@@ -30,6 +30,7 @@ struct NetworkSpec {
   int inputs = 1, outputs = 1;
   std::vector<int> hidden;  // one width per hidden layer (1..100 of them, each 1..1024)
   Activation act;
+  std::vector<Activation> acts;  // optional: one per hidden layer, in place of act (the training lab)
   // Weights: "default" (nn.Linear's reset_parameters only), or a torch.nn.init function applied
   // after construction: xavier_uniform_ / xavier_normal_ (gain), kaiming_uniform_ /
   // kaiming_normal_ (a, mode, nonlinearity), lecun_normal_, normal_ (mean, std), uniform_ (a, b),
@@ -81,6 +82,8 @@ class Network {
   int layers() const { return int(spec_.hidden.size()); }  // hidden layers
   int width(int layer) const;                              // dims: inputs, hidden..., outputs
   Generator& generator() { return gen_; }
+  // One activation per hidden layer from now on (build() takes them as spec.acts too).
+  std::string set_activations(std::vector<Activation> acts);
 
   // The batch input as the page draws it after the layers: torch.randn(batch, d0) * std, or
   // (torch.rand(batch, d0) - 0.5) * (2 * std).
@@ -115,6 +118,7 @@ class Network {
 
  private:
   explicit Network(NetworkSpec spec) : spec_(std::move(spec)), gen_(spec_.seed) {}
+  const Activation& act_of(int l) const { return spec_.acts.empty() ? spec_.act : spec_.acts[size_t(l)]; }
   NetworkSpec spec_;
   Generator gen_;
   std::vector<Param> params_;
