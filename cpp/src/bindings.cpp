@@ -559,6 +559,18 @@ std::string optim_step_js(int id, uintptr_t x, uintptr_t target, int batch, std:
 }
 double optim_loss_js(int id) { return opt_of(id) ? double(g_opts[size_t(id)].loss) : NAN; }
 
+// with torch.no_grad(): loss_fn(net(x), target) -> {"value", "output": {ptr, n}} or {"error"}.
+std::string optim_evaluate_js(int id, uintptr_t x, uintptr_t target, int batch, std::string loss) {
+  Optimizer* o = opt_of(id);
+  if (!o) return "{\"error\":\"optimizer was freed\"}";
+  LossKind kind;
+  std::string err = loss_kind(loss, kind);
+  double v = 0;
+  if (err.empty()) err = o->evaluate(ptr<const float>(x), ptr<const float>(target), batch, kind, v);
+  if (!err.empty()) return "{\"error\":" + json_str(err) + "}";
+  return "{\"value\":" + json_stat(v) + ",\"output\":" + ptr_json(net_of(g_opts[size_t(id)].net)->output()) + "}";
+}
+
 // `steps` steps over n rows, batch_size at a time (0: all); one float32 loss per step into `losses`.
 std::string optim_run_js(int id, uintptr_t x, uintptr_t target, double n, std::string loss, double l1, double batch_size,
                          double steps, double seed, uintptr_t losses) {
@@ -609,6 +621,7 @@ EMSCRIPTEN_BINDINGS(actlab) {
   emscripten::function("optimCreate", &optim_create_js);
   emscripten::function("optimStep", &optim_step_js);
   emscripten::function("optimLoss", &optim_loss_js);
+  emscripten::function("optimEvaluate", &optim_evaluate_js);
   emscripten::function("optimRun", &optim_run_js);
   emscripten::function("optimFree", &optim_free_js);
 #endif

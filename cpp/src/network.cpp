@@ -40,7 +40,10 @@ std::string table_activation(const std::string& name, const std::vector<double>&
 
 namespace {
 
-constexpr int kMaxLayers = 100, kMaxWidth = 1024, kMaxBatch = 4096;
+// The depth lab draws batches of up to kMaxBatch; a forward takes more rows (the training lab's full
+// batch of an upload), as long as the tensors it keeps stay within kMaxRowFloats.
+constexpr int kMaxLayers = 100, kMaxWidth = 1024, kMaxBatch = 4096, kMaxRows = 100000;
+constexpr double kMaxRowFloats = double(1 << 28);
 
 double norm_of(const std::vector<float>& v) {
   double s = 0;
@@ -211,8 +214,14 @@ std::string Network::forward(const float* x, int batch) {
 }
 
 std::string Network::forward_begin(const float* x, int batch) {
-  if (batch < 1 || batch > kMaxBatch)
-    return "batch: between 1 and " + std::to_string(kMaxBatch) + ", got " + std::to_string(batch);
+  if (batch < 1 || batch > kMaxRows)
+    return "batch: between 1 and " + std::to_string(kMaxRows) + ", got " + std::to_string(batch);
+  double units = 2.0 * (spec_.inputs + spec_.outputs);
+  for (int w : spec_.hidden) units += 4.0 * w;  // pre, post and their gradients
+  if (double(batch) * units > kMaxRowFloats)
+    return "batch of " + std::to_string(batch) + " rows: its activations and gradients would take " +
+           std::to_string(int64_t(double(batch) * units * 4 / (1 << 20))) + " MB, over the " +
+           std::to_string(int64_t(kMaxRowFloats * 4 / (1 << 20))) + " MB a forward may hold";
   const int L = layers();
   batch_ = batch;
   forward_done_ = backward_done_ = false;
@@ -311,7 +320,7 @@ std::string Network::backward_layer(int l) {
 }
 
 std::string Network::stats(double eps, int bins, std::vector<LayerStats>& layers_out, std::vector<LinearStats>& linear) {
-  if (!backward_done_) return "stats need a forward and a backward first";
+  if (!forward_done_) return "stats need a forward first";
   layers_out.assign(size_t(layers()), {});
   for (int l = 0; l < layers(); ++l) {
     const std::string e = layer_stats(l, eps, bins, layers_out[size_t(l)]);
@@ -321,14 +330,16 @@ std::string Network::stats(double eps, int bins, std::vector<LayerStats>& layers
 }
 
 std::string Network::layer_stats(int l, double eps, int bins, LayerStats& st) {
-  if (!backward_done_) return "stats need a forward and a backward first";
+  if (!forward_done_) return "stats need a forward first";
   if (l < 0 || l >= layers()) return "no hidden layer " + std::to_string(l);
   const int B = batch_, W = width(l + 1);
   const std::vector<float>& x = pres_[size_t(l)];
   const std::vector<float>& p = acts_[size_t(l) + 1];
-  const std::vector<float>& gp = gpost_[size_t(l)];
+  // The gradient figures need this forward's backward; after a forward alone they are NaN.
+  const std::vector<float>* gp = backward_done_ ? &gpost_[size_t(l)] : nullptr;
   Summary pre = summarize(x.data(), int64_t(x.size()), bins), post = summarize(p.data(), int64_t(p.size()), bins),
-          g = summarize(gp.data(), int64_t(gp.size()), bins);
+          g = gp ? summarize(gp->data(), int64_t(gp->size()), bins) : Summary{};
+  if (!gp) g.sumsq = NAN;
   st.pre_hist = std::move(pre.hist);
   st.post_hist = std::move(post.hist);
   st.grad_hist = std::move(g.hist);
@@ -358,7 +369,7 @@ std::string Network::layer_stats(int l, double eps, int bins, LayerStats& st) {
 }
 
 std::string Network::linear_stats(std::vector<LinearStats>& linear) {
-  if (!backward_done_) return "stats need a forward and a backward first";
+  if (!forward_done_) return "stats need a forward first";
   const int L = layers();
   linear.assign(size_t(L) + 1, {});
   for (int l = 0; l <= L; ++l) {

@@ -221,14 +221,12 @@ void Optimizer::step() {
   }
 }
 
-std::string Optimizer::train_step(const float* x, const float* target, int batch, LossKind kind, double l1, float& loss) {
-  std::string err = net_.forward(x, batch);
-  if (!err.empty()) return err;
+std::string Optimizer::loss_of_output(const float* target, int batch, LossKind kind, double& value) {
   const std::vector<float>& out = net_.output();
   const int C = net_.width(net_.layers() + 1);
   std::vector<float>& gout = gout_;
   gout.resize(out.size());
-  double value = 0;
+  std::string err;
   if (kind == LossKind::CrossEntropy) {
     cls_.resize(size_t(batch));
     for (int b = 0; b < batch; ++b) {
@@ -248,7 +246,21 @@ std::string Optimizer::train_step(const float* x, const float* target, int batch
   } else {
     mse_loss(out.data(), target, int64_t(out.size()), value, gout.data());
   }
-  err = net_.backward(gout.data());
+  return "";
+}
+
+std::string Optimizer::evaluate(const float* x, const float* target, int batch, LossKind kind, double& value) {
+  const std::string err = net_.forward(x, batch);
+  return err.empty() ? loss_of_output(target, batch, kind, value) : err;
+}
+
+std::string Optimizer::train_step(const float* x, const float* target, int batch, LossKind kind, double l1, float& loss) {
+  std::string err = net_.forward(x, batch);
+  if (!err.empty()) return err;
+  double value = 0;
+  err = loss_of_output(target, batch, kind, value);
+  if (!err.empty()) return err;
+  err = net_.backward(gout_.data());
   if (!err.empty()) return err;
   loss = float(value);
   if (l1 != 0) {

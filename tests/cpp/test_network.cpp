@@ -275,15 +275,23 @@ TEST_CASE("a stepped forward and backward equal the whole passes, and refuse to 
   std::vector<float> g(12, 1.0f);
   REQUIRE(a->backward(g.data()).empty());
   REQUIRE(b->backward_begin(g.data()).empty());
+  // mid-backward: the forward's figures, the gradient's NaN
   std::vector<LayerStats> ls;
   std::vector<LinearStats> lin;
-  CHECK(b->stats(1e-3, 0, ls, lin) == "stats need a forward and a backward first");
+  REQUIRE(b->stats(1e-3, 4, ls, lin).empty());
+  CHECK(std::isfinite(ls[0].post_std));
+  CHECK(std::isnan(ls[0].grad_std));
+  CHECK(std::isnan(ls[0].grad_norm));
+  CHECK(ls[0].grad_hist.n == 0);
   for (int l = 3; l >= 0; --l) REQUIRE(b->backward_layer(l).empty());
+  REQUIRE(b->stats(1e-3, 4, ls, lin).empty());
+  CHECK(std::isfinite(ls[0].grad_std));
   for (size_t k = 0; k < a->params().size(); ++k) CHECK(a->params()[k].grad == b->params()[k].grad);
   CHECK(a->grad_input() == b->grad_input());
   // a new forward started: no backward until it ends
   REQUIRE(b->forward_begin(x.data(), 4).empty());
   CHECK(b->backward_begin(g.data()) == "backward before forward");
+  CHECK(b->stats(1e-3, 0, ls, lin) == "stats need a forward first");
   double v = 0;
   CHECK(b->loss("sum", v, g) == "loss before forward");
 }

@@ -113,3 +113,33 @@ test('the heap does not grow over 10,000 steps', () => {
   assert.equal(lab.heapInUse() - mid, 0);
   net.free();
 });
+
+test('evaluate() is the loss step() then reports, with nothing updated; stats() after it has no gradient figures', () => {
+  const c = fixtures.cases.find((k) => k.name === 'adam_gelu_ce');
+  const net = netOf(c);
+  const opt = net.optimizer({ name: 'Adam', lr: 0.01 });
+  const x = f32(c.x), y = f32(c.y), shape = [c.n, c.inputs];
+  const before = net.parameters();
+  const e = opt.evaluate(x, y, { shape, loss: c.loss });
+  assert.equal(e.output.length, c.n * c.outputs);
+  assert.deepEqual(net.parameters(), before);
+  assert.equal(Math.fround(e.loss), opt.step(x, y, { shape, loss: c.loss }));
+  opt.evaluate(x, y, { shape, loss: c.loss });
+  const st = net.stats({ eps: 1e-3 });
+  assert.ok(st.layers.every((l) => Number.isFinite(l.postStd) && Number.isNaN(l.gradStd) && l.dead >= 0));
+  assert.throws(() => opt.evaluate(x, y.map(() => 9), { shape, loss: c.loss }), /Target 9 is out of bounds\./);
+  net.free();
+});
+
+test('a full batch of an upload\'s size (100,000 rows) trains; a forward that would hold too much says how much', () => {
+  const n = 100000;
+  const x = Float32Array.from({ length: 2 * n }, (_, i) => Math.sin(i)), y = Float32Array.from({ length: n }, (_, i) => i % 2);
+  const net = lab.network({ inputs: 2, hidden: [8, 8], outputs: 2, activation: { name: 'Tanh', params: {} }, seed: 0 });
+  const opt = net.optimizer({ name: 'SGD', lr: 0.1 });
+  const l = opt.run(x, y, { loss: 'CrossEntropyLoss', steps: 2 });
+  assert.ok(l.every(Number.isFinite));
+  net.free();
+  const wide = lab.network({ inputs: 2, hidden: Array(8).fill(1024), outputs: 2, seed: 0 });
+  assert.throws(() => wide.optimizer({ name: 'SGD', lr: 0.1 }).run(x, y, { loss: 'CrossEntropyLoss', steps: 1 }), /batch of 100000 rows: its activations and gradients would take \d+ MB, over the 1024 MB a forward may hold/);
+  wide.free();
+});

@@ -788,6 +788,19 @@ class Optimizer {
   }
 
   /**
+   * with torch.no_grad(): loss_fn(net(x), target), nothing updated (no L1 term): { loss, output }
+   * (output: n × outputs). The network keeps this forward for net.stats() (its gradient figures NaN).
+   */
+  evaluate(x, target, { shape, loss = 'CrossEntropyLoss' } = {}) {
+    this.#live();
+    const { xs, ts, n } = this.#data(x, target, { shape, loss });
+    return this.#withHeap(xs, ts, 0, (px, pt) => {
+      const r = statsOf(this.#M.optimEvaluate(this.#id, px, pt, n, loss));
+      return { loss: r.value, output: this.#M.HEAPF32.slice(r.output.ptr / 4, r.output.ptr / 4 + r.output.n) };
+    });
+  }
+
+  /**
    * `steps` steps over the dataset (x, target), `batchSize` rows at a time in torch.randperm's order
    * (0 or >= n: the whole dataset, no randperm); the epoch goes on across calls. The permutations come
    * from the network's generator (torch.manual_seed(seed) before it was built), or with `seed` from

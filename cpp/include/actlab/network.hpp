@@ -110,8 +110,9 @@ class Network {
   const std::vector<float>& grad_pre(int layer) const { return gpre_[size_t(layer)]; }
   const std::vector<float>& grad_input() const { return ginput_; }
 
-  // The per-layer figures of the last forward + backward (eps: the saturation threshold; bins:
-  // histogram bins, 0 for none).
+  // The per-layer figures of the last forward (eps: the saturation threshold; bins: histogram
+  // bins, 0 for none); the gradient figures need its backward too (NaN without), and the weight
+  // gradients are those of the last backward.
   std::string stats(double eps, int bins, std::vector<LayerStats>& layers, std::vector<LinearStats>& linear);
   std::string layer_stats(int l, double eps, int bins, LayerStats& out);
   std::string linear_stats(std::vector<LinearStats>& linear);

@@ -52,6 +52,10 @@ class Optimizer {
   // `loss` is loss.item() (float32).
   std::string train_step(const float* x, const float* target, int batch, LossKind kind, double l1, float& loss);
 
+  // The loss of the network on x and its targets, as `with torch.no_grad(): loss_fn(net(x), target)`
+  // (no L1 term, nothing updated; the network keeps this forward's tensors for stats()).
+  std::string evaluate(const float* x, const float* target, int batch, LossKind kind, double& value);
+
   // `steps` training steps over a dataset of n rows, batch_size rows at a time in the order of
   //   for epoch ...: perm = torch.randperm(n[, generator=g]); for i in range(0, n, bs): idx = perm[i:i + bs]
   // (batch_size >= n or 0: the whole dataset as it is, no randperm). The epoch's position carries
@@ -62,6 +66,8 @@ class Optimizer {
                           int64_t steps, double seed, float* losses);
 
  private:
+  // The loss of the last forward's output and its gradient (into gout_), targets checked.
+  std::string loss_of_output(const float* target, int batch, LossKind kind, double& value);
   Network& net_;
   OptimSpec spec_;
   int64_t steps_ = 0;
