@@ -195,4 +195,14 @@ std::string normal_(Generator& g, float* out, int64_t n, double mean, double std
   return "";
 }
 
+void randperm(Generator& g, int64_t* out, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) out[i] = i;
+  for (int64_t i = 0; i + 1 < n; ++i) {
+    const int64_t z = int64_t(g.random() % uint64_t(n - i));
+    const int64_t t = out[i];
+    out[i] = out[z + i];
+    out[z + i] = t;
+  }
+}
+
 }  // namespace actlab
