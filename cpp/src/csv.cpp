@@ -2,6 +2,7 @@
 // Python reads it, float(text), then rounded to float32 as torch.tensor(..., dtype=torch.float32)
 // does; the grammar is the plain decimal one (no inf/nan, hex or underscores).
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -207,7 +208,8 @@ std::string parse_csv(const char* text, size_t len, Dataset& out, std::vector<Cs
     bool integer, int2;
     if (first) {
       first = false;
-      if (parse_number(f[0], x[0], integer) == Num::NotNumber) {  // a header
+      // a header starts with a word ('0x10' is a bad number, not a header)
+      if (f[0].n && std::isalpha(static_cast<unsigned char>(f[0].p[0])) && parse_number(f[0], x[0], integer) == Num::NotNumber) {
         const bool xs = lower_equals(f[0], "x1") && lower_equals(f[1], "x2");
         if (xs && lower_equals(f[2], "label")) kind = Kind::Label;
         else if (xs && lower_equals(f[2], "y")) kind = Kind::Target;

@@ -114,6 +114,11 @@ def make_dataset(name, n, noise, seed, classes=2):
     return shuffle(X, y, g)
 
 
+def shuffle_upload(X, y, seed):
+    """An uploaded CSV's rows, as read, shuffled the way make_dataset shuffles."""
+    return shuffle(X, y, torch.Generator().manual_seed(seed))
+
+
 def split(X, y, ratio):
     """The first round(n * ratio) rows train, the rest test."""
     k = round(len(X) * ratio)
