@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # libFuzzer with ASan + UBSan on the C++ entry points: the kernel entry run(), the expression
-# compiler/evaluator, and whole class-shaped pastes (module: fuzz_module.cpp's custom mutator
-# makes and breaks tutorial nn.Module sources, tests/fuzz/module_gen.hpp). Each target runs
-# FUZZ_TIME seconds (default 60) from its committed corpus in tests/fuzz/corpus/<target>; new
-# inputs that reach new code are merged back into it, and a crash leaves its input in build/fuzz/
-# and fails the run. `npm test` replays the corpus.
+# compiler/evaluator, the training lab's CSV reader (csv), and whole class-shaped pastes
+# (module: fuzz_module.cpp's custom mutator makes and breaks tutorial nn.Module sources,
+# tests/fuzz/module_gen.hpp). Each target runs FUZZ_TIME seconds (default 60) from its committed
+# corpus in tests/fuzz/corpus/<target>; new inputs that reach new code are merged back into it,
+# and a crash leaves its input in build/fuzz/ and fails the run. `npm test` replays the corpus.
 # Then `stress`: STRESS_N (default 100,000) generated pastes natively under ASan + UBSan (crash,
 # leak), natively in the release build (time per input) and through the product's wasm build in
 # node (tests/js/module-stress.js); each run appends a line to build/fuzz/report.jsonl.
@@ -19,7 +19,7 @@ command -v clang++ >/dev/null 2>&1 || {
   $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clang >/dev/null
 }
 time_s=${FUZZ_TIME:-60}
-targets=("${@:-run expr module stress}")
+targets=("${@:-run expr module csv stress}")
 read -r -a targets <<<"${targets[*]}"
 mkdir -p build/fuzz
 srcs=$(ls cpp/src/*.cpp | grep -v bindings.cpp)

@@ -6,6 +6,7 @@
 #include <emscripten/heap.h>
 #include <malloc.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -13,6 +14,7 @@
 #include "actlab/registry.hpp"
 #include "actlab/expr.hpp"  // its limits are reported by every build (the link codec needs them)
 #if ACTLAB_WITH_EXPR
+#include "actlab/datasets.hpp"
 #include "actlab/network.hpp"
 #include "actlab/optim.hpp"
 #endif
@@ -592,6 +594,91 @@ void network_free_js(int id) {
   optim_drop_net(id);  // an optimizer holds its network by reference
 }
 
+// ---- the training lab's data. A result's buffers stay here until the next call or datasetFree():
+// the JS wrapper copies them out at once.
+struct DataSlot {
+  Dataset d;
+  std::vector<float> features;
+};
+DataSlot g_data;
+
+std::vector<std::string> split_names(const std::string& csv) {
+  std::vector<std::string> out;
+  size_t a = 0;
+  while (a <= csv.size() && !csv.empty()) {
+    const size_t b = std::min(csv.find(',', a), csv.size());
+    out.push_back(csv.substr(a, b - a));
+    a = b + 1;
+  }
+  return out;
+}
+
+template <class T> std::string vec_json(const std::vector<T>& v) {
+  return "{\"ptr\":" + std::to_string(v.empty() ? 0 : uintptr_t(v.data())) + ",\"n\":" + std::to_string(v.size()) + "}";
+}
+
+// {"n", "train", "classes", "classValues", "points", "x", "y"} of g_data, shuffled and featured.
+std::string dataset_json(double ratio, const std::string& features) {
+  Dataset& d = g_data.d;
+  if (!(ratio >= 0 && ratio <= 1)) return "{\"error\":\"ratio must be between 0 and 1, got " + torch_num(ratio) + "\"}";
+  const std::string err = make_features(d.x.data(), d.size(), split_names(features), g_data.features);
+  if (!err.empty()) return "{\"error\":" + json_str(err) + "}";
+  std::string o = "{\"n\":" + std::to_string(d.size()) + ",\"train\":" + std::to_string(split_point(d.size(), ratio)) +
+                  ",\"classes\":" + std::to_string(d.classes) + ",\"classValues\":[";
+  for (size_t i = 0; i < d.class_values.size(); ++i) o += (i ? "," : "") + json_num(d.class_values[i]);
+  o += "],\"points\":" + vec_json(d.x) + ",\"x\":" + vec_json(g_data.features) + ",\"y\":" +
+       (d.classes ? vec_json(d.label) : vec_json(d.target));
+  return o + "}";
+}
+
+bool seed_ok(double seed) { return seed >= 0 && seed <= 9007199254740992.0 && seed == std::floor(seed); }
+
+std::string dataset_make_js(std::string name, double n, double noise, double ratio, double seed, int classes, std::string features) {
+  if (!seed_ok(seed)) return "{\"error\":\"seed must be a non-negative integer\"}";
+  if (!(n >= 1 && n <= double(kMaxDatasetN)) || n != std::floor(n))
+    return "{\"error\":\"n must be an integer between 1 and 10,000\"}";
+  const std::string err = make_dataset(name, int64_t(n), noise, uint64_t(seed), classes, g_data.d);
+  if (!err.empty()) return "{\"error\":" + json_str(err) + "}";
+  return dataset_json(ratio, features);
+}
+
+// text: UTF-8 bytes on the heap (a 16 MB file is not copied again into a std::string).
+std::string dataset_parse_csv_js(uintptr_t text, double bytes, double ratio, double seed, std::string features) {
+  if (!seed_ok(seed)) return "{\"error\":\"seed must be a non-negative integer\"}";
+  std::vector<CsvError> errors;
+  int64_t more = 0;
+  const std::string err = parse_csv(ptr<const char>(text), size_t(bytes), g_data.d, errors, more);
+  if (!err.empty()) {
+    std::string o = "{\"error\":" + json_str(err) + ",\"errors\":[";
+    for (size_t i = 0; i < errors.size(); ++i)
+      o += (i ? "," : "") + std::string("{\"line\":") + std::to_string(errors[i].line) + ",\"message\":" + json_str(errors[i].message) + "}";
+    return o + "],\"more\":" + std::to_string(more) + "}";
+  }
+  Generator g{uint64_t(seed)};
+  shuffle(g_data.d, g);
+  return dataset_json(ratio, features);
+}
+
+// Features of n points (2n floats at x), e.g. a plot's grid: {"ptr", "n"} or {"error"}.
+std::string dataset_features_js(uintptr_t x, double n, std::string features) {
+  if (!(n >= 0 && n <= 16777216.0)) return "{\"error\":\"too many points\"}";
+  const std::string err = make_features(ptr<const float>(x), int64_t(n), split_names(features), g_data.features);
+  if (!err.empty()) return "{\"error\":" + json_str(err) + "}";
+  return vec_json(g_data.features);
+}
+
+void dataset_free_js() { g_data = DataSlot{}; }
+
+std::string dataset_info_js() {
+  std::string o = "{\"names\":[";
+  for (size_t i = 0; i < dataset_names().size(); ++i) o += (i ? "," : "") + json_str(dataset_names()[i]);
+  o += "],\"features\":[";
+  for (size_t i = 0; i < feature_names().size(); ++i) o += (i ? "," : "") + json_str(feature_names()[i]);
+  return o + "],\"maxN\":" + std::to_string(kMaxDatasetN) + ",\"maxRows\":" + std::to_string(kMaxCsvRows) +
+         ",\"maxBytes\":" + std::to_string(kMaxCsvBytes) + ",\"maxLine\":" + std::to_string(kMaxCsvLine) +
+         ",\"maxClasses\":" + std::to_string(kMaxClasses) + "}";
+}
+
 #endif
 
 }  // namespace
@@ -624,6 +711,11 @@ EMSCRIPTEN_BINDINGS(actlab) {
   emscripten::function("optimEvaluate", &optim_evaluate_js);
   emscripten::function("optimRun", &optim_run_js);
   emscripten::function("optimFree", &optim_free_js);
+  emscripten::function("datasetMake", &dataset_make_js);
+  emscripten::function("datasetParseCsv", &dataset_parse_csv_js);
+  emscripten::function("datasetFeatures", &dataset_features_js);
+  emscripten::function("datasetFree", &dataset_free_js);
+  emscripten::function("datasetInfo", &dataset_info_js);
 #endif
   emscripten::function("functionsJson", &functions_json);
   emscripten::function("limitsJson", &limits_json);

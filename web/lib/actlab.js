@@ -81,6 +81,7 @@ class Actlab {
   #arenaBytes = 0;
   #allocs = 0;     // lab.alloc() calls so far: picks each buffer's quarter page
   #run;            // the wasm export behind lab.forward/backward
+  #dataInfo = null; // lab.datasets, read once
 
   constructor(M, simd) {
     this.#M = M;
@@ -214,6 +215,102 @@ class Actlab {
     M.HEAP32.set(packed.map((a) => a.expr), ids / 4);
     const err = M.networkActivations(id, packed.map((a) => a.name).join('\n'), base, counts, ids, layers);
     if (err) throw new Error(err);
+  }
+
+  /**
+   * The training lab's datasets and input features (C++'s limits and names):
+   * { names, features, maxN, maxRows, maxBytes, maxLine, maxClasses }. In the build with the engine.
+   */
+  get datasets() {
+    this.#needData();
+    return (this.#dataInfo ??= deepFreeze(JSON.parse(this.#M.datasetInfo())));
+  }
+
+  /**
+   * A built-in 2-D dataset, bit for bit as web/lib/train/datasets.py's make_dataset(name, n, noise,
+   * seed, classes) in torch, shuffled, then split: the first round(n * ratio) rows train. `classes`
+   * (2–4) is read by 'gauss' only; `features` name the network's input columns, in order.
+   * Returns { train, test, classes, classValues, task, features }, each part
+   * { x: Float32Array [rows × features], points: Float32Array [rows × 2], y, shape: [rows, features] }
+   * with y an Int32Array of labels 0..classes-1, or a Float32Array of targets ('plane': classes 0).
+   */
+  dataset({ name, n = 500, noise = 0, ratio = 0.5, seed = 0, classes = 2, features = ['x1', 'x2'] } = {}) {
+    this.#needData();
+    if (!Number.isInteger(classes)) throw new TypeError(`classes must be an integer, got ${JSON.stringify(classes)}`);
+    const names = featureList(features);
+    return this.#dataResult(this.#M.datasetMake(String(name), +n, +noise, +ratio, +seed, classes, names), names);
+  }
+
+  /**
+   * An uploaded CSV of `x1,x2,label` or `x1,x2,y` rows (optional header), shuffled with `seed` as
+   * dataset() shuffles and split the same way. Throws an Error naming each bad line (up to 10;
+   * `.errors` [{ line, message }], `.more` the count of the rest). Integer labels are remapped to
+   * 0..k-1 in increasing order; `classValues` keeps the file's.
+   */
+  parseCsv(text, { ratio = 0.5, seed = 0, features = ['x1', 'x2'] } = {}) {
+    this.#needData();
+    if (typeof text !== 'string') throw new TypeError('parseCsv(text): text must be a string');
+    const names = featureList(features);
+    const M = this.#M;
+    const bytes = new TextEncoder().encode(text);
+    // Too large a file is refused by C++ from its size alone: it is not copied into the heap.
+    const fits = bytes.length <= this.datasets.maxBytes;
+    const p = fits ? M._malloc(bytes.length || 1) : 0;
+    if (fits && !p) throw new RangeError(`actlab: out of memory (a CSV of ${bytes.length} bytes)`);
+    let json;
+    try {
+      if (fits) M.HEAPU8.set(bytes, p);
+      json = M.datasetParseCsv(p, bytes.length, +ratio, +seed, names);
+    } finally {
+      if (p) M._free(p);
+    }
+    return this.#dataResult(json, names);
+  }
+
+  /** The feature columns of points (Float32Array [n × 2], e.g. a plot's grid): Float32Array [n × names.length]. */
+  features(points, names) {
+    this.#needData();
+    const xs = points instanceof Float32Array ? points : Float32Array.from(points);
+    if (xs.length % 2) throw new RangeError(`features(points): 2 numbers per point, got ${xs.length}`);
+    const M = this.#M;
+    const p = M._malloc(xs.length * 4 || 4);
+    try {
+      M.HEAPF32.set(xs, p / 4);
+      const r = JSON.parse(M.datasetFeatures(p, xs.length / 2, featureList(names)));
+      if (r.error !== undefined) throw new Error(r.error);
+      return M.HEAPF32.slice(r.ptr / 4, r.ptr / 4 + r.n);
+    } finally {
+      M._free(p);
+      M.datasetFree();
+    }
+  }
+
+  #needData() {
+    if (typeof this.#M.datasetMake !== 'function') throw new Error('this build has no training lab: load it with loadActlab({ expr: true })');
+  }
+
+  // C++'s JSON (buffers on the heap) -> copies split into train and test; the heap is freed.
+  #dataResult(json, names) {
+    const M = this.#M;
+    try {
+      const r = JSON.parse(json);
+      if (r.error !== undefined) {
+        const lines = r.errors ? r.errors.map((e) => e.message) : [r.error];
+        if (r.more) lines.push(`and ${r.more} more line${r.more === 1 ? '' : 's'} with errors`);
+        throw Object.assign(new Error(lines.join('\n')), r.errors ? { errors: r.errors, more: r.more } : {});
+      }
+      const k = names.split(',').length;
+      const x = M.HEAPF32.slice(r.x.ptr / 4, r.x.ptr / 4 + r.x.n);
+      const points = M.HEAPF32.slice(r.points.ptr / 4, r.points.ptr / 4 + r.points.n);
+      const y = (r.classes ? M.HEAP32 : M.HEAPF32).slice(r.y.ptr / 4, r.y.ptr / 4 + r.y.n);
+      const part = (a, b) => ({ x: x.slice(a * k, b * k), points: points.slice(2 * a, 2 * b), y: y.slice(a, b), shape: [b - a, k] });
+      return {
+        train: part(0, r.train), test: part(r.train, r.n), classes: r.classes, classValues: r.classValues,
+        task: r.classes ? 'classification' : 'regression', features: names.split(','),
+      };
+    } finally {
+      M.datasetFree();
+    }
   }
 
   /** Forget a compiled custom function (frees its graph). */
@@ -978,6 +1075,14 @@ function pack(spec, params, into) {
     }
   }
   return into;
+}
+
+// A feature list -> 'x1,x2,...' for C++, which names an unknown one.
+function featureList(names) {
+  if (!Array.isArray(names) || names.some((f) => typeof f !== 'string' || f.includes(','))) {
+    throw new TypeError(`features must be an array of names, got ${JSON.stringify(names)}`);
+  }
+  return names.join(',');
 }
 
 function deepFreeze(o) {
