@@ -22,6 +22,7 @@ import consoleView, { loadConsole } from './views/console.js';
 import learn from './views/learn.js';
 import gallery from './views/gallery.js';
 import network, { networkPanel } from './views/network.js';
+import train, { trainPanel } from './views/train.js';
 import share, { readDraft, showNotices } from './views/share.js';
 
 const $ = (id) => document.getElementById(id);
@@ -52,7 +53,7 @@ const plot = new PlotPanel({ plot: $('plot'), error: $('plot-error') }, {
 });
 
 // Registration order is render order: the function catalogue, then the curve, then the rest.
-const views = [shell, custom, share, plotView, diff, functions, params, compare, ranges, consoleView, learn, gallery, network];
+const views = [shell, custom, share, plotView, diff, functions, params, compare, ranges, consoleView, learn, gallery, network, train];
 // `editors`: the code editors, by id, once they have replaced their textareas (for tests).
 const ctx = { store, cat, plot, boot, decode, views, editors: {} };
 const scheduler = createScheduler(store, ctx);
@@ -77,4 +78,6 @@ window.actlab = {
   upgrade: () => cat.upgrade(),
   /** The depth lab's panel once its tab has opened (charts for tests). */
   get network() { return networkPanel(); },
+  /** The training lab's panel once loaded (tests). */
+  get train() { return trainPanel(); },
 };

@@ -1,6 +1,6 @@
 // The depth lab's panel (view=network), loaded when its tab first opens: controls that write the
 // page state, a Web Worker that runs lab.network() (network-worker.js), the through-depth charts
-// (depth-plot.js), the layer strips and the PyTorch script. The embed uses it without controls.
+// (lab-plot.js), the layer strips and the PyTorch script. The embed uses it without controls.
 //
 // Work flow: the state's configs (the current one and the pinned ones) and the saturation
 // threshold make one request; requests are coalesced (only the newest runs after the one in
@@ -9,12 +9,13 @@
 import { t, applyI18n, extendStrings } from './i18n.js';
 import STRINGS from './network-strings.js';
 import './network.css';
-import { DepthPlot } from './depth-plot.js';
+import { LabPlot } from './lab-plot.js';
 import { palette, markerOf, drawShape, css } from './plot.js';
 import { buildControls, syncControls, py } from './controls.js';
 import { torchCtor, kwargs, ctorKeyword } from './learn.js';
 import { customModule, isProgram, initArgNames } from './custom.js';
 import { copyWithFeedback } from './clipboard.js';
+import { h } from './dom.js';
 import { NET_INITS, NET_BIASES, NET_LIMITS, MAX_NET_CMP, EPS_RANGE, isNetActivation } from '../lib/state.js';
 import {
   apiOf, configKey, tooBig, calculateGain, nonlinearityOf, initDraw, configLabels, PRESETS, presetState, presetOf,
@@ -23,20 +24,6 @@ import {
 
 extendStrings(STRINGS);
 
-// ---- small DOM helpers (text only: nothing from the state or a box is ever markup) ----
-function h(tag, props = {}, ...kids) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (v == null || v === false) continue;
-    if (k === 'class') e.className = v;
-    else if (k === 'text') e.textContent = v;
-    else if (k === 'i18n') e.dataset.i18n = v;
-    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else e.setAttribute(k, v === true ? '' : String(v));
-  }
-  e.append(...kids.filter((c) => c != null));
-  return e;
-}
 const pctOf = (v) => `${(100 * v).toFixed(1)}%`;
 
 // ---- the worker client: one run at a time, the newest request queued, cancel = terminate ----
@@ -241,7 +228,7 @@ export function mountNetwork(root, ctx, { embed = false } = {}) {
     const gaps = h('p', { class: 'muted small net-gaps', hidden: true });
     const card = h('figure', { class: 'net-chart', 'data-chart': c.id }, h('figcaption', { i18n: `chart_${c.id}` }), box, readout, gaps);
     el.charts.append(card);
-    const chart = { ...c, box, readout, gaps, plot: new DepthPlot(box, { height: embed ? 180 : 200 }) };
+    const chart = { ...c, box, readout, gaps, plot: new LabPlot(box, { height: embed ? 180 : 200 }) };
     chart.plot.onHover = (i) => hover(chart, readout, i);
     return chart;
   });

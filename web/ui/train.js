@@ -158,21 +158,18 @@ export function pythonTrainCode(train, { runs, acts, datasetsPy, upload = null, 
     '# Each step prints its loss, as the page computes it.',
   ];
   const defs = [...new Set(acts.map((x) => x.def).filter(Boolean))];
-  if (train.data === 'upload') {
-    L.push('import math', 'import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', '');
-    L.push(datasetsPy.slice(datasetsPy.indexOf('\ndef _sin')).trim().replace(/^def _sin/, 'def _sin'), '');
-  } else {
-    L.push('# ---- web/lib/train/datasets.py, as the page runs it ----', datasetsPy.trimEnd(), '# ---- end of datasets.py ----', '',
-      'import torch.nn as nn', 'import torch.nn.functional as F', '');
-  }
+  L.push('# ---- web/lib/train/datasets.py, as the page runs it ----', datasetsPy.trimEnd(), '# ---- end of datasets.py ----', '',
+    'import torch.nn as nn', 'import torch.nn.functional as F', '');
   for (const d of defs) L.push(d, '');
   const reg = isRegression(train, upload);
   if (train.data === 'upload') {
-    const rows = (arr, k) => Array.from({ length: arr.length / k }, (_, i) => `[${Array.from(arr.subarray(i * k, i * k + k), (v) => pyFloat(v)).join(', ')}]`);
-    L.push('# the uploaded rows, as read (x1, x2), and their labels');
-    L.push(`X = torch.tensor([${rows(upload.x, 2).join(', ')}])`);
-    L.push(reg ? `y = torch.tensor([${Array.from(upload.y, (v) => pyFloat(v)).join(', ')}])` : `y = torch.tensor([${Array.from(upload.y, (v) => String(v)).join(', ')}])`);
-    L.push(`X, y = shuffle_upload(X, y, ${train.dseed})`);
+    // The rows as the page holds them: already shuffled (shuffle_upload with the data seed) and
+    // labels already 0..k-1; train rows first.
+    const pts = [...upload.train.points, ...upload.test.points], ys = [...upload.train.y, ...upload.test.y];
+    const rows = Array.from({ length: ys.length }, (_, i) => `[${pyFloat(pts[2 * i])}, ${pyFloat(pts[2 * i + 1])}]`);
+    L.push(`# the uploaded file's ${ys.length} rows (x1, x2) and ${reg ? 'targets' : 'labels'}, shuffled with seed ${train.dseed} as the page did`);
+    L.push(`X = torch.tensor([${rows.join(', ')}])`);
+    L.push(reg ? `y = torch.tensor([${ys.map((v) => pyFloat(v)).join(', ')}])` : `y = torch.tensor([${ys.join(', ')}])`);
   } else {
     L.push(`X, y = make_dataset(${JSON.stringify(train.data)}, ${train.n}, ${pyFloat(train.noise)}, ${train.dseed}${train.data === 'gauss' ? `, classes=${train.classes}` : ''})`);
   }

@@ -1,4 +1,4 @@
-// The page shell: language, theme and the view tabs (plot, console, gallery, network).
+// The page shell: language, theme and the view tabs (plot, console, gallery, network, train).
 import { t, applyI18n } from '../ui/i18n.js';
 import { LANGUAGES } from '../lib/languages.js';
 import { effectiveTheme } from '../ui/plot.js';
@@ -14,7 +14,7 @@ export default {
     $('theme').addEventListener('input', () => store.set({ theme: $('theme').value }));
     // A tab brings its view into sight and puts the focus where that view's work starts.
     const target = { plot: () => $('fn-title'), console: () => $('tensor-input'), gallery: () => $('gallery').querySelector('.card') ?? $('view-gallery'),
-      network: () => $('net-title') ?? $('view-network') };
+      network: () => $('net-title') ?? $('view-network'), train: () => $('tr-title') ?? $('view-train') };
     for (const b of document.querySelectorAll('.tab')) {
       b.addEventListener('click', () => {
         store.set({ view: b.dataset.view }, { now: true });
@@ -39,11 +39,12 @@ export default {
     if (any('view')) {
       // The console view is the plot view with the console first under the plot; the network
       // view takes the whole width (no function list).
-      $('view-plot').hidden = s.view === 'gallery' || s.view === 'network';
+      $('view-plot').hidden = s.view === 'gallery' || s.view === 'network' || s.view === 'train';
       document.body.classList.toggle('view-console', s.view === 'console');
-      document.body.classList.toggle('view-network', s.view === 'network');
+      document.body.classList.toggle('view-network', s.view === 'network' || s.view === 'train');
       $('view-gallery').hidden = s.view !== 'gallery';
       $('view-network').hidden = s.view !== 'network';
+      $('view-train').hidden = s.view !== 'train';
       for (const b of document.querySelectorAll('.tab')) b.setAttribute('aria-pressed', String(b.dataset.view === s.view));
     }
   },
