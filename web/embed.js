@@ -1,5 +1,6 @@
 // embed.html#<state>: the plot of a share link (its console output when view=console, the depth
-// lab's through-depth charts instead of the plot when view=network), for tutorial pages. Works inside <iframe sandbox="allow-scripts">: no storage, no same-origin
+// lab's through-depth charts instead of the plot when view=network, the training lab's maps and
+// curves when view=train, playing at once with tplay=true), for tutorial pages. Works inside <iframe sandbox="allow-scripts">: no storage, no same-origin
 // access; it tells the parent its height with postMessage so the frame can fit its content.
 import './style.css';
 import { loadActlab } from './lib/actlab.js';
@@ -59,6 +60,19 @@ async function drawNetwork(custom) {
   network.render(state);
 }
 
+// The training lab: its maps and curves with play, loaded only for view=train.
+let train = null;
+async function drawTrain() {
+  const box = $('embed-train');
+  box.hidden = state.view !== 'train';
+  if (box.hidden) { train?.pause(); return; }
+  $('plot').hidden = true;
+  const { mountTrain } = await import('./ui/train-panel.js');
+  train ??= mountTrain(box, { cat: { specs } }, { embed: true });
+  $('embed-title').textContent = t(state.lang, 'trTitle');
+  train.render(state);
+}
+
 function load() {
   const r = decodeLink(lab, location.hash.slice(1), DEFAULTS);
   if (r.custom.spec) specs.set(CUSTOM, r.custom.spec);
@@ -72,6 +86,7 @@ function load() {
   plot.draw(state, { specs, sampler });
   drawConsole().then(fit);
   drawNetwork(r.custom.spec ?? null).then(fit);
+  drawTrain().then(fit);
 }
 
 // Height for the parent page (a sandboxed frame cannot be measured from outside).
@@ -92,4 +107,4 @@ $('open-playground').addEventListener('click', (e) => {
 });
 addEventListener('hashchange', () => (linkHasExpr(location.hash.slice(1)) && !lab.hasExpr ? location.reload() : load()));
 load();
-window.actlab = { lab, plot, get state() { return state; }, get network() { return network; } };
+window.actlab = { lab, plot, get state() { return state; }, get network() { return network; }, get train() { return train; } };

@@ -885,7 +885,7 @@ class Optimizer {
   }
 
   /**
-   * with torch.no_grad(): loss_fn(net(x), target), nothing updated (no L1 term): { loss, output }
+   * with torch.no_grad(): loss_fn(net(x), target), nothing updated (no L1 term): { loss (loss.item(), a float32), output }
    * (output: n × outputs). The network keeps this forward for net.stats() (its gradient figures NaN).
    */
   evaluate(x, target, { shape, loss = 'CrossEntropyLoss' } = {}) {
@@ -893,7 +893,8 @@ class Optimizer {
     const { xs, ts, n } = this.#data(x, target, { shape, loss });
     return this.#withHeap(xs, ts, 0, (px, pt) => {
       const r = statsOf(this.#M.optimEvaluate(this.#id, px, pt, n, loss));
-      return { loss: r.value, output: this.#M.HEAPF32.slice(r.output.ptr / 4, r.output.ptr / 4 + r.output.n) };
+      // loss.item() of a float32 loss: the float32 value
+      return { loss: Math.fround(r.value), output: this.#M.HEAPF32.slice(r.output.ptr / 4, r.output.ptr / 4 + r.output.n) };
     });
   }
 

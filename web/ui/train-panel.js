@@ -99,17 +99,19 @@ export function mountTrain(root, ctx, { embed = false } = {}) {
       dataError = null;
       info = m;
       if (pendingUpload) {
-        upload = { ...pendingUpload, classes: m.classes, regression: !m.classes, rows: m.train.y.length + m.test.y.length };
+        upload = { ...pendingUpload, classes: m.classes, regression: !m.classes, rows: m.train.y.length + m.test.y.length,
+          train: { points: m.train.points, y: m.train.y }, test: { points: m.test.points, y: m.test.y } };
         pendingUpload = null;
         showFileError(null);
         if (S.train.data !== 'upload') set({ data: 'upload' });
       }
-      if (upload && S.train.data === 'upload') Object.assign(upload, { train: { points: m.train.points, y: m.train.y }, test: { points: m.test.points, y: m.test.y } });
+      else if (upload && S.train.data === 'upload') Object.assign(upload, { train: { points: m.train.points, y: m.train.y }, test: { points: m.test.points, y: m.test.y } });
       showStatus();
       if (wantPlay) play();
     },
     snap(m) {
-      awaiting = Math.max(0, awaiting - (m.playing ? 0 : 1));
+      // Answers to setup, step, epoch and pause come with playing false; play's own come with true.
+      if (!m.playing || m.stopped) awaiting = Math.max(0, awaiting - 1);
       step = m.step;
       epoch = m.epoch;
       snaps++;
@@ -128,7 +130,7 @@ export function mountTrain(root, ctx, { embed = false } = {}) {
         });
         run.last = r;
       });
-      if (!m.playing && playing) { playing = false; syncPlay(); }
+      if (m.stopped && playing) { playing = false; syncPlay(); }
       queueDraw();
     },
     fatal(e) { fatal = e; showStatus(); },
@@ -346,8 +348,7 @@ export function mountTrain(root, ctx, { embed = false } = {}) {
     if (dataError) { showStatus(); queueDraw(); return; }
     awaiting++;
     trainer.setup({
-      train: s.train, runs: runsOf(s.train, up), data: s.train.data === 'upload' ? null : dataOf(s.train), upload: up?.text ?? null,
-      custom: c, eps: s.eps, grid: GRID,
+      train: s.train, data: s.train.data === 'upload' ? null : dataOf(s.train), upload: up?.text ?? null, custom: c, eps: s.eps, grid: GRID,
     });
     queueDraw();
   }
@@ -477,7 +478,7 @@ export function mountTrain(root, ctx, { embed = false } = {}) {
     const colors = palette();
     const loss = lossOf(s.train, upload);
     const k = classesOf(s.train, upload);
-    el.counter.textContent = t(lang, 'trCounter', Number.isInteger(epoch) ? epoch : epoch.toFixed(2), step);
+    el.counter.textContent = t(lang, 'trCounter', +epoch.toFixed(2), step);
     root.dataset.step = String(step);
     // maps, one per run, side by side
     el.maps.dataset.runs = String(runs.length);
@@ -536,6 +537,7 @@ export function mountTrain(root, ctx, { embed = false } = {}) {
     const u = runs[0]?.last?.units;
     const small = s.train.widths.length <= 8 && s.train.widths.every((w) => w <= 8);
     if (!small || !u) {
+      el.units.dataset.sig = '';
       el.units.replaceChildren(h('p', { class: 'muted small', i18n: small ? null : 'trUnitsNone', text: small ? '' : t(s.lang, 'trUnitsNone') }));
       return;
     }

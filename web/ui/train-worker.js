@@ -5,14 +5,16 @@
 // decision map's outputs on a grid, train and test accuracy, the per-layer dead and saturated
 // fractions, and, for small networks, every hidden unit's output over the plane.
 //
-// in:  { type: 'setup', id, train, runs, data: { name, ... } | null, upload: text | null, custom, eps, grid }
+// in:  { type: 'setup', id, train, data: { name, ... } | null, upload: text | null, custom, eps, grid }
+//      (the runs are runsOf(train) for the data as read: an upload's classes decide the outputs)
 //      { type: 'play', rate } (epochs per second; 0: as fast as it goes) | { type: 'pause' }
 //      { type: 'step', steps } (then a snapshot) | { type: 'epoch' }
 // out: { type: 'ready' } | { type: 'fatal', error }
 //      { type: 'data', id, error } | { type: 'data', id, train: { points, y }, test: { points, y }, classes, classValues, bounds }
-//      { type: 'snap', id, step, epoch, playing, runs: [{ error } | { train: Float32Array, test: Float32Array,
+//      { type: 'snap', id, step, epoch, playing, stopped, runs: [{ error } | { train: Float32Array, test: Float32Array,
 //        acc: { train, test }, evalLoss: { train, test }, grid: Float32Array, layers: [{ dead, saturated }], units? }] }
 import { loadActlab } from '../lib/actlab.js';
+import { runsOf, lossProblem } from './train.js';
 
 const SNAP_MS = 33;     // about 30 snapshots a second while playing
 const SLICE_MS = 12;    // work between yields, so pause and new configs get through
@@ -104,6 +106,13 @@ function setup(msg) {
     self.postMessage({ type: 'data', id, error: e.message });
     return;
   }
+  const found = { classes: d.classes, regression: !d.classes };
+  const problem = lossProblem(msg.train, found);
+  if (problem) {
+    self.postMessage({ type: 'data', id, error: problem });
+    d = null;
+    return;
+  }
   G = msg.grid;
   const all = new Float32Array([...d.train.points, ...d.test.points]);
   const g = gridOf(all, G);
@@ -114,13 +123,14 @@ function setup(msg) {
     type: 'data', id, classes: d.classes, classValues: d.classValues, bounds: g.bounds,
     train: { points: d.train.points, y: d.train.y }, test: { points: d.test.points, y: d.test.y },
   });
-  const loss = msg.runs[0]?.loss;
+  const specs = runsOf(msg.train, found);
+  const loss = specs[0].loss;
   const t = (part) => (loss === 'CrossEntropyLoss' ? part.y : Float32Array.from(part.y));
   targets = { train: t(d.train), test: t(d.test) };
-  const bs = msg.runs[0]?.batch ?? 0;
+  const bs = specs[0].batch;
   stepsPerEpoch = bs > 0 && bs < d.train.shape[0] ? Math.ceil(d.train.shape[0] / bs) : 1;
   step = 0;
-  runs = msg.runs.map((r) => {
+  runs = specs.map((r) => {
     const run = { run: r, net: null, opt: null, error: null, train: [], test: [] };
     try {
       if (customError && [r.net.activation, ...(r.net.activations ?? [])].some((a) => a?.name === 'Custom')) throw new Error(customError);
@@ -167,7 +177,7 @@ function accuracy(out, y, k, loss) {
   return ok / y.length;
 }
 
-function snapshot() {
+function snapshot(stopped = false) {
   lastSnap = performance.now();
   const out = runs.map((r) => {
     if (!r.net || r.error) return { error: r.error ?? 'no network' };
@@ -191,7 +201,7 @@ function snapshot() {
     return res;
   });
   const transfer = out.flatMap((r) => [r.train?.buffer, r.test?.buffer, r.grid?.buffer, ...(r.units ?? []).map((u) => u.buffer)]).filter(Boolean);
-  self.postMessage({ type: 'snap', id, step, epoch: step / stepsPerEpoch, playing, runs: out }, transfer);
+  self.postMessage({ type: 'snap', id, step, epoch: step / stepsPerEpoch, playing, stopped, runs: out }, transfer);
 }
 
 function tick() {
@@ -203,8 +213,9 @@ function tick() {
     trainStep();
     played++;
   } while (performance.now() - t0 < SLICE_MS && runs.some((r) => r.opt));
-  if (!runs.some((r) => r.opt)) playing = false;
-  if (!playing || performance.now() - lastSnap >= SNAP_MS) snapshot();
+  const stopped = !runs.some((r) => r.opt);  // every run failed: play ends by itself
+  if (stopped) playing = false;
+  if (!playing || performance.now() - lastSnap >= SNAP_MS) snapshot(stopped);
   if (playing) setTimeout(tick, rate > 0 ? 4 : 0);
 }
 
