@@ -49,9 +49,10 @@ const PEERS = ['js', 'jsOut', 'tfjs', 'ort', 'ortOut'];
 // The forms that return a fresh array: actlab's new-array API is compared with these (like for like).
 const NEW_ARRAY_PEERS = ['js', 'tfjs', 'ort'];
 const only = process.argv.slice(2);
-const gemmOnly = only.length > 0 && only.every((n) => n === 'gemm' || n === 'network');
+const gemmOnly = only.length > 0 && only.every((n) => n === 'gemm' || n === 'network' || n === 'train');
 const withGemm = !only.length || only.includes('gemm');
 const withNet = !only.length || only.includes('network');
+const withTrain = !only.length || only.includes('train');
 const GEMM_SHAPES = [[256, 256, 256], [1024, 1024, 64], [256, 128, 128]];  // M, N, K
 const GEMM_ROUNDS = 3;
 let CHEAP;
@@ -194,9 +195,24 @@ try {
     await page.evaluate(() => window.bench.netRelease());
     log('  network\n');
   }
+  // The training lab's step: 784-256-256-10, batch 64, SGD, against tfjs's minimize and plain JS.
+  let train = null;
+  if (withTrain) {
+    const info = await page.evaluate(() => window.bench.trainPrepare());
+    train = { check: info.check, t: {} };
+    for (let round = 0; round < GEMM_ROUNDS; round++) {
+      for (const who of info.contenders) {
+        await settle();
+        const t = await page.evaluate((w) => window.bench.trainMeasure(w), who);
+        if (!train.t[who] || t.ns < train.t[who].ns) train.t[who] = t;
+      }
+    }
+    await page.evaluate(() => window.bench.trainRelease());
+    log('  train\n');
+  }
   await page.evaluate(() => window.bench.freeProbe());
   const leaks = await page.evaluate(() => ({ tfTensors: window.bench.tfTensors(), actlabHeapInUse: window.bench.heapInUse(), sink: window.bench.sink() }));
-  result = { env, checks, copiesBefore, copiesAfter, timings, leaks, errors, offsite, gemm, network };
+  result = { env, checks, copiesBefore, copiesAfter, timings, leaks, errors, offsite, gemm, network, train };
   await context.close();
 } finally {
   await chrome.close();
@@ -245,6 +261,19 @@ function networkReport(n, p) {
   p('|---:|---:|---:|---|');
   p(`| ${a.toFixed(2)} | ${t.toFixed(2)} | ${(t / a).toFixed(2)}× | ${n.check.maxAbsErr.toExponential(1)} (${n.check.scale.toExponential(1)}) |`);
 }
+function trainReport(r, p) {
+  const ms = (who) => r.t[who].ns / 1e6;
+  p('Training step, MLP 784-256-256-10 with ReLU, batch 64, CrossEntropyLoss, SGD(lr=0.01): zero_grad, forward, loss, backward, step; one thread:');
+  p('  actlab  net.optimizer({ name: \'SGD\', lr: 0.01 }).step(x, y)');
+  p('  tfjs    tf.train.sgd(0.01).minimize(() => tf.losses.softmaxCrossEntropy(onehot, logits)) over tf.variables');
+  p('  js      the same step in plain JS on Float32Arrays');
+  p('| actlab ms | tfjs ms | js ms | tfjs / actlab | js / actlab | first-step loss actlab · tfjs · js | max |Δ W₀| after it (actlab − tfjs) |');
+  p('|---:|---:|---:|---:|---:|---|---|');
+  const c = r.check;
+  p(`| ${ms('actlab').toFixed(2)} | ${ms('tfjs').toFixed(2)} | ${ms('js').toFixed(2)} | ${(ms('tfjs') / ms('actlab')).toFixed(2)}× | ${(ms('js') / ms('actlab')).toFixed(2)}× | ` +
+    `${c.loss.actlab.toFixed(6)} · ${c.loss.tfjs.toFixed(6)} · ${c.loss.js.toFixed(6)} | ${c.maxAbsW0.toExponential(1)} |`);
+}
+if (result.train) writeFileSync('build/bench-browser-train.json', JSON.stringify({ date: new Date().toISOString(), browser: env.browser, ...result.train }, null, 1));
 if (result.network) writeFileSync('build/bench-browser-network.json', JSON.stringify({ date: new Date().toISOString(), browser: env.browser, ...result.network }, null, 1));
 if (gemmOnly) {
   const out = [];
@@ -253,6 +282,7 @@ if (gemmOnly) {
     `SIMD ${env.tfjs.WASM_HAS_SIMD_SUPPORT}, threads ${env.tfjs.threads}; load average at start ${loadStart.map((v) => v.toFixed(2)).join(' ')}`);
   if (result.gemm) gemmReport(result.gemm, p);
   if (result.network) { p(''); networkReport(result.network, p); }
+  if (result.train) { p(''); trainReport(result.train, p); }
   p(`Total run time ${((performance.now() - started) / 1000).toFixed(0)} s.`);
   console.log(out.join('\n'));
   if (result.gemm) console.log('wrote build/bench-browser-gemm.json');
@@ -467,6 +497,8 @@ if (gemmOnly) {
   p(`Leak check after the run: ${result.leaks.tfTensors} live tfjs tensors (1 = the PReLU alpha); actlab heap in use ${(result.leaks.actlabHeapInUse / 2 ** 20).toFixed(1)} MiB (its grow-only scratch arena for API calls).`);
   if (result.gemm) { p(''); gemmReport(result.gemm, p); }
   if (result.network) { p(''); networkReport(result.network, p); }
+  if (result.train) { p(''); trainReport(result.train, p); }
+  if (result.train) { p(''); trainReport(result.train, p); }
   p(`Total run time ${secs.toFixed(0)} s.`);
   console.log(out.join('\n'));
 

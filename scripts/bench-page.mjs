@@ -128,6 +128,36 @@ const net = await (async () => {
   return times;
 })();
 
+// 6: the training lab's default view (a 2-8-8-2 network, circle, 500 points: 250 train, full
+// batch) playing as fast as it goes for 3 s after a 0.5 s start: epochs per second in the worker,
+// decision-map redraws per second and animation frames per second on the page; then the same with
+// four activations compared (each run trains every step).
+const trainRate = async (hash) => {
+  const { page: p } = await newPage(chrome.browser);
+  await p.goto(`${server.url}${hash}`);
+  await ready(p);
+  await p.evaluate(() => window.actlab.idle());
+  await p.selectOption('#tr-speed', '0');
+  const r = await p.evaluate(async () => {
+    const tr = window.actlab.train;
+    let frames = 0, run = true;
+    const f = () => { frames++; if (run) requestAnimationFrame(f); };
+    requestAnimationFrame(f);
+    tr.play();
+    await new Promise((res) => setTimeout(res, 500));
+    const a = { ...tr.status(), t: performance.now(), frames };
+    await new Promise((res) => setTimeout(res, 3000));
+    const b = { ...tr.status(), t: performance.now(), frames };
+    tr.pause();
+    run = false;
+    const sec = (b.t - a.t) / 1000;
+    return { epochsPerS: (b.epoch - a.epoch) / sec, mapRedrawsPerS: (b.draws - a.draws) / sec, framesPerS: (b.frames - a.frames) / sec };
+  });
+  await p.close();
+  return r;
+};
+const train = { single: await trainRate('#view=train'), compare4: await trainRate('#view=train&tcmp=ReLU;ELU;GELU') };
+
 await chrome.close();
 await server.close();
 
@@ -140,6 +170,7 @@ const out = {
   console1000x1000Ms: { chars: big.chars, parse: median(big.parse), evaluateAndFormat: median(big.evalfmt), total: median(big.total) },
   networkStepMs: { median: median(net.charts), max: Math.max(...net.charts), steps: net.charts.length },
   networkStepIdleMs: { median: median(net.idle), max: Math.max(...net.idle) },
+  train,
   firstView, lazy,
 };
 console.log(`actlab page bench — ${out.browser}, headless, localhost (vite preview of dist/)\n`);
@@ -152,6 +183,8 @@ console.log(`| JS + CSS + wasm + HTML for the first view, gzip | ${kb(out.firstV
 const cb = out.console1000x1000Ms;
 console.log(`| console: parse + Softmax fwd/bwd + format of a 1000×1000 tensor (${(cb.chars / 1e6).toFixed(1)} MB of text, median of 7) | ${cb.total.toFixed(0)} ms (parse ${cb.parse.toFixed(0)}, evaluate + format ${cb.evaluateAndFormat.toFixed(0)}) | < 150 ms |`);
 console.log(`| depth lab, default view: an activation parameter step → new charts (worker run + draw, median of ${net.charts.length}) | ${out.networkStepMs.median.toFixed(0)} ms (max ${out.networkStepMs.max.toFixed(0)}) | < 100 ms |`);
+console.log(`| training lab, 2-8-8-2 on 500 points, full batch, playing flat out: epochs/s (map redraws/s, page frames/s) | ${train.single.epochsPerS.toFixed(0)} (${train.single.mapRedrawsPerS.toFixed(0)}, ${train.single.framesPerS.toFixed(0)}) | ≥ 300 (≥ 30) |`);
+console.log(`| … four activations compared, each run's epochs/s (map redraws/s) | ${train.compare4.epochsPerS.toFixed(0)} (${train.compare4.mapRedrawsPerS.toFixed(0)}) | – |`);
 console.log(`| … → page idle (strips built, URL written; informative) | ${out.networkStepIdleMs.median.toFixed(0)} ms (max ${out.networkStepIdleMs.max.toFixed(0)}) | – |`);
 console.log('\nfirst view:');
 for (const f of firstView) console.log(`  ${f.path.padEnd(44)} ${kb(f.raw).padStart(7)} KB  gzip ${kb(f.gz).padStart(6)} KB`);

@@ -226,6 +226,33 @@ function networkSection(n, b) {
   return out;
 }
 
+// The training lab: steps in node, and one training step in Chromium against tfjs and plain JS.
+const TRAIN = 'build/bench-train.json', BROWSER_TRAIN = 'build/bench-browser-train.json';
+function trainSection(n, b, g) {
+  const out = [];
+  const p = (s = '') => out.push(s);
+  p('## The training lab (`npm run bench`, `npm run bench:browser`, `npm run bench:page`)');
+  p();
+  if (n) {
+    p(`- In node (${n.node}), 2-8-8-2 on ${n.small.points} points, full batch, Adam: **${n.small.epochsPerS.toFixed(0)} epochs/s** through \`run()\``);
+    p(`  (${n.small.chunk} steps a call), ${(1e3 / n.small.msStep).toFixed(0)} a second through \`step()\`; 784-256-256-10 at batch ${n.big.batch}, SGD with`);
+    p(`  momentum: ${n.big.msStep.toFixed(2)} ms a step (${(n.big.flop / (n.big.msStep * 1e6)).toFixed(1)} GFLOP/s in the products).`);
+  } else p('- (No `build/bench-train.json`: run `npm run bench` or `node scripts/bench.mjs train`.)');
+  if (g?.train) {
+    p(`- On the page (the Train view playing flat out, ${g.browser}): 2-8-8-2 on 500 points, full batch, **${g.train.single.epochsPerS.toFixed(0)} epochs/s**`);
+    p(`  in the worker with the decision map redrawn ${g.train.single.mapRedrawsPerS.toFixed(0)} times a second (page at ${g.train.single.framesPerS.toFixed(0)} frames/s);`);
+    p(`  four activations compared: ${g.train.compare4.epochsPerS.toFixed(0)} epochs/s each, maps ${g.train.compare4.mapRedrawsPerS.toFixed(0)}/s. Target: ≥ 300 epochs/s at ≥ 30 fps.`);
+  } else p('- (No training figures in `build/bench-page.json`: run `npm run bench:page`.)');
+  if (b) {
+    const ms = (w) => b.t[w].ns / 1e6;
+    p(`- One training step in Chromium ${b.browser}, 784-256-256-10 with ReLU, batch 64, CrossEntropyLoss, SGD(lr=0.01), one thread:`);
+    p(`  actlab ${ms('actlab').toFixed(2)} ms, tfjs-backend-wasm \`tf.train.sgd().minimize\` ${ms('tfjs').toFixed(2)} ms (**${(ms('tfjs') / ms('actlab')).toFixed(1)}×**),`);
+    p(`  plain JS ${ms('js').toFixed(2)} ms (${(ms('js') / ms('actlab')).toFixed(1)}×); target ≥ 2× tfjs. The first step's loss: actlab ${b.check.loss.actlab.toFixed(6)},`);
+    p(`  tfjs ${b.check.loss.tfjs.toFixed(6)}, JS ${b.check.loss.js.toFixed(6)}; the first weight after it differs from tfjs's by at most ${b.check.maxAbsW0.toExponential(1)}.`);
+  } else p('- (No `build/bench-browser-train.json`: run `npm run bench:browser` or `node scripts/bench-browser.mjs train`.)');
+  return out;
+}
+
 function nodeSection(b) {
   const out = [];
   const p = (s = '') => out.push(s);
@@ -514,6 +541,10 @@ function pageSection(g) {
     p(`| depth lab, default view: an activation parameter step → new charts (worker run + draw, median of ${g.networkStepMs.steps}) | ${g.networkStepMs.median.toFixed(0)} ms (max ${g.networkStepMs.max.toFixed(0)}) | < 100 ms |`);
     if (g.networkStepIdleMs) p(`| … → page idle (strips built, URL written, which follows a drag at most every 200 ms) | ${g.networkStepIdleMs.median.toFixed(0)} ms (max ${g.networkStepIdleMs.max.toFixed(0)}) | – |`);
   }
+  if (g.train) {
+    p(`| training lab, 2-8-8-2 on 500 points, full batch, playing flat out: epochs/s (decision-map redraws/s, page frames/s) | ${g.train.single.epochsPerS.toFixed(0)} (${g.train.single.mapRedrawsPerS.toFixed(0)}, ${g.train.single.framesPerS.toFixed(0)}) | ≥ 300 (≥ 30) |`);
+    p(`| … four activations compared: each run's epochs/s (map redraws/s) | ${g.train.compare4.epochsPerS.toFixed(0)} (${g.train.compare4.mapRedrawsPerS.toFixed(0)}) | – |`);
+  }
   p();
   p('Files of the first view, and those loaded after the first curve (KaTeX, notes, the console), gzip:');
   p();
@@ -524,7 +555,7 @@ function pageSection(g) {
   return out;
 }
 
-function performanceDoc(b, d, g, gn, gb, nn, nb) {
+function performanceDoc(b, d, g, gn, gb, nn, nb, tn, tb) {
   const out = [
     '# Performance',
     '',
@@ -540,6 +571,8 @@ function performanceDoc(b, d, g, gn, gb, nn, nb) {
     ...gemmSection(gn, gb),
     '',
     ...networkSection(nn, nb),
+    '',
+    ...trainSection(tn, tb, g),
     '',
     ...pageSection(g),
     '',
@@ -645,7 +678,7 @@ if (want('accuracy')) {
   acc = parseAccuracy(readFileSync(ACC_TXT, 'utf8'));
 }
 const bench = readJson(BENCH), browser = readJson(BROWSER), page = readJson(PAGE);
-if (want('performance')) writeIfChanged('docs/performance.md', performanceDoc(bench, browser, page, readJson(GEMM), readJson(BROWSER_GEMM), readJson(NET), readJson(BROWSER_NET)));
+if (want('performance')) writeIfChanged('docs/performance.md', performanceDoc(bench, browser, page, readJson(GEMM), readJson(BROWSER_GEMM), readJson(NET), readJson(BROWSER_NET), readJson(TRAIN), readJson(BROWSER_TRAIN)));
 
 const readme = readFileSync(README, 'utf8');
 const i = readme.indexOf(SUM_BEGIN), j = readme.indexOf(SUM_END);

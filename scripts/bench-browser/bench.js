@@ -505,6 +505,130 @@ function netRelease() {
   netCur = null;
 }
 
+// ---------------------------------------------------------------- train
+// The training lab's step benchmark: an MLP 784-256-256-10 with ReLU, batch 64, CrossEntropyLoss,
+// SGD(lr=0.01): zero_grad, forward, loss, backward, step, the same weights and batch for each.
+// actlab: net.optimizer('SGD').step() (the build with the engine). tfjs: tf.train.sgd(0.01).minimize
+// of tf.losses.softmaxCrossEntropy over tf.variables (tfjs-backend-wasm, XNNPACK's matMul). js: a
+// plain-JS step on Float32Arrays (row-major loops, the inner one over contiguous memory).
+const TR = { dims: [784, 256, 256, 10], batch: 64, lr: 0.01 };
+let trainCur = null;
+function jsTrainer(params, x, y) {
+  const W = params.map((q) => Float32Array.from(q.data));
+  const d = TR.dims, B = TR.batch, L = d.length - 1;
+  const acts = [x], pres = [];
+  for (let l = 0; l < L; l++) { acts.push(new Float32Array(B * d[l + 1])); pres.push(new Float32Array(B * d[l + 1])); }
+  const g = d.slice(1).map((n) => new Float32Array(B * n));
+  const gw = W.map((w) => new Float32Array(w.length));
+  return () => {
+    for (let l = 0; l < L; l++) {  // z = h Wᵀ + b, then ReLU but on the last
+      const inN = d[l], outN = d[l + 1], w = W[2 * l], bias = W[2 * l + 1], h = acts[l], z = pres[l], a = acts[l + 1];
+      for (let i = 0; i < B; i++) {
+        for (let j = 0; j < outN; j++) {
+          let s = bias[j];
+          const ro = i * inN, wo = j * inN;
+          for (let k = 0; k < inN; k++) s += h[ro + k] * w[wo + k];
+          z[i * outN + j] = s;
+          a[i * outN + j] = l < L - 1 ? (s > 0 ? s : 0) : s;
+        }
+      }
+    }
+    const C = d[L], out = acts[L], go = g[L - 1];  // softmax cross-entropy, mean over the batch
+    let loss = 0;
+    for (let i = 0; i < B; i++) {
+      let m = -Infinity;
+      for (let c = 0; c < C; c++) m = Math.max(m, out[i * C + c]);
+      let z = 0;
+      for (let c = 0; c < C; c++) z += Math.exp(out[i * C + c] - m);
+      loss += Math.log(z) + m - out[i * C + y[i]];
+      for (let c = 0; c < C; c++) go[i * C + c] = (Math.exp(out[i * C + c] - m) / z - (c === y[i] ? 1 : 0)) / B;
+    }
+    for (let l = L - 1; l >= 0; l--) {  // dW = gᵀ h, db = Σ g, dh = g W (through ReLU)
+      const inN = d[l], outN = d[l + 1], w = W[2 * l], gl = g[l], h = acts[l], dw = gw[2 * l], db = gw[2 * l + 1];
+      dw.fill(0);
+      db.fill(0);
+      for (let i = 0; i < B; i++) {
+        for (let j = 0; j < outN; j++) {
+          const gv = gl[i * outN + j];
+          db[j] += gv;
+          if (gv === 0) continue;
+          const wo = j * inN, ro = i * inN;
+          for (let k = 0; k < inN; k++) dw[wo + k] += gv * h[ro + k];
+        }
+      }
+      if (l > 0) {
+        const gp = g[l - 1], zp = pres[l - 1];
+        gp.fill(0);
+        for (let i = 0; i < B; i++) {
+          for (let j = 0; j < outN; j++) {
+            const gv = gl[i * outN + j];
+            if (gv === 0) continue;
+            const wo = j * inN, ro = i * inN;
+            for (let k = 0; k < inN; k++) gp[ro + k] += gv * w[wo + k];
+          }
+        }
+        for (let k = 0; k < gp.length; k++) if (!(zp[k] > 0)) gp[k] = 0;
+      }
+    }
+    for (let q = 0; q < W.length; q++) { const w = W[q], dw = gw[q]; for (let k = 0; k < w.length; k++) w[k] -= TR.lr * dw[k]; }
+    return loss / B;
+  };
+}
+async function trainPrepare() {
+  trainRelease();
+  const full = await loadActlab({ simd: true, expr: true });
+  const cfg = { inputs: TR.dims[0], hidden: TR.dims.slice(1, -1), outputs: TR.dims.at(-1), activation: { name: 'ReLU', params: {} }, seed: 0 };
+  const make = () => { const net = full.network(cfg); return { net, opt: net.optimizer({ name: 'SGD', lr: TR.lr }) }; };
+  const a = make(), probeNet = make();
+  const x = a.net.input(TR.batch);
+  const y = Float32Array.from({ length: TR.batch }, (_, i) => (i * 7) % 10);
+  const params = a.net.parameters();
+  const vars = params.map((q) => tf.variable(tf.tensor(q.data, q.shape)));
+  const tx = tf.tensor2d(x, [TR.batch, TR.dims[0]]);
+  const onehot = tf.oneHot(tf.tensor1d(Int32Array.from(y), 'int32'), 10);
+  const sgd = tf.train.sgd(TR.lr);
+  const tfLoss = () => {
+    let h = tx;
+    for (let l = 0; l < vars.length; l += 2) {
+      h = tf.add(tf.matMul(h, vars[l], false, true), vars[l + 1]);
+      if (l + 2 < vars.length) h = tf.relu(h);
+    }
+    return tf.losses.softmaxCrossEntropy(onehot, h);
+  };
+  const js = jsTrainer(params, x, y);
+  const run = {
+    actlab: () => [a.opt.step(x, y, { shape: [TR.batch, TR.dims[0]], loss: 'CrossEntropyLoss' })],
+    tfjs: () => { const l = sgd.minimize(tfLoss, true); const v = l.dataSync(); l.dispose(); return v; },
+    js: () => [js()],
+  };
+  // One step from the same weights: the losses, and the first weight after it.
+  const la = probeNet.opt.step(x, y, { shape: [TR.batch, TR.dims[0]], loss: 'CrossEntropyLoss' });
+  const w0 = probeNet.net.parameters()[0].data;
+  const probeVars = params.map((q) => tf.variable(tf.tensor(q.data, q.shape)));
+  const probeSgd = tf.train.sgd(TR.lr);
+  const lt = tf.tidy(() => probeSgd.minimize(() => {
+    let h = tx;
+    for (let l = 0; l < probeVars.length; l += 2) {
+      h = tf.add(tf.matMul(h, probeVars[l], false, true), probeVars[l + 1]);
+      if (l + 2 < probeVars.length) h = tf.relu(h);
+    }
+    return tf.losses.softmaxCrossEntropy(onehot, h);
+  }, true).dataSync()[0]);
+  const t0 = probeVars[0].dataSync();
+  const lj = jsTrainer(params, x, y)();
+  let worst = 0;
+  for (let i = 0; i < w0.length; i++) worst = Math.max(worst, Math.abs(w0[i] - t0[i]));
+  probeVars.forEach((v) => v.dispose());
+  probeNet.net.free();
+  trainCur = { run, free: () => { a.net.free(); vars.forEach((v) => v.dispose()); tx.dispose(); onehot.dispose(); } };
+  return { contenders: Object.keys(run), check: { loss: { actlab: la, tfjs: lt, js: lj }, maxAbsW0: worst } };
+}
+function trainMeasure(who) { return measure(trainCur.run[who], 1); }
+function trainRelease() {
+  if (trainCur) trainCur.free();
+  trainCur = null;
+}
+
 // A fixed workload, ~15 ms here (one timing: Chromium's clock ticks in 0.1 ms): actlab Tanh on
 // 4,096 heap floats, then a JS Math.exp loop. The driver runs it before every measurement and waits
 // until it runs at its usual speed: Chromium's background work (e.g. tier-up compiles of the
@@ -531,7 +655,7 @@ function freeProbe() {
 
 window.bench = {
   init, validate, warmAll, prepare, measureOne, release, runBaseline, probe, freeProbe, gemmPrepare, gemmMeasure, gemmRelease,
-  netPrepare, netMeasure, netRelease,
+  netPrepare, netMeasure, netRelease, trainPrepare, trainMeasure, trainRelease,
   config: (c) => Object.assign(cfg, c),
   tfTensors: () => tf.memory().numTensors,
   heapInUse: () => lab.heapInUse(),

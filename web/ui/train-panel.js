@@ -72,7 +72,7 @@ export function mountTrain(root, ctx, { embed = false } = {}) {
   let playing = false, wantPlay = false, speed = 60;
   let info = null;             // the worker's 'data' message: points, classes, bounds
   let runs = [];               // per run: { label, hist: { train, test, accTrain, accTest }, layers: [History...], last }
-  let step = 0, epoch = 0, snaps = 0, fatal = null, dataError = null;
+  let step = 0, epoch = 0, snaps = 0, draws = 0, fatal = null, dataError = null;
   let upload = null;           // { text, name, rows, classes, regression, train, test } of the file given
   let pendingUpload = null;    // { text, name } of a file the worker is reading
   let drawQueued = false, awaiting = 0;
@@ -474,6 +474,7 @@ export function mountTrain(root, ctx, { embed = false } = {}) {
   function draw() {
     const s = S;
     if (!s) return;
+    draws++;
     const lang = s.lang;
     const colors = palette();
     const loss = lossOf(s.train, upload);
@@ -695,7 +696,7 @@ export function mountTrain(root, ctx, { embed = false } = {}) {
     pending: () => trainer.pendingSetup || awaiting > 0 || drawQueued || (!!pendingUpload),
     play, pause,
     /** For tests: whether it is playing, the step, snapshots so far, and the charts. */
-    status: () => ({ playing, step, epoch, snaps, runs: runs.map((r) => ({ label: r.label, error: r.error, last: r.last && { evalLoss: r.last.evalLoss, acc: r.last.acc }, train: Array.from(r.hist.train.ys), test: Array.from(r.hist.test.ys), steps: Array.from(r.hist.train.xs) })) }),
+    status: () => ({ playing, step, epoch, snaps, draws, runs: runs.map((r) => ({ label: r.label, error: r.error, last: r.last && { evalLoss: r.last.evalLoss, acc: r.last.acc }, train: Array.from(r.hist.train.ys), test: Array.from(r.hist.test.ys), steps: Array.from(r.hist.train.xs) })) }),
     code: () => (S ? codeFor(S, codeSteps()) : ''),
     charts: () => Object.entries(charts).map(([id, c]) => ({ id, uplot: c.plot.uplot })),
   };
