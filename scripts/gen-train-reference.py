@@ -59,7 +59,24 @@ def f32s(t):
     return [s32(v) for v in t.detach().reshape(-1).tolist()]
 
 
+def lab_datasets():
+    spec = importlib.util.spec_from_file_location("datasets", os.path.join(ROOT, "web", "lib", "train", "datasets.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
 def dataset(c):
+    if c.get("data"):
+        # the training lab's own data: datasets.py's make_dataset, split, the x1, x2 features
+        ds = lab_datasets()
+        name, n, noise, seed = c["data"]
+        X, y = ds.make_dataset(name, n, noise, seed)
+        X_train, y_train, _, _ = ds.split(X, y, 0.5)
+        x = ds.features(X_train, ["x1", "x2"])
+        if c["loss"] == "CrossEntropyLoss":
+            return x, y_train
+        return x, y_train.float().reshape(-1, 1)
     g = torch.Generator().manual_seed(c["data_seed"])
     X = torch.randn(c["n"], c["inputs"], generator=g)
     R = torch.randn(c["inputs"], c["outputs"], generator=g)
@@ -111,9 +128,11 @@ def run(c):
 
 
 def case(name, opt, loss="CrossEntropyLoss", acts=("ReLU",), hidden=(8, 8), inputs=2, outputs=2, seed=0, n=100,
-         batch_size=0, steps=100, l1=0.0, perm_seed=None, data_seed=1, act_params=None):
+         batch_size=0, steps=100, l1=0.0, perm_seed=None, data_seed=1, act_params=None, data=None):
     acts = list(acts) * (len(hidden) if len(acts) == 1 else 1)
-    return {"name": name, "inputs": inputs, "hidden": list(hidden), "outputs": outputs, "seed": seed,
+    if data:  # the rows the lab trains on: the first half of the dataset
+        n = round(data[1] * 0.5)
+    return {"name": name, "inputs": inputs, "hidden": list(hidden), "outputs": outputs, "seed": seed, "data": data,
             "activations": [{"name": a, "params": (act_params or {}).get(a, {})} for a in acts],
             "optimizer": {"name": opt[0], "kwargs": opt[1]}, "loss": loss, "l1": l1, "n": n,
             "batch_size": batch_size, "steps": steps, "perm_seed": perm_seed, "data_seed": data_seed}
@@ -142,6 +161,16 @@ CASES = [
     case("per_layer_relu_tanh_l1_adam", ("Adam", {"lr": 0.01}), acts=["ReLU", "Tanh"], l1=1e-3),
     case("sgd_l1_elu_bce", ("SGD", {"lr": 0.1, "momentum": 0.9}), loss="BCEWithLogitsLoss", acts=["ELU"], outputs=3, l1=1e-2),
     case("minibatch_global_adam_ce", ("Adam", {"lr": 0.01}), n=200, batch_size=32, seed=5),
+    # The training lab's defaults on its own datasets (circle and spiral, 500 points, 250 train), full
+    # batch, every optimizer with the page's default keywords, 100 steps.
+    case("lab_circle_sgd_tanh", ("SGD", {"lr": 0.1}), acts=["Tanh"], data=("circle", 500, 0.0, 0)),
+    case("lab_circle_adam_relu", ("Adam", {"lr": 0.001}), data=("circle", 500, 0.0, 0)),
+    case("lab_circle_adamw_gelu", ("AdamW", {"lr": 0.001}), acts=["GELU"], data=("circle", 500, 0.0, 0)),
+    case("lab_circle_rmsprop_elu", ("RMSprop", {"lr": 0.01}), acts=["ELU"], data=("circle", 500, 0.0, 0)),
+    case("lab_spiral_sgd_sigmoid", ("SGD", {"lr": 0.1}), acts=["Sigmoid"], data=("spiral", 500, 0.1, 0)),
+    case("lab_spiral_adam_silu", ("Adam", {"lr": 0.01}), acts=["SiLU"], hidden=(16, 16, 16), data=("spiral", 500, 0.1, 0)),
+    case("lab_spiral_adamw_leaky", ("AdamW", {"lr": 0.01}), acts=["LeakyReLU"], data=("spiral", 500, 0.1, 0)),
+    case("lab_spiral_rmsprop_softplus", ("RMSprop", {"lr": 0.002}), acts=["Softplus"], data=("spiral", 500, 0.1, 0)),
     case("minibatch_seeded_sgd_mse", ("SGD", {"lr": 0.05, "momentum": 0.9}), loss="MSELoss", acts=["Tanh"], n=150,
          batch_size=40, perm_seed=123, hidden=(16, 16), outputs=1),
 ]
