@@ -1,6 +1,7 @@
 // The playground as a user sees it, at 1280 px and 375 px, light and dark, written to
 // docs/screenshots/ (and docs/screenshot.png for the README); the depth lab (view=network, its
-// "Sigmoid, Tanh, ReLU, SELU at depth 50" preset) as network-<width>-<scheme>.png. Run after `npm run build`:
+// "Sigmoid, Tanh, ReLU, SELU at depth 50" preset) as network-<width>-<scheme>.png; the training lab
+// (view=train, its spiral preset after 300 steps) as train-<width>-<scheme>.png. Run after `npm run build`:
 //   node scripts/screenshots.mjs
 import { mkdirSync } from 'node:fs';
 import { startServer, launch, newPage, ready } from '../tests/e2e/browser.js';
@@ -13,6 +14,7 @@ const ELU = ['import torch', 'import torch.nn as nn', 'import torch.nn.functiona
   '        return temp1 + temp2', ''].join('\n');
 const MODULE = `#fn=Custom&x=-4,4&expr=${encodeURIComponent(ELU)}&ref=ELU(alpha=0.8)`;
 const NETWORK = '#view=network&nact=Sigmoid&ndepth=50&ncmp=(act=Tanh,depth=50);(act=ReLU,depth=50);(act=SELU,depth=50)';
+const TRAIN = '#view=train&tdata=spiral&tnoise=0.1&twidths=16,16,16&tact=ReLU&topt=Adam(lr=0.01)&tcmp=Tanh;ELU;GELU';
 const server = await startServer();
 const chrome = await launch();
 mkdirSync('docs/screenshots', { recursive: true });
@@ -34,6 +36,18 @@ for (const [name, view] of [['', VIEW], ['module-', MODULE]]) for (const [width,
       const net = `docs/screenshots/network-${width}-${colorScheme}.png`;
       await page.screenshot({ path: net, fullPage: true, clip: { x: 0, y: 0, width, height: width === 1280 ? 2000 : 3200 } });
       console.log(net);
+      // The training lab: 300 steps of four activations on the spiral.
+      await page.goto(`${server.url}${TRAIN}`);
+      await ready(page);
+      await page.evaluate(() => window.actlab.idle());
+      await page.selectOption('#tr-speed', '0');
+      await page.evaluate(() => window.actlab.train.play());
+      await page.waitForFunction(() => window.actlab.train.status().step >= 300);
+      await page.evaluate(() => window.actlab.train.pause());
+      await page.evaluate(() => window.actlab.idle());
+      const tr = `docs/screenshots/train-${width}-${colorScheme}.png`;
+      await page.screenshot({ path: tr, fullPage: true, clip: { x: 0, y: 0, width, height: width === 1280 ? 2400 : 4200 } });
+      console.log(tr);
     }
     await page.close();
   }

@@ -132,7 +132,7 @@ const a = (fn, params = {}) => ({ fn, params });
 /** One-click configurations; titles and explanations live in the strings (tpreset_<id>, tpreset_<id>_text). */
 export const TRAIN_PRESETS = Object.freeze([
   { id: 'spiral', train: { data: 'spiral', noise: 0.1, widths: [16, 16, 16], act: a('ReLU'), cmp: [a('Tanh'), a('ELU'), a('GELU')], opt: a('Adam', { lr: 0.01 }) } },
-  { id: 'dying', train: { data: 'circle', widths: [8, 8, 8], act: a('ReLU'), cmp: [a('LeakyReLU'), a('ELU')], opt: a('SGD', { lr: 0.9 }) } },
+  { id: 'dying', train: { data: 'circle', widths: [8, 8, 8], act: a('ReLU'), cmp: [a('LeakyReLU'), a('ELU')], opt: a('SGD', { lr: 1, momentum: 0.9 }) } },
   { id: 'sigmoid', train: { data: 'xor', widths: [8, 8, 8, 8], act: a('Sigmoid'), cmp: [a('Tanh'), a('ReLU')], opt: a('SGD', { lr: 0.3 }) } },
   { id: 'features', train: { data: 'circle', feats: ['x1sq', 'x2sq'], widths: [2], act: a('Tanh'), cmp: [], opt: a('SGD', { lr: 0.3 }) } },
   { id: 'regression', train: { data: 'plane', noise: 0.2, widths: [8], act: a('ReLU'), cmp: [a('Tanh')], opt: a('Adam', { lr: 0.03 }) } },
