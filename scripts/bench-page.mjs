@@ -183,9 +183,9 @@ console.log(`| JS + CSS + wasm + HTML for the first view, gzip | ${kb(out.firstV
 const cb = out.console1000x1000Ms;
 console.log(`| console: parse + Softmax fwd/bwd + format of a 1000×1000 tensor (${(cb.chars / 1e6).toFixed(1)} MB of text, median of 7) | ${cb.total.toFixed(0)} ms (parse ${cb.parse.toFixed(0)}, evaluate + format ${cb.evaluateAndFormat.toFixed(0)}) | < 150 ms |`);
 console.log(`| depth lab, default view: an activation parameter step → new charts (worker run + draw, median of ${net.charts.length}) | ${out.networkStepMs.median.toFixed(0)} ms (max ${out.networkStepMs.max.toFixed(0)}) | < 100 ms |`);
+console.log(`| … → page idle (strips built, URL written; informative) | ${out.networkStepIdleMs.median.toFixed(0)} ms (max ${out.networkStepIdleMs.max.toFixed(0)}) | – |`);
 console.log(`| training lab, 2-8-8-2 on 500 points, full batch, playing flat out: epochs/s (map redraws/s, page frames/s) | ${train.single.epochsPerS.toFixed(0)} (${train.single.mapRedrawsPerS.toFixed(0)}, ${train.single.framesPerS.toFixed(0)}) | ≥ 300 (≥ 30) |`);
 console.log(`| … four activations compared, each run's epochs/s (map redraws/s) | ${train.compare4.epochsPerS.toFixed(0)} (${train.compare4.mapRedrawsPerS.toFixed(0)}) | – |`);
-console.log(`| … → page idle (strips built, URL written; informative) | ${out.networkStepIdleMs.median.toFixed(0)} ms (max ${out.networkStepIdleMs.max.toFixed(0)}) | – |`);
 console.log('\nfirst view:');
 for (const f of firstView) console.log(`  ${f.path.padEnd(44)} ${kb(f.raw).padStart(7)} KB  gzip ${kb(f.gz).padStart(6)} KB`);
 console.log('loaded after the first curve (lazy):');

@@ -98,7 +98,11 @@ function parseAccuracy(text) {
   const nm = /^network fixtures: (\d+) networks, (\d+) parameters bit for bit at both ends, (\d+) statistics; worst relative difference ([\d.e+-]+) \((.*)\)$/
     .exec(lines.find((l) => l.startsWith('network fixtures:')) ?? '');
   const network = nm && { nets: +nm[1], params: +nm[2], stats: +nm[3], worst: nm[4], at: nm[5] };
-  return { kernelHeader, kernels, vec, expr, modules, network, silu, sincos, passed };
+  const tm = /^train fixtures: (\d+) runs, (\d+) steps$/.exec(lines.find((l) => l.startsWith('train fixtures:')) ?? '');
+  const optims = lines.map((l) => /^train vs torch, (\w+): worst loss (\S+) relative \(losses > 1e-4\), worst parameter (\S+) absolute$/.exec(l)).filter(Boolean)
+    .map((m) => ({ name: m[1], loss: m[2], param: m[3] }));
+  const train = tm && { runs: +tm[1], steps: +tm[2], optims };
+  return { kernelHeader, kernels, vec, expr, modules, network, train, silu, sincos, passed };
 }
 
 function fixtureInfo() {
@@ -177,6 +181,23 @@ function accuracyDoc(a) {
     p(`generator and \`torch.nn.init\` replayed exactly), and ${a.network.stats} per-layer statistics within 1e-4 relative`);
     p(`(a mean against its std). The worst, ${a.network.worst} relative (${a.network.at}), comes from the GEMM summing in`);
     p('another order than torch\'s: float32 rounding grows with depth through the backward pass.');
+  }
+  if (a.train) {
+    p();
+    p('## Training lab runs');
+    p();
+    p(`${a.train.runs} training runs by torch 1.13 with \`torch.optim\` (\`tests/fixtures/train.json\`, \`scripts/gen-train-reference.py\`),`);
+    p(`${int(a.train.steps)} steps in all: every optimizer with its options, 10 activations, the three losses, L1, one activation`);
+    p('per layer, mini-batches in `torch.randperm` order, and the lab\'s own circle and spiral data from `datasets.py`.');
+    p('The loss of every step and the parameters after the last, against torch\'s:');
+    p();
+    p('| optimizer | worst loss, relative | worst parameter, absolute |');
+    p('|---|---:|---:|');
+    for (const o of a.train.optims) p(`| ${o.name} | ${o.loss} | ${o.param} |`);
+    p();
+    p('Targets: 1e-4 relative per step, RMSprop 1e-3. The drift comes from the GEMM summing in another order than');
+    p('torch\'s, amplified by training: RMSprop divides by √v, and a run whose loss oscillates (RMSprop at lr 0.01 on the');
+    p('spiral) grows float32 differences until torch\'s own float32 and float64 runs part ways too.');
   }
   if (a.silu) {
     p();
@@ -626,6 +647,22 @@ function summaryLines(acc, b, d, g) {
     L.push(`- **Page**: first curve ${g.firstCurveMs.median.toFixed(0)} ms after navigation (median), ${(g.firstViewGzipBytes / 1024).toFixed(0)} KB gzip for the first view,`
       + ` ${g.stepMs.median.toFixed(1)} ms per parameter step with 8 curves. [docs/performance.md](docs/performance.md#the-page-npm-run-benchpage)`);
   } else L.push('- **Page**: `npm run bench:page`; see [docs/performance.md](docs/performance.md#the-page-npm-run-benchpage).');
+  // The labs: the depth lab against torch and its interactive step; the training lab's steps and speed.
+  const nb = readJson(BROWSER_NET), tb = readJson(BROWSER_TRAIN);
+  if (acc?.network || g?.networkStepMs || nb) {
+    const parts = [];
+    if (acc?.network) parts.push(`${acc.network.nets} torch networks: weights bit for bit, ${int(acc.network.stats)} statistics within 1e-4 (worst ${acc.network.worst})`);
+    if (nb) parts.push(`forward + backward of the default view ${(nb.t.tfjs.ns / nb.t.actlab.ns).toFixed(1)}× tfjs \`tf.grads\``);
+    if (g?.networkStepMs) parts.push(`an activation step to new charts in ${g.networkStepMs.median.toFixed(0)} ms`);
+    L.push(`- **Depth lab**: ${parts.join('; ')}. [docs/performance.md](docs/performance.md#the-depth-labs-network-npm-run-bench-npm-run-benchbrowser)`);
+  }
+  if (acc?.train || g?.train || tb) {
+    const parts = [];
+    if (acc?.train) parts.push(`${acc.train.runs} torch training runs, every step's loss within ${acc.train.optims.map((o) => `${o.loss} (${o.name})`).join(', ')} relative`);
+    if (g?.train) parts.push(`${int(Math.round(g.train.single.epochsPerS))} epochs/s on the page with the map at ${g.train.single.mapRedrawsPerS.toFixed(0)} fps`);
+    if (tb) parts.push(`a 784-256-256-10 SGD step ${(tb.t.tfjs.ns / tb.t.actlab.ns).toFixed(1)}× tfjs`);
+    L.push(`- **Training lab**: ${parts.join('; ')}. [docs/performance.md](docs/performance.md#the-training-lab-npm-run-bench-npm-run-benchbrowser-npm-run-benchpage)`);
+  }
   return L;
 }
 

@@ -70,7 +70,7 @@ TEST_CASE("training runs equal torch's: the loss of every step, the parameters a
   Json doc;
   REQUIRE(read_json_file(g_fixture_dir + "/train.json", doc));
   std::map<std::string, std::pair<double, double>> worst;  // optimizer -> (loss rel, param abs)
-  int cases = 0;
+  int cases = 0, total_steps = 0;
   for (const Json& c : doc.get("cases")->arr) {
     const std::string name = c.get("name")->str;
     INFO("case " << name);
@@ -111,7 +111,9 @@ TEST_CASE("training runs equal torch's: the loss of every step, the parameters a
       }
     }
     ++cases;
+    total_steps += int(steps);
   }
+  std::printf("train fixtures: %d runs, %d steps\n", cases, total_steps);
   for (const auto& kv : worst)
     std::printf("train vs torch, %s: worst loss %.2e relative (losses > 1e-4), worst parameter %.2e absolute\n", kv.first.c_str(),
                 kv.second.first, kv.second.second);

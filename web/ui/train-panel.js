@@ -4,7 +4,7 @@
 // PyTorch script. The embed uses it without controls.
 //
 // Flow: a config change (anything but play) sets the worker up again from step 0 (same seed, so
-// a reset is exact); play, pause, step and epoch drive it; its snapshots (about 30 a second while
+// a reset is exact); play, pause, step and epoch drive it; its snapshots (about 40 a second while
 // playing) land in bounded histories and are drawn in the next animation frame.
 import { t, applyI18n, extendStrings } from './i18n.js';
 import STRINGS from './train-strings.js';
