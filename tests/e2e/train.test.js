@@ -200,16 +200,21 @@ describe('the training lab', () => {
     await page.close();
   });
 
-  test('10,000 steps: the page\'s JS heap stays bounded and the charts hold at most their cap', async () => {
+  test('10,000 steps: the worker\'s wasm heap does not grow, the page\'s JS heap stays within 24 MB, the charts hold at most their cap', async () => {
     const { page, errors } = await open('#view=train&tn=200');
     await page.selectOption('#tr-speed', '0');
     const heap0 = await page.evaluate(() => performance.memory.usedJSHeapSize);
     await page.click('#tr-play');
+    await page.waitForFunction(() => window.actlab.train.status().step >= 1000, null, { timeout: 60000, polling: 100 });
+    const wasm0 = (await status(page)).heap;
     await page.waitForFunction(() => window.actlab.train.status().step >= 10000, null, { timeout: 120000, polling: 200 });
     await page.click('#tr-play');
     await idle(page);
     const st = await status(page);
     const heap1 = await page.evaluate(() => performance.memory.usedJSHeapSize);
+    // the worker's wasm heap: the same bytes in use after 1,000 steps and after 10,000
+    assert.ok(wasm0 > 0);
+    assert.equal(st.heap, wasm0);
     assert.ok(st.runs[0].train.length <= 4096, `${st.runs[0].train.length} points kept`);
     assert.ok(heap1 - heap0 < 24 * 2 ** 20, `JS heap grew ${((heap1 - heap0) / 2 ** 20).toFixed(1)} MB`);
     assert.deepEqual(errors, []);

@@ -72,7 +72,7 @@ export function mountTrain(root, ctx, { embed = false } = {}) {
   let playing = false, wantPlay = false, speed = 60;
   let info = null;             // the worker's 'data' message: points, classes, bounds
   let runs = [];               // per run: { label, hist: { train, test, accTrain, accTest }, layers: [History...], last }
-  let step = 0, epoch = 0, snaps = 0, draws = 0, fatal = null, dataError = null;
+  let step = 0, epoch = 0, snaps = 0, draws = 0, heap = 0, fatal = null, dataError = null;
   let upload = null;           // { text, name, rows, classes, regression, train, test } of the file given
   let pendingUpload = null;    // { text, name } of a file the worker is reading
   let drawQueued = false, awaiting = 0;
@@ -114,6 +114,7 @@ export function mountTrain(root, ctx, { embed = false } = {}) {
       if (!m.playing || m.stopped) awaiting = Math.max(0, awaiting - 1);
       step = m.step;
       epoch = m.epoch;
+      heap = m.heap;
       snaps++;
       m.runs.forEach((r, k) => {
         const run = runs[k];
@@ -696,7 +697,7 @@ export function mountTrain(root, ctx, { embed = false } = {}) {
     pending: () => trainer.pendingSetup || awaiting > 0 || drawQueued || (!!pendingUpload),
     play, pause,
     /** For tests: whether it is playing, the step, snapshots so far, and the charts. */
-    status: () => ({ playing, step, epoch, snaps, draws, runs: runs.map((r) => ({ label: r.label, error: r.error, last: r.last && { evalLoss: r.last.evalLoss, acc: r.last.acc }, train: Array.from(r.hist.train.ys), test: Array.from(r.hist.test.ys), steps: Array.from(r.hist.train.xs) })) }),
+    status: () => ({ playing, step, epoch, snaps, draws, heap, runs: runs.map((r) => ({ label: r.label, error: r.error, last: r.last && { evalLoss: r.last.evalLoss, acc: r.last.acc }, train: Array.from(r.hist.train.ys), test: Array.from(r.hist.test.ys), steps: Array.from(r.hist.train.xs) })) }),
     code: () => (S ? codeFor(S, codeSteps()) : ''),
     charts: () => Object.entries(charts).map(([id, c]) => ({ id, uplot: c.plot.uplot })),
   };

@@ -11,7 +11,7 @@
 //      { type: 'step', steps } (then a snapshot) | { type: 'epoch' }
 // out: { type: 'ready' } | { type: 'fatal', error }
 //      { type: 'data', id, error } | { type: 'data', id, train: { points, y }, test: { points, y }, classes, classValues, bounds }
-//      { type: 'snap', id, step, epoch, playing, stopped, runs: [{ error } | { train: Float32Array, test: Float32Array,
+//      { type: 'snap', id, step, epoch, playing, stopped, heap (the wasm heap's bytes in use), runs: [{ error } | { train: Float32Array, test: Float32Array,
 //        acc: { train, test }, evalLoss: { train, test }, grid: Float32Array, layers: [{ dead, saturated }], units? }] }
 import { loadActlab } from '../lib/actlab.js';
 import { runsOf, lossProblem } from './train.js';
@@ -201,7 +201,7 @@ function snapshot(stopped = false) {
     return res;
   });
   const transfer = out.flatMap((r) => [r.train?.buffer, r.test?.buffer, r.grid?.buffer, ...(r.units ?? []).map((u) => u.buffer)]).filter(Boolean);
-  self.postMessage({ type: 'snap', id, step, epoch: step / stepsPerEpoch, playing, stopped, runs: out }, transfer);
+  self.postMessage({ type: 'snap', id, step, epoch: step / stepsPerEpoch, playing, stopped, heap: lab.heapInUse(), runs: out }, transfer);
 }
 
 function tick() {
