@@ -28,6 +28,11 @@
 //   the link takes exactly what the compiler takes. encodeReport() says what was left out, and why.
 // - The hash is capped at HASH_CAP characters; everything from the first pair that crosses the
 //   cap is ignored. Notices are capped at MAX_NOTICES.
+// - Links are versioned: `v=<n>` (absent: 1, the version every link made so far has). A link of an
+//   older version goes through MIGRATIONS (renamed keys, changed defaults written out) before it
+//   is read, so it shows what it showed when it was made; tests/fixtures/links-v1.json holds
+//   links made by version 1 and the state each must decode to, for every later version. The
+//   encoder writes `v` once the version is past 1.
 // - Nothing decoded is evaluated or used as markup. Free text (tensor, grad) rejects control and
 //   invisible formatting characters (bidi overrides, zero-width, BOM, tag characters) except
 //   \n and \t; expr takes what the compiler takes (it may hold such characters in a comment) but
@@ -39,6 +44,15 @@
 
 import { codePoints } from './text.js';
 import { LANGUAGES } from './languages.js';
+
+/** The link schema's version: a link without `v` is version 1. */
+export const LINK_VERSION = 1;
+/**
+ * How a link of version `to - 1` becomes one of version `to`: migrate(pairs, notices) edits the
+ * raw key -> value Map (rename a key, write out a default that changed). None yet: version 1 is
+ * the first.
+ */
+const MIGRATIONS = Object.freeze([]);
 
 export const TEXT_CAP = 4000;       // tensor / grad: characters (code points) of the text itself
 // Worst case of every field at its limit (a code point escapes to at most 12 URL characters);
@@ -524,7 +538,7 @@ function read(f, raw, ctx, notes) {
  * defaults of any state key except `params` (the table's defaults rule there), e.g. the page's
  * language: createCodec(lab.functions, { defaults: { lang: 'zh' } }).
  */
-export function createCodec(functions, { defaults = {}, limits } = {}) {
+export function createCodec(functions, { defaults = {}, limits, version = LINK_VERSION, migrations = MIGRATIONS } = {}) {
   if (!Array.isArray(functions) || !functions.length) throw new TypeError('createCodec: functions must be a non-empty array');
   const exprChars = limits?.exprChars;
   if (!Number.isInteger(exprChars) || exprChars < 1 || 12 * (2 * TEXT_CAP + exprChars) + 20000 > HASH_CAP) {
@@ -948,6 +962,8 @@ export function createCodec(functions, { defaults = {}, limits } = {}) {
       leftOut.push({ key: out[longest].slice(0, out[longest].indexOf('=')), why: `the link would be longer than ${HASH_CAP} characters` });
       out.splice(longest, 1);
     }
+    // Version 1 goes unwritten (every link made so far has none); later ones lead the link.
+    if (version !== 1) out.unshift(`v=${version}`);
     return { hash: out.join('&'), leftOut };
   }
   const encode = (state) => encodeReport(state).hash;
@@ -984,6 +1000,17 @@ export function createCodec(functions, { defaults = {}, limits } = {}) {
         pairs.set(key, eq < 0 ? '' : piece.slice(eq + 1));  // the last one counts
       }
       for (const [key, n] of dups) notices.push(`Key ${q(key)} appears ${n} times: the last one counts`);
+
+      // The link's version: older ones are migrated to this one, newer ones read as far as they go.
+      let from = 1;
+      if (pairs.has('v')) {
+        const raw = safeDec(pairs.get('v'));
+        pairs.delete('v');
+        if (/^[1-9]\d{0,5}$/.test(raw)) from = Number(raw);
+        else notices.push(`Ignored v=${q(raw)}: expected a link version (an integer from 1)`);
+      }
+      if (from > version) notices.push(`This link was made by a newer actlab (link version ${from}; this is ${version}): what this version does not know is ignored`);
+      for (const m of migrations) if (m.to > from && m.to <= version) m.migrate(pairs, notices);
 
       let fnOk = true;
       const apply = (f) => {
