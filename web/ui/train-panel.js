@@ -22,7 +22,7 @@ import { h } from './dom.js';
 import { NET_INITS, NET_BIASES, TRAIN_DATASETS, TRAIN_FEATURES, TRAIN_LOSSES, TRAIN_OPTIMIZERS, TRAIN_LIMITS, MAX_TRAIN_CMP, isNetActivation } from '../lib/state.js';
 import { fmt, actLabel } from './network.js';
 import {
-  runsOf, dataOf, lossOf, lossProblem, classesOf, isRegression, trainKey, History, stepsTo, TRAIN_PRESETS, presetTrain, trainPresetOf,
+  runsOf, dataOf, lossOf, lossProblem, classesOf, trainKey, History, stepsTo, TRAIN_PRESETS, presetTrain, trainPresetOf,
   pythonTrainCode,
 } from './train.js';
 
@@ -44,7 +44,6 @@ class Trainer {
     this.#w = new Worker(new URL('./train-worker.js', import.meta.url), { type: 'module' });
     this.#w.onmessage = ({ data }) => {
       if (data.type === 'fatal') this.#on.fatal(data.error);
-      else if (data.type === 'ready') this.ready = true;
       else if (data.id === this.#seq) this.#on[data.type]?.(data);
     };
     this.#w.onerror = (e) => { e.preventDefault?.(); this.#on.fatal(e.message ?? 'worker error'); };
@@ -56,7 +55,6 @@ class Trainer {
     this.#worker().postMessage({ type: 'setup', id: ++this.#seq, ...msg });
   }
   send(msg) { this.#worker().postMessage(msg); }
-  ready = false;
   pendingSetup = false;
 }
 

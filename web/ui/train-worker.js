@@ -10,7 +10,7 @@
 //      { type: 'play', rate } (epochs per second; 0: as fast as it goes) | { type: 'pause' }
 //      { type: 'step', steps } (then a snapshot) | { type: 'epoch' }
 // out: { type: 'ready' } | { type: 'fatal', error }
-//      { type: 'data', id, error } | { type: 'data', id, train: { points, y }, test: { points, y }, classes, classValues, bounds }
+//      { type: 'data', id, error } | { type: 'data', id, train: { points, y }, test: { points, y }, classes, bounds }
 //      { type: 'snap', id, step, epoch, playing, stopped, heap (the wasm heap's bytes in use), runs: [{ error } | { train: Float32Array, test: Float32Array,
 //        acc: { train, test }, evalLoss: { train, test }, grid: Float32Array, layers: [{ dead, saturated }], units? }] }
 import { loadActlab } from '../lib/actlab.js';
@@ -120,7 +120,7 @@ function setup(msg) {
   units = msg.train.widths.length <= 8 && msg.train.widths.every((w) => w <= 8);
   unitGrid = units ? lab.features(gridOf(all, UNIT_GRID).pts, msg.train.feats) : null;
   self.postMessage({
-    type: 'data', id, classes: d.classes, classValues: d.classValues, bounds: g.bounds,
+    type: 'data', id, classes: d.classes, bounds: g.bounds,
     train: { points: d.train.points, y: d.train.y }, test: { points: d.test.points, y: d.test.y },
   });
   const specs = runsOf(msg.train, found);
