@@ -16,6 +16,10 @@ mkdir -p web/lib/wasm
 for v in simd scalar simd-expr scalar-expr; do
   cp -u build/wasm/actlab-$v.mjs build/wasm/actlab-$v.wasm web/lib/wasm/
 done
+# lab.version: package.json is the one definition; rewritten only when it changes, so an
+# unchanged version leaves the bundles' inputs untouched.
+version="export const version = '$(node -p 'require("./package.json").version')';"
+[ "$(cat web/lib/version.js 2>/dev/null)" = "$version" ] || echo "$version" > web/lib/version.js
 
 if [ ! -f build/native/CMakeCache.txt ]; then
   cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
