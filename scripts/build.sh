@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the wasm library (SIMD128 and scalar variants + the Catch2 wasm suite), the native
-# test build, then the static page. Incremental: reruns cost seconds.
+# test build, then the static page and the npm package's files. Incremental: reruns cost seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Debian's emscripten looks for its JS optimizer's modules (acorn) in Debian's node path.
@@ -27,3 +27,13 @@ fi
 cmake --build build/native -j"$jobs"
 
 npx vite build --logLevel warn
+
+# The npm package's files (lib/: the API and <actlab-plot>, each standing alone, and the wasm
+# builds; see vite.package.config.js), rebuilt only when one of their inputs changed. The stamp
+# is taken before the build, so an edit made during it is seen next time.
+if [ ! -f build/package.stamp ] || [ ! -f lib/actlab-plot.js ] || [ -n "$(find web package.json package-lock.json vite.package.config.js -newer build/package.stamp -print -quit)" ]; then
+  touch build/package.stamp.new
+  npx vite build -c vite.package.config.js --logLevel warn
+  npx vite build -c vite.package.config.js --mode plot --logLevel warn
+  mv build/package.stamp.new build/package.stamp
+fi
