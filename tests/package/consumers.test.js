@@ -163,3 +163,33 @@ test('(b) a plain HTML page loads node_modules/actlab/actlab-plot.js from anothe
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('TypeScript: a consumer type-checks against the package\'s declarations (API and element)', () => {
+  writeFileSync(join(app, 'check.ts'), `
+import { loadActlab, parseTensor, formatTensor, version, type Actlab, type Network } from 'actlab';
+import 'actlab/actlab-plot.js';
+const lab: Actlab = await loadActlab({ expr: true });
+const y: Float32Array = lab.forward('GELU', new Float32Array([1]), { params: { approximate: 'tanh' } });
+const dx: Float32Array = lab.backward('Softmax', [1, 2, 3, 4], y, { params: { dim: 1 }, shape: [2, 2] });
+const net: Network = lab.network({ inputs: 2, hidden: [4], outputs: 2, init: { name: 'kaiming_normal_', nonlinearity: 'relu' } });
+const opt = net.optimizer({ name: 'Adam', lr: 0.01, betas: [0.9, 0.999] });
+const losses: Float32Array = opt.run(new Float32Array(4), new Int32Array(2), { loss: 'CrossEntropyLoss', steps: 3 });
+const printed: string = formatTensor(parseTensor('[1., 2.]'));
+const el = document.createElement('actlab-plot');
+const hash: string = el.hash;
+const shown = el.uplot?.data[1];
+const v: string = version + lab.version;
+// @ts-expect-error: a function is named by a string
+lab.forward(1, [1]);
+// @ts-expect-error: the optimizers are torch.optim's four
+net.optimizer({ name: 'Adagrad' });
+export { dx, losses, printed, hash, shown, v };
+`);
+  const tsc = join(repo, 'node_modules/typescript/bin/tsc');
+  const args = ['--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--lib', 'es2022,dom', 'check.ts'];
+  try {
+    execFileSync(process.execPath, [tsc, ...args], { cwd: app, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    assert.fail(`tsc: ${e.stdout}${e.stderr}`);
+  }
+});
