@@ -23,7 +23,7 @@ export type Params = Record<string, ParamValue>;
 export interface ParamSpec {
   /** PyTorch's keyword name. */
   name: string;
-  kind: string;
+  kind: 'number' | 'int' | 'bool' | 'choice' | 'dim' | 'weight';
   default: ParamValue | null;
   min?: number;
   max?: number;
@@ -31,8 +31,10 @@ export interface ParamSpec {
   lo?: number;
   hi?: number;
   torch?: string;
-  modeCode?: boolean;
-  implicitDim?: boolean;
+  /** A bool that is a mode, not a keyword: the Python for false and for true (RReLU: f.eval(), f.train()). */
+  modeCode?: [string, string];
+  /** dim=None: the dim torch picks, by the input's number of dimensions. */
+  implicitDim?: number[];
   choices?: string[];
   doc: string;
 }
@@ -54,7 +56,8 @@ export interface FunctionSpec {
   latex: string;
   dlatex: string;
   range: string;
-  kinks: unknown;
+  /** Where torch's derivative is one-sided, at the default parameters (lab.kinks() for others). */
+  kinks: number[];
   /** Compiled custom functions only. */
   custom?: boolean;
   source?: string;
