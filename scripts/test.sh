@@ -11,3 +11,5 @@ echo "== JS API (node:test) =="
 node --test tests/js/
 echo "== playground in headless Chromium (playwright-core) =="
 node --test tests/e2e/
+echo "== the npm package: packed, installed offline, used by a Vite app, a plain page on another origin and Node =="
+node --test tests/package/

@@ -2,7 +2,7 @@
 // controls change the data, gallery / compare / language work, screenshots for a human look.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { useBrowser, newPage, ready, idle, fillEditor, editorText } from './browser.js';
 
 const OUT = 'test-output';
@@ -63,6 +63,9 @@ describe('playground', () => {
     const { page, errors } = await open();
     assert.equal(await page.textContent('#fn-title'), 'GELU');
     assert.match(await page.textContent('#build'), /SIMD128/);
+    // the footer names the version, package.json's (through lab.version)
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+    assert.ok((await page.textContent('#build')).startsWith(`actlab ${version} · `));
     await page.waitForSelector('#latex .katex');
     await page.waitForSelector('#note .summary');
     assert.deepEqual(errors, []);

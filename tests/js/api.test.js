@@ -20,6 +20,12 @@ describe('loading', () => {
     assert.equal(scalar.simd, false);
   });
 
+  test('lab.version is package.json\'s version', () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    assert.equal(simd.version, version);
+    assert.equal(scalar.version, version);
+  });
+
   test('lab.functions comes from the C++ table: unique names, PyTorch defaults, metadata', () => {
     const names = simd.functions.map((f) => f.name);
     assert.equal(new Set(names).size, names.length);

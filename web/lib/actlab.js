@@ -3,6 +3,7 @@
 // error strings into Errors. Works in browsers and in Node >= 20 from the same file.
 import { simd as detectSimd } from 'wasm-feature-detect';
 import { codePoints, utf16Offset } from './text.js';
+import { version } from './version.js';
 import createSimd from './wasm/actlab-simd.mjs';
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
@@ -89,6 +90,8 @@ class Actlab {
     this.simd = M.simd();
     /** true when this build has the custom-expression engine (lab.compile) */
     this.hasExpr = typeof M.exprCompile === 'function';
+    /** The package's version (package.json's, written into version.js by scripts/build.sh). */
+    this.version = version;
     if (this.simd !== simd) throw new Error('actlab: loaded the wrong wasm build');
     /** One entry per function, straight from the C++ table. */
     this.functions = deepFreeze(JSON.parse(M.functionsJson()));

@@ -30,7 +30,7 @@ export default {
       applyI18n(document.body, s.lang);
       document.title = t(s.lang, 'title');
       $('lang').value = s.lang;
-      $('build').textContent = t(s.lang, 'build', cat.lab.simd);
+      $('build').textContent = `actlab ${cat.lab.version} · ${t(s.lang, 'build', cat.lab.simd)}`;
     }
     if (any('theme') || any('systemDark')) {
       document.documentElement.dataset.theme = effectiveTheme(s.theme);
