@@ -23,3 +23,5 @@ fi
 cmake --build build/native -j"$jobs"
 
 npx vite build --logLevel warn
+# What the site downloads, gzip and brotli: the first view and each part loaded later.
+node scripts/sizes.mjs
