@@ -43,6 +43,10 @@ export async function serveStatic({ dir = 'dist', base = '/' } = {}) {
     url, requests, outside,
     rewrite: (rel, fn) => rewrites.set(rel, fn),
     /** Close the server and every open connection: nothing answers any more. */
-    stop: () => new Promise((r) => { server.close(r); server.closeAllConnections(); }),
+    stop: () => new Promise((r) => {
+      if (!server.listening) return r();
+      server.close(() => r());
+      server.closeAllConnections();
+    }),
   };
 }

@@ -9,15 +9,26 @@ const $ = (id) => document.getElementById(id);
 /** Register the worker; resolves with its registration (undefined where there is none). */
 export function registerOffline() {
   if (!('serviceWorker' in navigator)) return Promise.resolve(undefined);
+  let reloading = false;
+  const reload = () => {
+    if (reloading) return;
+    reloading = true;
+    location.reload();
+  };
   return new Promise((resolve) => {
     const update = registerSW({
       immediate: true,
       onNeedRefresh() { $('update').hidden = false; },
+      onNeedReload: reload,
       onRegisteredSW(url, registration) { resolve(registration); },
       onRegisterError() { resolve(undefined); },  // e.g. a non-secure origin: the page works online as before
     });
     $('update-reload').addEventListener('click', () => {
       $('update-reload').disabled = true;
+      // Reload once the new worker controls the page. Listened for here too because a page that
+      // came under the worker after it loaded (the first visit) is one workbox-window does not
+      // count as updated, and would not reload.
+      navigator.serviceWorker.addEventListener('controllerchange', reload);
       update(true);
     });
   });
