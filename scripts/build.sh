@@ -27,6 +27,8 @@ fi
 cmake --build build/native -j"$jobs"
 
 npx vite build --logLevel warn
+# What the site downloads, gzip and brotli: the first view and each part loaded later.
+node scripts/sizes.mjs
 
 # The npm package's files (lib/: the API and <actlab-plot>, each standing alone, and the wasm
 # builds; see vite.package.config.js), rebuilt only when one of their inputs changed. The stamp

@@ -14,7 +14,7 @@
 //                build/bench-page.json (npm run bench:page), build/bench-gemm.json (npm run bench, or
 //                npm run bench -- gemm) and build/bench-browser-gemm.json (npm run bench:browser, or
 //                npm run bench:browser -- gemm); each optional: a missing file gives a line naming the
-//                command that produces its section.
+//                command that produces its section. Download sizes: build/sizes.json (npm run build).
 // The prose around the figures is fixed text in this file; every number in the generated docs and
 // in the README block comes from those files. The same inputs give the same bytes (no clock is read;
 // a JSON without a date is dated by its file's modification day). Finally every relative link in
@@ -224,6 +224,10 @@ function accuracyDoc(a) {
 // ================================================================ performance
 
 const BENCH = 'build/bench.json', BROWSER = 'build/bench-browser.json', PAGE = 'build/bench-page.json';
+// What the site downloads, as served (gzip, brotli): written by scripts/sizes.mjs at every `npm run build`.
+const SIZES = 'build/sizes.json';
+const KB = (b) => `${(b / 1024).toFixed(0)} KB`;
+const sizePart = (sz, re) => sz.parts.find((p) => re.test(p.name));
 const GEMM = 'build/bench-gemm.json', BROWSER_GEMM = 'build/bench-browser-gemm.json';
 const NET = 'build/bench-network.json', BROWSER_NET = 'build/bench-browser-network.json';
 
@@ -576,6 +580,33 @@ function pageSection(g) {
   return out;
 }
 
+function sizesSection(sz) {
+  const out = [];
+  const p = (s = '') => out.push(s);
+  p('### Download sizes (`npm run build`)');
+  p();
+  p('What the built site sends, as a static host serves it: the build writes gzip (-9) and brotli (quality 11) copies');
+  p('next to each file, and `npm start` sends the best one the browser accepts (woff2 and PNG go as they are). The first');
+  p('view is index.html, its entry chunk with what it imports statically and the SIMD kernels (the files requested');
+  p('before the first curve, which `tests/e2e/site.test.js` checks); each later part counts what it adds to it. Printed');
+  p('at the end of every build by `scripts/sizes.mjs`.');
+  p();
+  if (!sz) {
+    p(`*No data: \`${SIZES}\` is missing. \`npm run build\` produces it.*`);
+    return out;
+  }
+  p(GEN(`${SIZES}`));
+  p();
+  const kb = (b) => (b / 1024).toFixed(1);
+  p('| part | files | raw KB | gzip KB | brotli KB |');
+  p('|---|---:|---:|---:|---:|');
+  p(`| first view | ${sz.firstView.files.length} | ${kb(sz.firstView.raw)} | ${kb(sz.firstView.gz)} | ${kb(sz.firstView.br)} |`);
+  for (const x of sz.parts) p(`| + ${x.name} | ${x.files.length} | ${kb(x.raw)} | ${kb(x.gz)} | ${kb(x.br)} |`);
+  for (const x of sz.pages) p(`| ${x.name}, alone | ${x.files.length} | ${kb(x.raw)} | ${kb(x.gz)} | ${kb(x.br)} |`);
+  p(`| service worker precache (once, in the background) | ${sz.precache.files} | ${kb(sz.precache.raw)} | ${kb(sz.precache.gz)} | ${kb(sz.precache.br)} |`);
+  return out;
+}
+
 function performanceDoc(b, d, g, gn, gb, nn, nb, tn, tb) {
   const out = [
     '# Performance',
@@ -596,6 +627,8 @@ function performanceDoc(b, d, g, gn, gb, nn, nb, tn, tb) {
     ...trainSection(tn, tb, g),
     '',
     ...pageSection(g),
+    '',
+    ...sizesSection(readJson(SIZES)),
     '',
     '## What the hardware allows (`npm run bench:ceiling`)',
     '',
@@ -644,9 +677,16 @@ function summaryLines(acc, b, d, g) {
       + ` the zero-copy kernels ≥ 3× it in ${zc} of ${zall}. [docs/performance.md](docs/performance.md#in-chromium-against-tfjs-onnxruntime-web-and-plain-javascript-npm-run-benchbrowser)`);
   } else L.push('- **Against tfjs-wasm, onnxruntime-web and plain JS**: `npm run bench:browser`; see [docs/performance.md](docs/performance.md).');
   if (g) {
-    L.push(`- **Page**: first curve ${g.firstCurveMs.median.toFixed(0)} ms after navigation (median), ${(g.firstViewGzipBytes / 1024).toFixed(0)} KB gzip for the first view,`
+    L.push(`- **Page**: first curve ${g.firstCurveMs.median.toFixed(0)} ms after navigation (median),`
       + ` ${g.stepMs.median.toFixed(1)} ms per parameter step with 8 curves. [docs/performance.md](docs/performance.md#the-page-npm-run-benchpage)`);
   } else L.push('- **Page**: `npm run bench:page`; see [docs/performance.md](docs/performance.md#the-page-npm-run-benchpage).');
+  const sz = readJson(SIZES);
+  if (sz) {
+    const later = [[/^expression engine/, 'the expression engine'], [/^depth lab/, 'the depth lab'], [/^training lab/, 'the training lab'], [/^code editor/, 'the code editor'], [/^KaTeX \(/, 'KaTeX']]
+      .map(([re, name]) => { const x = sizePart(sz, re); return x ? `${name} ${KB(x.gz)}` : null; }).filter(Boolean);
+    L.push(`- **Download**: the first view ${KB(sz.firstView.gz)} gzip, ${KB(sz.firstView.br)} brotli (HTML, JS, CSS and the SIMD kernels); on first use (gzip)`
+      + ` ${later.join(', ')}; offline, the service worker precaches ${KB(sz.precache.gz)} once. [docs/performance.md](docs/performance.md#download-sizes-npm-run-build)`);
+  } else L.push('- **Download**: `npm run build` prints it; see [docs/performance.md](docs/performance.md#download-sizes-npm-run-build).');
   // The labs: the depth lab against torch and its interactive step; the training lab's steps and speed.
   const nb = readJson(BROWSER_NET), tb = readJson(BROWSER_TRAIN);
   if (acc?.network || g?.networkStepMs || nb) {

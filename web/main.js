@@ -64,6 +64,8 @@ scheduler.start(() => {
   performance.mark('actlab:ui-ready');
 });
 showNotices(boot.notices);
+// Offline use (a service worker) is set up once the page is idle, after the first curve.
+scheduler.whenIdle(() => import('./ui/offline.js').then((m) => { m.registerOffline(); }));
 performance.mark('actlab:first-render');
 
 // For tests and benchmarks: the live objects (read-only use), and idle(), which resolves once

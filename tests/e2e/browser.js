@@ -33,9 +33,13 @@ export async function launch() {
   return { browser, close };
 }
 
-/** A page that records console errors and uncaught exceptions. */
-export async function newPage(browser, { width = 1280, height = 900, colorScheme = 'light', locale = 'en-US' } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, colorScheme, locale, deviceScaleFactor: 1 });
+/**
+ * A page that records console errors and uncaught exceptions. The playground registers its service
+ * worker once idle; `serviceWorkers: 'block'` keeps it out (page.route() cannot hold a request the
+ * worker answers).
+ */
+export async function newPage(browser, { width = 1280, height = 900, colorScheme = 'light', locale = 'en-US', serviceWorkers = 'allow' } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, colorScheme, locale, deviceScaleFactor: 1, serviceWorkers });
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });

@@ -29,7 +29,8 @@ const MODULE = `class Swish(nn.Module):
 
 describe('code editor', () => {
   test('after load it replaces the textarea in place: text, selection, focus, label, aria-invalid', async () => {
-    const { page, errors } = await newPage(env.browser);
+    // No service worker: the editor's chunk is held below by page.route().
+    const { page, errors } = await newPage(env.browser, { serviceWorkers: 'block' });
     // The editor's chunk is held back, so the textarea can be used first.
     let release;
     const gate = new Promise((r) => { release = r; });

@@ -497,7 +497,8 @@ describe('playground', () => {
   });
 
   test('polish: gallery in the sidebar\'s order; zh skip link and plot label; copy buttons keep the header still; the engine shows it is loading', async () => {
-    const { page, context } = await open();
+    // No service worker: the engine's download is held below by page.route().
+    const { page, context } = await open({ serviceWorkers: 'block' });
     await page.click('.tab[data-view="gallery"]');
     await idle(page);
     const gallery = await page.$$eval('#gallery .card', (e) => e.map((c) => c.dataset.fn));
