@@ -11,6 +11,7 @@
 //      { type: 'validated', id, error }
 //      { type: 'ready' } once the build is loaded; { type: 'fatal', error } if it cannot load
 import { loadActlab } from '../lib/actlab.js';
+import { customActivation } from './worker-custom.js';
 import { costOf } from './network.js';
 
 const BINS = 32;
@@ -18,28 +19,12 @@ const KEEP_FLOATS = 2 ** 24;  // networks kept alive for re-thresholding: 64 MB 
 const CACHE = 8;               // results kept
 
 let lab = null;
-const labReady = loadActlab({ expr: true }).then((l) => { lab = l; self.postMessage({ type: 'ready' }); }, (e) => {
+let compiled = null;  // the page's custom activation, compiled here (worker-custom.js)
+const labReady = loadActlab({ expr: true }).then((l) => { lab = l; compiled = customActivation(l); self.postMessage({ type: 'ready' }); }, (e) => {
   self.postMessage({ type: 'fatal', error: String(e?.message ?? e) });
   throw e;
 });
-let customSource = null, customCls = null, customError = null;
 const cache = new Map();  // key -> { result, eps, net, floats }
-
-function useCustom(custom) {
-  const source = custom?.source ?? '', cls = custom?.cls ?? '';
-  if (source === customSource && cls === customCls) return;
-  customSource = source;
-  customCls = cls;
-  customError = null;
-  // Cached results of the old custom function are keyed by its source: they simply stop matching.
-  lab.release('Custom');
-  if (!source.trim()) return;
-  try {
-    lab.compile(source, { name: 'Custom', cls });
-  } catch (e) {
-    customError = e.message;
-  }
-}
 
 function remember(key, entry) {
   cache.delete(key);
@@ -62,7 +47,7 @@ function remember(key, entry) {
 // One config through the whole pipeline; `step(phase, fraction)` reports progress, layer by layer
 // (at most every 30 ms: a hundred layers would otherwise flood the page with messages).
 function compute({ api, run }, eps, step) {
-  if (api.activation.name === 'Custom' && customError) throw new Error(customError);
+  if (api.activation.name === 'Custom' && compiled.error) throw new Error(compiled.error);
   const t0 = performance.now();
   const dims = [api.inputs, ...api.hidden, api.outputs];
   const B = run.batch, L = api.hidden.length;
@@ -99,7 +84,7 @@ function compute({ api, run }, eps, step) {
 
 async function runRequest({ id, eps, custom, configs }) {
   await labReady;
-  useCustom(custom);
+  compiled.use(custom);
   const results = [];
   for (const [index, c] of configs.entries()) {
     const step = (phase, frac, at = null) => self.postMessage({ type: 'progress', id, index, total: configs.length, phase, ...at, done: (index + frac) / configs.length });
@@ -134,7 +119,7 @@ async function runRequest({ id, eps, custom, configs }) {
 // width 1 (so a batch of 5000 is refused without allocating the real network's weights).
 async function validate({ id, custom, api, run }) {
   await labReady;
-  useCustom(custom);
+  compiled.use(custom);
   let error = null;
   const tiny = (hidden) => ({ ...api, inputs: 1, outputs: 1, hidden, init: 'default', bias: 'default' });
   const cut = (h) => (Array.isArray(h) && h.length > 101 ? h.slice(0, 101) : h);

@@ -14,6 +14,7 @@
 //      { type: 'snap', id, step, epoch, playing, stopped, heap (the wasm heap's bytes in use), runs: [{ error } | { train: Float32Array, test: Float32Array,
 //        acc: { train, test }, evalLoss: { train, test }, grid: Float32Array, layers: [{ dead, saturated }], units? }] }
 import { loadActlab } from '../lib/actlab.js';
+import { customActivation } from './worker-custom.js';
 import { runsOf, lossProblem } from './train.js';
 
 const SNAP_MS = 25;     // about 40 snapshots a second while playing: the map redraws at 30 fps or more
@@ -21,7 +22,8 @@ const SLICE_MS = 12;    // work between yields, so pause and new configs get thr
 const UNIT_GRID = 24;   // each hidden unit's thumbnail, in points per side
 
 let lab = null;
-const labReady = loadActlab({ expr: true }).then((l) => { lab = l; self.postMessage({ type: 'ready' }); }, (e) => {
+let compiled = null;  // the page's custom activation, compiled here (worker-custom.js)
+const labReady = loadActlab({ expr: true }).then((l) => { lab = l; compiled = customActivation(l); self.postMessage({ type: 'ready' }); }, (e) => {
   self.postMessage({ type: 'fatal', error: String(e?.message ?? e) });
   throw e;
 });
@@ -34,22 +36,6 @@ let grid = null, unitGrid = null, G = 64;
 let step = 0, stepsPerEpoch = 1, eps = 1e-3, units = false;
 let playing = false, rate = 0, played = 0, playStart = 0, lastSnap = 0;
 let uploadText = null, uploadData = null, uploadKey = '';
-let customSource = null, customCls = null, customError = null;
-
-function useCustom(custom) {
-  const source = custom?.source ?? '', cls = custom?.cls ?? '';
-  if (source === customSource && cls === customCls) return;
-  customSource = source;
-  customCls = cls;
-  customError = null;
-  lab.release('Custom');
-  if (!source.trim()) return;
-  try {
-    lab.compile(source, { name: 'Custom', cls });
-  } catch (e) {
-    customError = e.message;
-  }
-}
 
 function freeRuns() {
   for (const r of runs) r.net?.free();
@@ -99,7 +85,7 @@ function setup(msg) {
   freeRuns();
   d = null;
   eps = msg.eps;
-  useCustom(msg.custom);
+  compiled.use(msg.custom);
   try {
     d = dataOf(msg);
   } catch (e) {
@@ -133,7 +119,7 @@ function setup(msg) {
   runs = specs.map((r) => {
     const run = { run: r, net: null, opt: null, error: null, train: [], test: [] };
     try {
-      if (customError && [r.net.activation, ...(r.net.activations ?? [])].some((a) => a?.name === 'Custom')) throw new Error(customError);
+      if (compiled.error && [r.net.activation, ...(r.net.activations ?? [])].some((a) => a?.name === 'Custom')) throw new Error(compiled.error);
       run.net = lab.network(r.net);
       run.opt = run.net.optimizer(r.opt);
     } catch (e) {
