@@ -8,7 +8,7 @@ import { NET_INITS, NET_BIASES, NET_LIMITS } from '../lib/state.js';
 export const hiddenOf = (net) => (net.widths ? net.widths.slice() : Array.from({ length: net.depth }, () => net.width));
 
 /** The init's keyword arguments with torch's defaults filled in: { name, ...kwargs } or 'default'. */
-function initArgs(item, table) {
+export function initArgs(item, table) {
   if (item.fn === 'default') return 'default';
   const spec = table.find((i) => i.name === item.fn);
   const args = { name: item.fn };

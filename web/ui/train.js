@@ -3,7 +3,7 @@
 // history buffers the charts read, steps to a threshold, and the PyTorch script that reproduces a
 // run. Shared by the panel (train-panel.js), the worker (train-worker.js) and the tests.
 import { NET_INITS, NET_BIASES, TRAIN_OPTIMIZERS } from '../lib/state.js';
-import { pyFloat, initCall, biasCall, actLabel } from './network.js';
+import { pyFloat, initCall, biasCall, actLabel, initArgs } from './network.js';
 
 /** Whether the config's data are a regression (the plane, or an upload with float targets). */
 export const isRegression = (train, upload = null) => (train.data === 'upload' ? !!upload?.regression : train.data === 'plane');
@@ -35,26 +35,11 @@ export function lossProblem(train, upload = null) {
 /** Outputs of the last Linear: one per class for CrossEntropyLoss, else one. */
 export const outputsOf = (train, upload = null) => (lossOf(train, upload) === 'CrossEntropyLoss' ? classesOf(train, upload) : 1);
 
-// The init's keyword arguments with torch's defaults filled in (lab.network()'s form).
-function initArgs(item, table) {
-  if (item.fn === 'default') return 'default';
-  const spec = table.find((i) => i.name === item.fn);
-  const args = { name: item.fn };
-  for (const p of spec?.params ?? []) args[p.name] = item.params[p.name] ?? p.default;
-  return args;
-}
-
 /** net.optimizer()'s argument: { name, ...torch's keywords } (beta1, beta2 -> betas). */
 export function optimizerArgs(opt) {
-  const spec = TRAIN_OPTIMIZERS.find((o) => o.name === opt.fn);
-  const kw = {};
-  for (const p of spec?.params ?? []) kw[p.name] = opt.params[p.name] ?? p.default;
-  if ('beta1' in kw) {
-    kw.betas = [kw.beta1, kw.beta2];
-    delete kw.beta1;
-    delete kw.beta2;
-  }
-  return { name: opt.fn, ...kw };
+  const kw = initArgs(opt, TRAIN_OPTIMIZERS);
+  // torch's order: betas where beta1 stands
+  return Object.fromEntries(Object.entries(kw).filter(([k]) => k !== 'beta2').map(([k, v]) => (k === 'beta1' ? ['betas', [v, kw.beta2]] : [k, v])));
 }
 
 /**
