@@ -105,6 +105,21 @@ export function buildControls(root, spec, values, lang, onChange) {
   }
 }
 
+/**
+ * `spec`'s controls in `root`, built again only when the function or the language changes, else
+ * brought in line with `values`; onChange as buildControls'. No spec, or no parameters: empty.
+ */
+export function paramControls(root, spec, values, lang, onChange) {
+  const sig = `${spec?.name ?? ''}|${lang}`;
+  if (root.dataset.sig === sig) {
+    if (spec) syncControls(root, spec, values);
+    return;
+  }
+  root.dataset.sig = sig;
+  if (!spec || !spec.params.length) root.replaceChildren();
+  else buildControls(root, spec, values, lang, onChange);
+}
+
 /** Bring existing controls in line with `values` (a link, a reset, an overlay) without rebuilding. */
 export function syncControls(root, spec, values) {
   for (const p of spec.params) {

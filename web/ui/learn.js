@@ -2,6 +2,7 @@
 // the output range, a bilingual note, and the PyTorch code that reproduces the plot.
 import { t } from './i18n.js';
 import { py } from './controls.js';
+import { customModule, isProgram, initArgNames } from './custom.js';
 
 let katexP = null;
 const katex = () =>
@@ -48,6 +49,34 @@ export function torchCtor(spec, params, args, fmt) {
   // A custom expression is the `Custom` module the Learn panel defines (customModule), not torch.nn's.
   const template = spec.torchCtor ?? (spec.custom ? 'Custom({kwargs})' : `nn.${spec.name}({kwargs})`);
   return template.replace(/\{(\w+)\}/g, (_, k) => (k === 'kwargs' ? args.join(', ') : fmt(params[k] ?? spec.params.find((p) => p.name === k).default)));
+}
+
+/**
+ * An activation `{ fn, params }` as the labs' scripts build it, once per layer: { ctor, def? }, a
+ * constructor call carrying these parameter values, and the code it needs (the same for every
+ * call of one custom function). `spec`: the table's (or the custom function's) entry, or null.
+ */
+export function moduleCode(spec, act) {
+  if (!spec) return { ctor: `nn.${act.fn}()` };
+  if (!spec.custom) return { ctor: torchCtor(spec, act.params, kwargs(spec, act.params, { only: ctorKeyword(spec) }), py) };
+  const own = spec.params.filter((p) => p.kind !== 'dim');
+  const val = (p) => py(act.params[p.name] ?? p.default);
+  const kw = (ps) => ps.map((p) => `${p.name}=${val(p)}`).join(', ');
+  if (!isProgram(spec)) return { ctor: `Custom(${kw(own)})`, def: customModule(spec, {}) };
+  if (spec.cls) {
+    const args = initArgNames(spec);
+    const attrs = own.filter((p) => !args.includes(p.name));
+    if (!attrs.length) return { ctor: `${spec.cls}(${kw(own)})`, def: spec.source.trimEnd() };
+    const defaults = own.map((p) => `${p.name}=${py(p.default)}`).join(', ');
+    return { ctor: `make_activation(${kw(own)})`, def: [spec.source.trimEnd(), '', `def make_activation(${defaults}):`,
+      `    f = ${spec.cls}(${own.filter((p) => args.includes(p.name)).map((p) => `${p.name}=${p.name}`).join(', ')})`,
+      ...attrs.map((p) => `    f.${p.name} = ${p.name}`), '    return f'].join('\n') };
+  }
+  const defs = [...spec.source.matchAll(/^def\s+(\w+)\s*\(/gm)];
+  const fname = defs.length ? defs[defs.length - 1][1] : 'f';
+  return { ctor: `Activation(${kw(own)})`, def: [spec.source.trimEnd(), '', 'class Activation(nn.Module):',
+    '    def __init__(self, **params):', '        super().__init__()', '        self.params = params', '',
+    '    def forward(self, x):', `        return ${fname}(x, **self.params)`].join('\n') };
 }
 
 /** The PyTorch snippet that reproduces what the plot shows. */

@@ -11,15 +11,14 @@ import STRINGS from './network-strings.js';
 import './network.css';
 import { LabPlot } from './lab-plot.js';
 import { palette, markerOf, drawShape, css } from './plot.js';
-import { buildControls, syncControls, py } from './controls.js';
-import { torchCtor, kwargs, ctorKeyword } from './learn.js';
-import { customModule, isProgram, initArgNames } from './custom.js';
+import { paramControls } from './controls.js';
+import { moduleCode } from './learn.js';
 import { copyWithFeedback } from './clipboard.js';
 import { h } from './dom.js';
 import { NET_INITS, NET_BIASES, NET_LIMITS, MAX_NET_CMP, EPS_RANGE, isNetActivation } from '../lib/state.js';
 import {
   apiOf, configKey, tooBig, calculateGain, nonlinearityOf, initDraw, configLabels, PRESETS, presetState, presetOf,
-  pythonCode, hiddenOf, actLabel, fmt, costOf, RECYCLE_FLOATS,
+  pythonCode, hiddenOf, actLabel, fmt, costOf, RECYCLE_FLOATS, labActSpec,
 } from './network.js';
 
 extendStrings(STRINGS);
@@ -683,8 +682,7 @@ export function mountNetwork(root, ctx, { embed = false } = {}) {
     const sig = JSON.stringify(opts);
     if (el.act.dataset.sig !== sig) { el.act.dataset.sig = sig; el.act.replaceChildren(...opts.map(([v, l]) => new Option(l, v))); }
     el.act.value = n.act.fn;
-    const actSpec = cat.specs.get(n.act.fn);
-    params(el.actParams, actSpec ? { ...actSpec, params: actSpec.params.filter((p) => p.torch === undefined && p.kind !== 'dim') } : null, n.act, 'act', s.lang);
+    params(el.actParams, labActSpec(cat.specs.get(n.act.fn)), n.act, 'act', s.lang);
     el.init.value = n.init.fn;
     params(el.initParams, initSpec(NET_INITS, n.init.fn, s.lang), n.init, 'init', s.lang);
     el.bias.value = n.bias.fn;
@@ -723,42 +721,10 @@ export function mountNetwork(root, ctx, { embed = false } = {}) {
     const doc = (p) => t(lang, `initdoc_${p.name === 'a' ? (name === 'uniform_' ? 'a_uniform' : 'a_kaiming') : p.name}`);
     return { name, params: spec.params.map((p) => ({ ...p, doc: doc(p) })) };
   };
-  // Parameter controls (the playground's): rebuilt when the function or the language changes.
-  function params(root, spec, item, key, lang) {
-    const sig = `${spec?.name ?? ''}|${lang}`;
-    if (root.dataset.sig !== sig) {
-      root.dataset.sig = sig;
-      if (!spec) { root.replaceChildren(); return; }
-      buildControls(root, spec, item.params, lang, (name, v) => commitItem(key, store.get().net[key], name, v));
-      if (!spec.params.length) root.replaceChildren();
-    } else if (spec) syncControls(root, spec, item.params);
-  }
+  // Parameter controls (the playground's), committed through the link's checks.
+  const params = (root, spec, item, key, lang) =>
+    paramControls(root, spec, item.params, lang, (name, v) => commitItem(key, store.get().net[key], name, v));
 
-  // The activation as the script builds it: a constructor call carrying this config's parameter
-  // values, and the code it needs (the same for every config of one custom function).
-  function actCode(act) {
-    const spec = cat.specs.get(act.fn);
-    if (!spec) return { ctor: `nn.${act.fn}()` };
-    if (!spec.custom) return { ctor: torchCtor(spec, act.params, kwargs(spec, act.params, { only: ctorKeyword(spec) }), py) };
-    const own = spec.params.filter((p) => p.kind !== 'dim');
-    const val = (p) => py(act.params[p.name] ?? p.default);
-    const kw = (ps) => ps.map((p) => `${p.name}=${val(p)}`).join(', ');
-    if (!isProgram(spec)) return { ctor: `Custom(${kw(own)})`, def: customModule(spec, {}) };
-    if (spec.cls) {
-      const args = initArgNames(spec);
-      const attrs = own.filter((p) => !args.includes(p.name));
-      if (!attrs.length) return { ctor: `${spec.cls}(${kw(own)})`, def: spec.source.trimEnd() };
-      const defaults = own.map((p) => `${p.name}=${py(p.default)}`).join(', ');
-      return { ctor: `make_activation(${kw(own)})`, def: [spec.source.trimEnd(), '', `def make_activation(${defaults}):`,
-        `    f = ${spec.cls}(${own.filter((p) => args.includes(p.name)).map((p) => `${p.name}=${p.name}`).join(', ')})`,
-        ...attrs.map((p) => `    f.${p.name} = ${p.name}`), '    return f'].join('\n') };
-    }
-    const defs = [...spec.source.matchAll(/^def\s+(\w+)\s*\(/gm)];
-    const fname = defs.length ? defs[defs.length - 1][1] : 'f';
-    return { ctor: `Activation(${kw(own)})`, def: [spec.source.trimEnd(), '', 'class Activation(nn.Module):',
-      '    def __init__(self, **params):', '        super().__init__()', '        self.params = params', '',
-      '    def forward(self, x):', `        return ${fname}(x, **self.params)`].join('\n') };
-  }
 
   // What was last drawn, by signature: a render redraws only what its inputs changed.
   const sigs = { lang: '', draw: '', code: '' };
@@ -774,7 +740,7 @@ export function mountNetwork(root, ctx, { embed = false } = {}) {
       if (!embed && codeSig !== sigs.code) {
         sigs.code = codeSig;
         const nets = [s.net, ...s.netCmp];
-        el.code.textContent = pythonCode(nets, { acts: nets.map((n) => actCode(n.act)), eps: s.eps, labels: configLabels(nets) });
+        el.code.textContent = pythonCode(nets, { acts: nets.map((n) => moduleCode(cat.specs.get(n.act.fn), n.act)), eps: s.eps, labels: configLabels(nets) });
       }
     },
     pending: () => runner.busy || validating > 0 || stripsPending,

@@ -7,6 +7,10 @@ import { NET_INITS, NET_BIASES, NET_LIMITS } from '../lib/state.js';
 /** The hidden widths of a config: `widths`, or `depth` layers of `width`. */
 export const hiddenOf = (net) => (net.widths ? net.widths.slice() : Array.from({ length: net.depth }, () => net.width));
 
+// An activation's spec with only what its module takes in the labs (eval mode: RReLU's training
+// and seed are no constructor keywords; no dim: the labs' activations are element-wise).
+export const labActSpec = (spec) => (spec ? { ...spec, params: spec.params.filter((p) => p.torch === undefined && p.kind !== 'dim') } : null);
+
 /** The init's keyword arguments with torch's defaults filled in: { name, ...kwargs } or 'default'. */
 export function initArgs(item, table) {
   if (item.fn === 'default') return 'default';

@@ -14,13 +14,12 @@ import './train.css';
 import datasetsPy from '../lib/train/datasets.py?raw';
 import { LabPlot } from './lab-plot.js';
 import { palette, css } from './plot.js';
-import { buildControls, syncControls, py } from './controls.js';
-import { torchCtor, kwargs, ctorKeyword } from './learn.js';
-import { customModule, isProgram, initArgNames } from './custom.js';
+import { paramControls } from './controls.js';
+import { moduleCode } from './learn.js';
 import { copyWithFeedback } from './clipboard.js';
 import { h } from './dom.js';
 import { NET_INITS, NET_BIASES, TRAIN_DATASETS, TRAIN_FEATURES, TRAIN_LOSSES, TRAIN_OPTIMIZERS, TRAIN_LIMITS, MAX_TRAIN_CMP, isNetActivation } from '../lib/state.js';
-import { fmt, actLabel } from './network.js';
+import { fmt, actLabel, labActSpec } from './network.js';
 import {
   runsOf, dataOf, lossOf, lossProblem, classesOf, trainKey, History, stepsTo, TRAIN_PRESETS, presetTrain, trainPresetOf,
   pythonTrainCode,
@@ -594,7 +593,7 @@ export function mountTrain(root, ctx, { embed = false } = {}) {
       el.add.replaceChildren(new Option(`+ ${t(s.lang, 'trAdd')}`, ''), ...opts.map(([v, l]) => new Option(l, v)));
     }
     el.act.value = tr.act.fn;
-    actParams(el.actParams, tr.act, (p) => set({ act: p }), s.lang);
+    itemControls(el.actParams, labActSpec(cat.specs.get(tr.act.fn)), 'act', s.lang);
     el.perLayer.checked = !!tr.acts;
     el.act.disabled = !!tr.acts;
     const layerSig = JSON.stringify([tr.acts?.map((a) => a.fn), s.lang, sig]);
@@ -608,13 +607,13 @@ export function mountTrain(root, ctx, { embed = false } = {}) {
       }));
     }
     el.init.value = tr.init.fn;
-    tableParams(el.initParams, NET_INITS, tr.init, (p) => set({ init: p }), s.lang);
+    itemControls(el.initParams, tableSpec(NET_INITS, tr.init.fn), 'init', s.lang);
     el.bias.value = tr.bias.fn;
-    tableParams(el.biasParams, NET_BIASES, tr.bias, (p) => set({ bias: p }), s.lang);
+    itemControls(el.biasParams, tableSpec(NET_BIASES, tr.bias.fn), 'bias', s.lang);
     for (const o of el.loss.options) o.textContent = o.value === 'auto' ? t(s.lang, 'trLossAuto', lossOf({ ...tr, loss: 'auto' }, upload)) : `nn.${o.value}`;
     el.loss.value = tr.loss;
     el.opt.value = tr.opt.fn;
-    tableParams(el.optParams, TRAIN_OPTIMIZERS, tr.opt, (p) => set({ opt: p }), s.lang);
+    itemControls(el.optParams, tableSpec(TRAIN_OPTIMIZERS, tr.opt.fn), 'opt', s.lang);
     val(el.batch, tr.batch);
     val(el.l1, tr.l1);
     val(el.seed, tr.seed);
@@ -626,42 +625,19 @@ export function mountTrain(root, ctx, { embed = false } = {}) {
     el.presetText.hidden = !pr;
     el.presetText.textContent = pr ? t(s.lang, `tpreset_${pr.id}_text`) : '';
   }
-  // Parameter controls (the playground's), rebuilt when the function or the language changes.
-  function actParams(box, item, onItem, lang) {
-    const spec = cat.specs.get(item.fn);
-    const shown = spec ? { ...spec, params: spec.params.filter((p) => p.torch === undefined && p.kind !== 'dim') } : null;
-    params(box, shown, item, onItem, lang);
+  // Parameter controls (the playground's) of the config's item `key` (act, init, bias, opt).
+  function itemControls(box, spec, key, lang) {
+    paramControls(box, spec, S.train[key].params, lang, (name, v) => {
+      const cur = S.train[key];
+      set({ [key]: { fn: cur.fn, params: { ...cur.params, [name]: v } } });
+    });
   }
-  function tableParams(box, table, item, onItem, lang) {
-    const spec = table.find((i) => i.name === item.fn);
-    params(box, spec ? { name: spec.name, params: spec.params } : null, item, onItem, lang);
-  }
-  function params(box, spec, item, onItem, lang) {
-    const sig = `${spec?.name ?? ''}|${lang}`;
-    if (box.dataset.sig !== sig) {
-      box.dataset.sig = sig;
-      if (!spec || !spec.params.length) { box.replaceChildren(); return; }
-      buildControls(box, spec, item.params, lang, (name, v) => {
-        const cur = box === el.actParams ? S.train.act : box === el.initParams ? S.train.init : box === el.biasParams ? S.train.bias : S.train.opt;
-        onItem({ fn: cur.fn, params: { ...cur.params, [name]: v } });
-      });
-    } else if (spec) syncControls(box, spec, item.params);
-  }
+  const tableSpec = (table, name) => table.find((i) => i.name === name) ?? null;
 
   // ---- the PyTorch script ----
-  function actCode(a) {
-    const spec = cat.specs.get(a.fn);
-    if (!spec) return { ctor: `nn.${a.fn}()` };
-    if (!spec.custom) return { ctor: torchCtor(spec, a.params, kwargs(spec, a.params, { only: ctorKeyword(spec) }), py) };
-    const own = spec.params.filter((p) => p.kind !== 'dim');
-    const kw = own.map((p) => `${p.name}=${py(a.params[p.name] ?? p.default)}`).join(', ');
-    if (!isProgram(spec)) return { ctor: `Custom(${kw})`, def: customModule(spec, {}) };
-    if (spec.cls && own.every((p) => initArgNames(spec).includes(p.name))) return { ctor: `${spec.cls}(${kw})`, def: spec.source.trimEnd() };
-    return { ctor: `Custom(${kw})`, def: customModule(spec, {}) };
-  }
   function codeFor(s, steps) {
     const rs = runsOf(s.train, upload);
-    const acts = [...(s.train.acts ?? [s.train.act]), ...s.train.cmp].map(actCode);
+    const acts = [...(s.train.acts ?? [s.train.act]), ...s.train.cmp].map((a) => moduleCode(cat.specs.get(a.fn), a));
     return pythonTrainCode(s.train, { runs: rs, acts, datasetsPy, upload: s.train.data === 'upload' ? upload : null, steps });
   }
   const codeSteps = () => Math.min(Math.max(step, 100), 2000);
