@@ -180,34 +180,31 @@ try {
       log(`  gemm ${m}×${n}×${k}\n`);
     }
   }
-  // The depth lab's default view, forward + backward, against tfjs's tf.grads of the same loss.
-  let network = null;
-  if (withNet) {
-    const info = await page.evaluate(() => window.bench.netPrepare());
-    network = { check: info.check, t: {} };
+  // A section of contenders measured in GEMM_ROUNDS alternating rounds, each one's fastest kept:
+  // window.bench.<name>Prepare/Measure/Release.
+  const section = async (name) => {
+    const info = await page.evaluate((n) => window.bench[`${n}Prepare`](), name);
+    const r = { check: info.check, t: {} };
     for (let round = 0; round < GEMM_ROUNDS; round++) {
       for (const who of info.contenders) {
         await settle();
-        const t = await page.evaluate((w) => window.bench.netMeasure(w), who);
-        if (!network.t[who] || t.ns < network.t[who].ns) network.t[who] = t;
+        const t = await page.evaluate(([n, w]) => window.bench[`${n}Measure`](w), [name, who]);
+        if (!r.t[who] || t.ns < r.t[who].ns) r.t[who] = t;
       }
     }
-    await page.evaluate(() => window.bench.netRelease());
+    await page.evaluate((n) => window.bench[`${n}Release`](), name);
+    return r;
+  };
+  // The depth lab's default view, forward + backward, against tfjs's tf.grads of the same loss.
+  let network = null;
+  if (withNet) {
+    network = await section('net');
     log('  network\n');
   }
   // The training lab's step: 784-256-256-10, batch 64, SGD, against tfjs's minimize and plain JS.
   let train = null;
   if (withTrain) {
-    const info = await page.evaluate(() => window.bench.trainPrepare());
-    train = { check: info.check, t: {} };
-    for (let round = 0; round < GEMM_ROUNDS; round++) {
-      for (const who of info.contenders) {
-        await settle();
-        const t = await page.evaluate((w) => window.bench.trainMeasure(w), who);
-        if (!train.t[who] || t.ns < train.t[who].ns) train.t[who] = t;
-      }
-    }
-    await page.evaluate(() => window.bench.trainRelease());
+    train = await section('train');
     log('  train\n');
   }
   await page.evaluate(() => window.bench.freeProbe());

@@ -56,6 +56,15 @@ export async function ready(page) {
 /** Wait until the playground has rendered every queued change (its idle() signal). */
 export const idle = (page) => page.evaluate(() => window.actlab.idle());
 
+/** A new page of the suite's browser (`env` of useBrowser) at `hash`, ready and idle: { page, errors }. */
+export async function openIdle(env, hash, opts) {
+  const { page, errors } = await newPage(env.browser, opts);
+  await page.goto(`${env.url}${hash}`);
+  await ready(page);
+  await idle(page);
+  return { page, errors };
+}
+
 // The custom-expression box (#expr) and the console input (#tensor-input) start as textareas;
 // once the page is idle a code editor (CodeMirror) replaces each, and its editable element takes
 // the id. These helpers drive the editor itself.

@@ -3,18 +3,12 @@
 // cancelling a long run, the embed, and none of it in the first view's download.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, newPage, ready, idle } from './browser.js';
+import { useBrowser, newPage, ready, idle, openIdle } from './browser.js';
 import { fmt } from '../../web/ui/network.js';
 
 const env = useBrowser();
 
-async function open(hash, opts) {
-  const { page, errors } = await newPage(env.browser, opts);
-  await page.goto(`${env.url}${hash}`);
-  await ready(page);
-  await idle(page);
-  return { page, errors };
-}
+const open = (hash, opts) => openIdle(env, hash, opts);
 const pct = (v) => `${(100 * v).toFixed(1)}%`;
 
 /** lab.network() run in the page's own instance (the build with the engine), apart from the panel and its worker. */

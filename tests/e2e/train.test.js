@@ -8,17 +8,11 @@ import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { useBrowser, newPage, ready, idle } from './browser.js';
+import { useBrowser, newPage, idle, openIdle } from './browser.js';
 
 const env = useBrowser();
 
-async function open(hash, opts) {
-  const { page, errors } = await newPage(env.browser, opts);
-  await page.goto(`${env.url}${hash}`);
-  await ready(page);
-  await idle(page);
-  return { page, errors };
-}
+const open = (hash, opts) => openIdle(env, hash, opts);
 const status = (page) => page.evaluate(() => window.actlab.train.status());
 
 /** The same runs through the API in the page's own instance (the engine's build), apart from the panel and its worker. */
