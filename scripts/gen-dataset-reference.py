@@ -23,15 +23,14 @@ import json
 import os
 import random
 import struct
-import sys
 
 from torch_pinned import cpu_capability  # noqa: E402  (first: pins torch's CPU dispatch)
+import repo_module  # noqa: E402
 
 import torch  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "web", "lib", "train"))
-import datasets as D  # noqa: E402
+D = repo_module.load("web/lib/train/datasets.py")
 
 OUT = os.path.join(ROOT, "tests", "fixtures", "datasets.json")
 

@@ -35,7 +35,6 @@ FORMAT (JSON)
 """
 import ast
 import contextlib
-import importlib.util
 import inspect
 import io
 import json
@@ -46,6 +45,7 @@ import traceback
 import warnings
 
 from torch_pinned import cpu_capability  # noqa: E402  (first: pins torch's CPU dispatch)
+import repo_module  # noqa: E402
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -55,15 +55,6 @@ import torch.nn.functional as F  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "tests", "fixtures", "modules.json")
 FILENAME = "<paste>"  # the compiled sources' file name: finds their frames in a traceback
-
-
-def load_expr_reference():
-    """scripts/gen-expr-reference.py as a module (its name has dashes); importing it runs no generation."""
-    spec = importlib.util.spec_from_file_location("gen_expr_reference",
-                                                  os.path.join(ROOT, "scripts", "gen-expr-reference.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def tabs(src):
@@ -889,7 +880,7 @@ def run_case(source, cls, params, xs, g):
 
 def main():
     torch.set_num_threads(1)
-    ref = load_expr_reference()
+    ref = repo_module.load("scripts/gen-expr-reference.py")
     xs = ref.grid()
     g = torch.tensor([ref.G[i % len(ref.G)] for i in range(len(xs))], dtype=torch.float32)
     cases = []

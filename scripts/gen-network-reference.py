@@ -37,12 +37,12 @@ FORMAT (JSON)
               "layers": [{"pre_mean", ..., "dead"}], "linear": [{"w_norm", "w_grad_norm", "ratio"}]}]}
   f32 values are shortest round-trip strings (strtof gives the exact bits); statistics are numbers.
 """
-import importlib.util
 import json
 import math
 import os
 
 from torch_pinned import cpu_capability  # noqa: E402  (first: pins torch's CPU dispatch)
+import repo_module  # noqa: E402
 
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
@@ -78,15 +78,7 @@ def bias_fn(spec):
     return lambda b: nn.init.constant_(b, spec["val"])
 
 
-def load_init_reference():
-    """scripts/gen-init-reference.py as a module (its name has dashes): its s32 writes the floats."""
-    spec = importlib.util.spec_from_file_location("gen_init_reference", os.path.join(ROOT, "scripts", "gen-init-reference.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-s32 = load_init_reference().s32
+s32 = repo_module.load("scripts/gen-init-reference.py").s32
 
 
 def strs(t, n=8, tail=False):

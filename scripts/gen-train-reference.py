@@ -32,11 +32,11 @@ FORMAT (JSON)
               "losses": [per step, f32], "params": [{"name", "shape", "data": [f32...]}] (after the last step)}]}
   f32 values are shortest round-trip strings (strtof gives the exact bits).
 """
-import importlib.util
 import json
 import os
 
 from torch_pinned import cpu_capability  # noqa: E402  (first: pins torch's CPU dispatch)
+import repo_module  # noqa: E402
 
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
@@ -45,35 +45,21 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "tests", "fixtures", "train.json")
 
 
-def load_init_reference():
-    spec = importlib.util.spec_from_file_location("gen_init_reference", os.path.join(ROOT, "scripts", "gen-init-reference.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-s32 = load_init_reference().s32
+s32 = repo_module.load("scripts/gen-init-reference.py").s32
+lab_data = repo_module.load("web/lib/train/datasets.py")  # the training lab's own datasets
 
 
 def f32s(t):
     return [s32(v) for v in t.detach().reshape(-1).tolist()]
 
 
-def lab_datasets():
-    spec = importlib.util.spec_from_file_location("datasets", os.path.join(ROOT, "web", "lib", "train", "datasets.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def dataset(c):
     if c.get("data"):
         # the training lab's own data: datasets.py's make_dataset, split, the x1, x2 features
-        ds = lab_datasets()
         name, n, noise, seed = c["data"]
-        X, y = ds.make_dataset(name, n, noise, seed)
-        X_train, y_train, _, _ = ds.split(X, y, 0.5)
-        x = ds.features(X_train, ["x1", "x2"])
+        X, y = lab_data.make_dataset(name, n, noise, seed)
+        X_train, y_train, _, _ = lab_data.split(X, y, 0.5)
+        x = lab_data.features(X_train, ["x1", "x2"])
         if c["loss"] == "CrossEntropyLoss":
             return x, y_train
         return x, y_train.float().reshape(-1, 1)
