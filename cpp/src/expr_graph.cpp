@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "expr_internal.hpp"
+#include "actlab/random.hpp"  // py_repr
 
 namespace actlab {
 namespace ex {
@@ -22,38 +23,7 @@ std::string py_number(double v, bool integer) {
     snprintf(buf, sizeof buf, "%.0f", v == 0 ? 0.0 : v);
     return buf;
   }
-  // Shortest digits that round-trip, then Python's repr layout: positional for 1e-4 <= |v| < 1e16.
-  int prec = 1;
-  for (; prec <= 17; ++prec) {
-    snprintf(buf, sizeof buf, "%.*e", prec - 1, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
-  std::string s = buf;
-  const bool neg = s[0] == '-';
-  if (neg) s.erase(0, 1);
-  const size_t e = s.find('e');
-  const int exp10 = std::atoi(s.c_str() + e + 1);
-  std::string digits;
-  for (size_t i = 0; i < e; ++i)
-    if (s[i] != '.') digits += s[i];
-  std::string out;
-  if (exp10 >= -4 && exp10 < 16) {
-    if (exp10 >= 0) {
-      std::string ip = digits.substr(0, std::min<size_t>(digits.size(), size_t(exp10) + 1));
-      while (int(ip.size()) < exp10 + 1) ip += '0';
-      std::string fp = digits.size() > size_t(exp10) + 1 ? digits.substr(size_t(exp10) + 1) : "0";
-      out = ip + "." + fp;
-    } else {
-      out = "0." + std::string(size_t(-exp10 - 1), '0') + digits;
-    }
-  }
-  if (out.empty()) {
-    out = digits.substr(0, 1);
-    if (digits.size() > 1) out += "." + digits.substr(1);
-    snprintf(buf, sizeof buf, "e%c%02d", exp10 < 0 ? '-' : '+', std::abs(exp10));
-    out += buf;
-  }
-  return (neg ? "-" : "") + out;
+  return py_repr(v);
 }
 
 namespace {

@@ -22,40 +22,6 @@ std::string bad_value(const std::string& what, double v) { return "Invalid " + w
 
 }  // namespace
 
-std::string py_repr(double v) {
-  if (std::isnan(v)) return "nan";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  char buf[64];
-  int prec = 1;
-  for (; prec <= 17; ++prec) {  // the shortest digits that round-trip, as repr
-    snprintf(buf, sizeof buf, "%.*e", prec - 1, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
-  std::string s = buf;
-  const bool neg = s[0] == '-';
-  if (neg) s.erase(0, 1);
-  const size_t e = s.find('e');
-  const int exp10 = std::atoi(s.c_str() + e + 1);
-  std::string digits;
-  for (size_t i = 0; i < e; ++i)
-    if (s[i] != '.') digits += s[i];
-  std::string out;
-  if (exp10 >= -4 && exp10 < 16) {  // repr's positional range
-    if (exp10 >= 0) {
-      std::string ip = digits.substr(0, std::min<size_t>(digits.size(), size_t(exp10) + 1));
-      while (int(ip.size()) < exp10 + 1) ip += '0';
-      out = ip + "." + (digits.size() > size_t(exp10) + 1 ? digits.substr(size_t(exp10) + 1) : "0");
-    } else {
-      out = "0." + std::string(size_t(-exp10 - 1), '0') + digits;
-    }
-  } else {
-    out = digits.substr(0, 1) + (digits.size() > 1 ? "." + digits.substr(1) : "");
-    snprintf(buf, sizeof buf, "e%c%02d", exp10 < 0 ? '-' : '+', std::abs(exp10));
-    out += buf;
-  }
-  return (neg ? "-" : "") + out;
-}
-
 std::string optim_spec(const std::string& name, const std::vector<Kwarg>& kwargs, OptimSpec& o) {
   o = OptimSpec{};
   o.name = name;

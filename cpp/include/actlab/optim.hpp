@@ -81,7 +81,5 @@ class Optimizer {
   std::unique_ptr<Generator> own_gen_;
 };
 
-// A Python float as repr() prints it ("1e-05", "-1.0", "inf").
-std::string py_repr(double v);
 
 }  // namespace actlab

@@ -62,5 +62,7 @@ void randperm(Generator& g, int64_t* out, int64_t n);
 
 // A double as C++'s ostream prints it (%g, 6 digits): how TORCH_CHECK formats numbers.
 std::string torch_num(double v);
+// A Python float as repr() prints it ("1e-05", "-1.0", "inf"): how Python's messages format numbers.
+std::string py_repr(double v);
 
 }  // namespace actlab
